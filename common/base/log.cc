@@ -1,0 +1,34 @@
+#include "common/base/log.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace ij::log {
+namespace {
+bool g_verbose = false;
+}
+
+void set_verbose(bool verbose) { g_verbose = verbose; }
+
+void write(Level level, const std::string& message) {
+  if (level == Level::debug && !g_verbose) return;
+  static const bool journal = std::getenv("JOURNAL_STREAM") != nullptr;
+  std::string line;
+  if (journal) {
+    line = "<" + std::to_string(static_cast<int>(level)) + ">";
+  } else {
+    switch (level) {
+      case Level::error: line = "error: "; break;
+      case Level::warning: line = "warning: "; break;
+      default: break;
+    }
+  }
+  // One write per line so concurrent writers do not interleave inside a line.
+  for (char c : message) line += (c == '\n' ? ' ' : c);
+  line += '\n';
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fflush(stderr);
+}
+
+}  // namespace ij::log

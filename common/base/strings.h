@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ij {
+
+std::string_view trim(std::string_view s);
+// Splits on any run of spaces and tabs; no empty fields.
+std::vector<std::string> split_ws(std::string_view s);
+// Splits on one separator character; keeps empty fields.
+std::vector<std::string> split(std::string_view s, char sep);
+std::vector<std::string> split_lines(std::string_view s);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+bool starts_with(std::string_view s, std::string_view prefix);
+// Parses a whole decimal number in [lo, hi]; false on anything else.
+bool parse_uint(std::string_view s, unsigned long lo, unsigned long hi, unsigned long* out);
+// Renders untrusted text for a message: printable ASCII kept, the rest as \xNN, cut at max.
+std::string quote_for_message(std::string_view s, size_t max = 64);
+
+}  // namespace ij

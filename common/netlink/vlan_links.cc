@@ -1,0 +1,177 @@
+#include "common/netlink/vlan_links.h"
+
+#include <net/if.h>
+#include <netlink/errno.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/vlan.h>
+
+#include <memory>
+
+namespace ij {
+namespace {
+
+struct LinkDeleter {
+  void operator()(rtnl_link* l) const { rtnl_link_put(l); }
+};
+using LinkPtr = std::unique_ptr<rtnl_link, LinkDeleter>;
+
+Error nl_error(const std::string& what, int err) {
+  return make_error(Errc::failed, what + ": " + nl_geterror(err));
+}
+
+Result<LinkPtr> get_link(nl_sock* sock, const std::string& name) {
+  rtnl_link* link = nullptr;
+  int err = rtnl_link_get_kernel(sock, 0, name.c_str(), &link);
+  if (err == -NLE_OBJ_NOTFOUND || err == -NLE_NODEV) return LinkPtr{};
+  if (err < 0) return nl_error("cannot query link " + name, err);
+  return LinkPtr{link};
+}
+
+nl_addr* make_addr(const Ipv4Cidr& a) {
+  unsigned char bytes[4] = {static_cast<unsigned char>(a.address.value >> 24),
+                            static_cast<unsigned char>(a.address.value >> 16),
+                            static_cast<unsigned char>(a.address.value >> 8),
+                            static_cast<unsigned char>(a.address.value)};
+  nl_addr* addr = nl_addr_build(AF_INET, bytes, 4);
+  if (addr) nl_addr_set_prefixlen(addr, static_cast<int>(a.prefix));
+  return addr;
+}
+
+}  // namespace
+
+NetlinkLinks::NetlinkLinks() = default;
+
+NetlinkLinks::~NetlinkLinks() {
+  if (sock_) nl_socket_free(sock_);
+}
+
+Result<nl_sock*> NetlinkLinks::socket() {
+  if (sock_) return sock_;
+  nl_sock* s = nl_socket_alloc();
+  if (!s) return make_error(Errc::failed, "cannot allocate a netlink socket");
+  int err = nl_connect(s, NETLINK_ROUTE);
+  if (err < 0) {
+    nl_socket_free(s);
+    return nl_error("cannot connect to rtnetlink", err);
+  }
+  sock_ = s;
+  return sock_;
+}
+
+Status NetlinkLinks::add_address(int ifindex, const std::string& name, const Ipv4Cidr& address) {
+  auto sock = socket();
+  if (!sock) return sock.error();
+  rtnl_addr* addr = rtnl_addr_alloc();
+  nl_addr* local = make_addr(address);
+  if (!addr || !local) {
+    if (addr) rtnl_addr_put(addr);
+    if (local) nl_addr_put(local);
+    return make_error(Errc::failed, "out of memory building a netlink address");
+  }
+  rtnl_addr_set_ifindex(addr, ifindex);
+  rtnl_addr_set_local(addr, local);
+  int err = rtnl_addr_add(*sock, addr, NLM_F_CREATE | NLM_F_EXCL);
+  rtnl_addr_put(addr);
+  nl_addr_put(local);
+  if (err < 0) return nl_error("cannot add address " + address.str() + " to " + name, err);
+  return ok_status();
+}
+
+Status NetlinkLinks::create_vlan(const std::string& trunk, unsigned vid, const std::string& name,
+                                 const Ipv4Cidr& address) {
+  auto sock = socket();
+  if (!sock) return sock.error();
+  auto lower = get_link(*sock, trunk);
+  if (!lower) return lower.error();
+  if (!*lower) return make_error(Errc::not_found, "trunk interface " + trunk + " does not exist");
+
+  LinkPtr link{rtnl_link_vlan_alloc()};
+  if (!link) return make_error(Errc::failed, "out of memory building a VLAN link");
+  rtnl_link_set_name(link.get(), name.c_str());
+  rtnl_link_set_link(link.get(), rtnl_link_get_ifindex(lower->get()));
+  rtnl_link_vlan_set_id(link.get(), static_cast<uint16_t>(vid));
+  rtnl_link_set_flags(link.get(), IFF_UP);
+  int err = rtnl_link_add(*sock, link.get(), NLM_F_CREATE | NLM_F_EXCL);
+  if (err == -NLE_OPNOTSUPP)
+    // The kernel answers EOPNOTSUPP for a link kind it does not know
+    // (iproute2 prints "Unknown device type").
+    return make_error(Errc::unsupported, "cannot create VLAN link " + name +
+                                             ": this kernel has no 802.1Q VLAN support (load module 8021q, "
+                                             "or use a kernel built with CONFIG_VLAN_8021Q)");
+  if (err == -NLE_EXIST) return make_error(Errc::exists, "cannot create VLAN link " + name + ": it already exists");
+  if (err < 0) return nl_error("cannot create VLAN link " + name, err);
+
+  auto created = get_link(*sock, name);
+  Status s = !created ? Status(created.error())
+             : !*created ? Status(make_error(Errc::failed, "VLAN link " + name + " vanished after creation"))
+                         : add_address(rtnl_link_get_ifindex(created->get()), name, address);
+  if (!s) remove(name);  // leave nothing behind
+  return s;
+}
+
+Status NetlinkLinks::remove(const std::string& name) {
+  auto sock = socket();
+  if (!sock) return sock.error();
+  auto link = get_link(*sock, name);
+  if (!link) return link.error();
+  if (!*link) return ok_status();
+  int err = rtnl_link_delete(*sock, link->get());
+  if (err < 0 && err != -NLE_OBJ_NOTFOUND && err != -NLE_NODEV) return nl_error("cannot remove link " + name, err);
+  return ok_status();
+}
+
+Status NetlinkLinks::configure(const std::string& name, const Ipv4Cidr& address) {
+  auto sock = socket();
+  if (!sock) return sock.error();
+  auto info = inspect(name);
+  if (!info) return info.error();
+  if (!*info) return make_error(Errc::not_found, "link " + name + " does not exist");
+  auto link = get_link(*sock, name);
+  if (!link) return link.error();
+  if (!*link) return make_error(Errc::not_found, "link " + name + " does not exist");
+  if (!(*info)->up) {
+    LinkPtr change{rtnl_link_alloc()};
+    rtnl_link_set_flags(change.get(), IFF_UP);
+    int err = rtnl_link_change(*sock, link->get(), change.get(), 0);
+    if (err < 0) return nl_error("cannot set link " + name + " up", err);
+  }
+  for (const Ipv4Cidr& a : (*info)->addresses)
+    if (a == address) return ok_status();
+  return add_address(rtnl_link_get_ifindex(link->get()), name, address);
+}
+
+Result<std::optional<LinkInfo>> NetlinkLinks::inspect(const std::string& name) {
+  auto sock = socket();
+  if (!sock) return sock.error();
+  auto link = get_link(*sock, name);
+  if (!link) return link.error();
+  if (!*link) return std::optional<LinkInfo>{};
+  LinkInfo info;
+  info.is_vlan = rtnl_link_is_vlan(link->get());
+  if (info.is_vlan) info.vlan_id = static_cast<unsigned>(rtnl_link_vlan_get_id(link->get()));
+  info.up = (rtnl_link_get_flags(link->get()) & IFF_UP) != 0;
+  int parent = rtnl_link_get_link(link->get());
+  if (parent > 0) {
+    char buf[IF_NAMESIZE] = {0};
+    if (if_indextoname(static_cast<unsigned>(parent), buf)) info.parent = buf;
+  }
+  nl_cache* cache = nullptr;
+  int err = rtnl_addr_alloc_cache(*sock, &cache);
+  if (err < 0) return nl_error("cannot list addresses", err);
+  int ifindex = rtnl_link_get_ifindex(link->get());
+  for (nl_object* o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+    auto* a = reinterpret_cast<rtnl_addr*>(o);
+    if (rtnl_addr_get_ifindex(a) != ifindex || rtnl_addr_get_family(a) != AF_INET) continue;
+    nl_addr* local = rtnl_addr_get_local(a);
+    if (!local || nl_addr_get_len(local) != 4) continue;
+    auto* b = static_cast<unsigned char*>(nl_addr_get_binary_addr(local));
+    uint32_t v = (uint32_t(b[0]) << 24) | (uint32_t(b[1]) << 16) | (uint32_t(b[2]) << 8) | b[3];
+    info.addresses.push_back(Ipv4Cidr{Ipv4{v}, static_cast<unsigned>(rtnl_addr_get_prefixlen(a))});
+  }
+  nl_cache_free(cache);
+  return std::optional<LinkInfo>(std::move(info));
+}
+
+}  // namespace ij

@@ -1,0 +1,31 @@
+// 802.1Q VLAN links through rtnetlink (libnl-3 route), as systemd-networkd's
+// netdev/vlan.c does it: one message that creates the link with its VID on
+// its lower link, then one that adds the address.
+#pragma once
+
+#include "common/host/host.h"
+
+struct nl_sock;
+
+namespace ij {
+
+class NetlinkLinks : public Links {
+ public:
+  NetlinkLinks();
+  ~NetlinkLinks() override;
+  NetlinkLinks(const NetlinkLinks&) = delete;
+  NetlinkLinks& operator=(const NetlinkLinks&) = delete;
+
+  Status create_vlan(const std::string& trunk, unsigned vid, const std::string& name,
+                     const Ipv4Cidr& address) override;
+  Status remove(const std::string& name) override;
+  Status configure(const std::string& name, const Ipv4Cidr& address) override;
+  Result<std::optional<LinkInfo>> inspect(const std::string& name) override;
+
+ private:
+  Result<nl_sock*> socket();
+  Status add_address(int ifindex, const std::string& name, const Ipv4Cidr& address);
+  nl_sock* sock_ = nullptr;
+};
+
+}  // namespace ij

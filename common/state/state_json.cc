@@ -1,0 +1,163 @@
+#include "common/state/state_json.h"
+
+#include "common/model/names.h"
+
+namespace ij {
+namespace {
+
+using nlohmann::json;
+
+json enrollment_json(const Enrollment& e, bool with_secret) {
+  json j = {{"name", e.name},
+            {"vlan", e.vlan},
+            {"owner", e.owner},
+            {"link", e.link},
+            {"bmc_address", e.bmc_address.str()},
+            {"jumphost_address", e.jumphost_address.str()},
+            {"host_name", bmc_host_name(e.name)},
+            {"ports", e.ports},
+            {"bmc_user", e.bmc_user},
+            {"switch_port", e.switch_port},
+            {"enrolled_at", e.enrolled_at},
+            {"enrolled_by", e.enrolled_by}};
+  if (with_secret) j["bmc_password"] = e.bmc_password;
+  else j["bmc_password_stored"] = !e.bmc_password.empty();
+  return j;
+}
+
+Status bad(const std::string& m) { return make_error(Errc::invalid_argument, m); }
+
+template <class T>
+Result<T> field(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end()) return make_error(Errc::invalid_argument, std::string("missing field '") + key + "'");
+  try {
+    return it->get<T>();
+  } catch (const json::exception&) {
+    return make_error(Errc::invalid_argument, std::string("field '") + key + "' has the wrong type");
+  }
+}
+
+#define IJ_FIELD(var, type, obj, key)      \
+  auto var##_r = field<type>(obj, key);    \
+  if (!var##_r) return var##_r.error();    \
+  type var = std::move(*var##_r)
+
+Result<Enrollment> parse_enrollment(const json& j) {
+  if (!j.is_object()) return make_error(Errc::invalid_argument, "an enrollment is not an object");
+  Enrollment e;
+  IJ_FIELD(name, std::string, j, "name");
+  IJ_FIELD(vlan, long, j, "vlan");
+  IJ_FIELD(owner, std::string, j, "owner");
+  IJ_FIELD(link, std::string, j, "link");
+  IJ_FIELD(bmc, std::string, j, "bmc_address");
+  IJ_FIELD(jh, std::string, j, "jumphost_address");
+  IJ_FIELD(ports, std::vector<unsigned>, j, "ports");
+  IJ_FIELD(bmc_user, std::string, j, "bmc_user");
+  IJ_FIELD(bmc_password, std::string, j, "bmc_password");
+  IJ_FIELD(switch_port, std::string, j, "switch_port");
+  IJ_FIELD(enrolled_at, std::string, j, "enrolled_at");
+  IJ_FIELD(enrolled_by, std::string, j, "enrolled_by");
+  IJ_TRY(validate_bmc_name(name));
+  IJ_TRY(validate_vlan(vlan));
+  IJ_TRY(validate_user_name(owner));
+  IJ_TRY(validate_ifname(link));
+  IJ_TRY(validate_ports(ports));
+  auto bmc_cidr = parse_ipv4_cidr(bmc);
+  if (!bmc_cidr) return bmc_cidr.error();
+  auto jh_cidr = parse_ipv4_cidr(jh);
+  if (!jh_cidr) return jh_cidr.error();
+  auto expect_jh = jumphost_address_for(*bmc_cidr);
+  if (!expect_jh) return expect_jh.error();
+  if (!(*expect_jh == *jh_cidr)) return bad("jumphost_address does not belong with bmc_address");
+  e.name = name;
+  e.vlan = static_cast<unsigned>(vlan);
+  e.owner = owner;
+  e.link = link;
+  e.bmc_address = *bmc_cidr;
+  e.jumphost_address = *jh_cidr;
+  e.ports = ports;
+  e.bmc_user = bmc_user;
+  e.bmc_password = bmc_password;
+  e.switch_port = switch_port;
+  e.enrolled_at = enrolled_at;
+  e.enrolled_by = enrolled_by;
+  return e;
+}
+
+Result<Tenant> parse_tenant(const json& j) {
+  if (!j.is_object()) return make_error(Errc::invalid_argument, "a tenant is not an object");
+  IJ_FIELD(user, std::string, j, "user");
+  IJ_FIELD(keys, std::vector<std::string>, j, "keys");
+  IJ_TRY(validate_user_name(user));
+  Tenant t{user, {}};
+  for (const std::string& line : keys) {
+    auto key = parse_ssh_key(line);
+    if (!key) return key.error().with_context("tenant '" + user + "'");
+    t.keys.push_back(std::move(*key));
+  }
+  return t;
+}
+
+}  // namespace
+
+json enrollment_view(const Enrollment& e) { return enrollment_json(e, false); }
+
+json tenant_view(const Tenant& t) {
+  json keys = json::array();
+  for (const SshKey& k : t.keys) keys.push_back({{"type", k.type}, {"fingerprint", k.fingerprint}, {"comment", k.comment}});
+  return {{"user", t.user}, {"keys", keys}};
+}
+
+std::string serialize_state(const State& state) {
+  json enrollments = json::array();
+  for (const auto& [name, e] : state.enrollments) enrollments.push_back(enrollment_json(e, true));
+  json tenants = json::array();
+  for (const auto& [user, t] : state.tenants) {
+    json keys = json::array();
+    for (const SshKey& k : t.keys) keys.push_back(k.line());
+    tenants.push_back({{"user", user}, {"keys", keys}});
+  }
+  json j = {{"version", kStateVersion}, {"enrollments", enrollments}, {"tenants", tenants}};
+  return j.dump(2) + "\n";
+}
+
+Result<State> parse_state(std::string_view source, std::string_view text) {
+  const std::string where(source);
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return make_error(Errc::invalid_argument, where + ": byte " + std::to_string(e.byte) + ": not valid JSON");
+  }
+  if (!j.is_object()) return make_error(Errc::invalid_argument, where + ": not a JSON object");
+  auto version = field<int>(j, "version");
+  if (!version) return version.error().with_context(where);
+  if (*version != kStateVersion)
+    return make_error(Errc::invalid_argument, where + ": state version " + std::to_string(*version) +
+                                                  " is not supported (this daemon reads version 1)");
+  State state;
+  auto enrollments = field<std::vector<json>>(j, "enrollments");
+  if (!enrollments) return enrollments.error().with_context(where);
+  for (size_t i = 0; i < enrollments->size(); ++i) {
+    auto e = parse_enrollment((*enrollments)[i]);
+    if (!e) return e.error().with_context(where + ": enrollments[" + std::to_string(i) + "]");
+    if (!state.enrollments.emplace(e->name, *e).second)
+      return make_error(Errc::invalid_argument, where + ": enrollment '" + e->name + "' appears twice");
+  }
+  auto tenants = field<std::vector<json>>(j, "tenants");
+  if (!tenants) return tenants.error().with_context(where);
+  for (size_t i = 0; i < tenants->size(); ++i) {
+    auto t = parse_tenant((*tenants)[i]);
+    if (!t) return t.error().with_context(where + ": tenants[" + std::to_string(i) + "]");
+    if (!state.tenants.emplace(t->user, *t).second)
+      return make_error(Errc::invalid_argument, where + ": tenant '" + t->user + "' appears twice");
+  }
+  for (const auto& [name, e] : state.enrollments)
+    if (!state.tenants.count(e.owner))
+      return make_error(Errc::invalid_argument, where + ": enrollment '" + name + "' has owner '" + e.owner +
+                                                    "' who is not a tenant");
+  return state;
+}
+
+}  // namespace ij

@@ -1,0 +1,118 @@
+#include "common/sys/fs.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace ij {
+namespace {
+
+Error errno_error(const std::string& what) { return make_error(Errc::failed, what + ": " + std::strerror(errno)); }
+
+std::string dir_of(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> read_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::optional<std::string>{};
+    return errno_error("cannot open " + path);
+  }
+  std::string content;
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      Error e = errno_error("cannot read " + path);
+      ::close(fd);
+      return e;
+    }
+    if (n == 0) break;
+    content.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return std::optional<std::string>(std::move(content));
+}
+
+Status write_file_atomic(const std::string& path, const std::string& content, mode_t mode) {
+  std::string tmp = dir_of(path) + "/.#" + path.substr(path.rfind('/') + 1) + ".ij-tmp";
+  ::unlink(tmp.c_str());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+  if (fd < 0) return errno_error("cannot create " + tmp);
+  auto fail = [&](const std::string& what) -> Status {
+    Error e = errno_error(what);
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return e;
+  };
+  if (::fchmod(fd, mode) < 0) return fail("cannot set the mode of " + tmp);  // not subject to umask
+  size_t done = 0;
+  while (done < content.size()) {
+    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail("cannot write " + tmp);
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) < 0) return fail("cannot sync " + tmp);
+  if (::close(fd) < 0) {
+    Error e = errno_error("cannot close " + tmp);
+    ::unlink(tmp.c_str());
+    return e;
+  }
+  if (::rename(tmp.c_str(), path.c_str()) < 0) {
+    Error e = errno_error("cannot rename " + tmp + " to " + path);
+    ::unlink(tmp.c_str());
+    return e;
+  }
+  int dfd = ::open(dir_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);  // makes the rename durable
+    ::close(dfd);
+  }
+  return ok_status();
+}
+
+Status remove_file(const std::string& path) {
+  if (::unlink(path.c_str()) < 0 && errno != ENOENT) return errno_error("cannot remove " + path);
+  return ok_status();
+}
+
+Status ensure_dir(const std::string& path, mode_t mode) {
+  if (::mkdir(path.c_str(), mode) < 0 && errno != EEXIST) return errno_error("cannot create directory " + path);
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) < 0) return errno_error("cannot stat " + path);
+  if (!S_ISDIR(st.st_mode)) return make_error(Errc::failed, path + " exists and is not a directory");
+  if ((st.st_mode & 07777) != mode && ::chmod(path.c_str(), mode) < 0)
+    return errno_error("cannot set the mode of " + path);
+  return ok_status();
+}
+
+Result<std::vector<std::string>> list_dir(const std::string& path) {
+  std::vector<std::string> names;
+  DIR* d = ::opendir(path.c_str());
+  if (!d) {
+    if (errno == ENOENT) return names;
+    return errno_error("cannot list " + path);
+  }
+  while (struct dirent* e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (n != "." && n != "..") names.push_back(n);
+  }
+  ::closedir(d);
+  return names;
+}
+
+}  // namespace ij

@@ -1,0 +1,25 @@
+// Files on the real file system: atomic replace (temp + fsync + rename + fsync
+// of the directory), so a crash at any point leaves the old or the new file.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/base/result.h"
+
+namespace ij {
+
+// The file's content, nullopt when it does not exist.
+Result<std::optional<std::string>> read_file(const std::string& path);
+Status write_file_atomic(const std::string& path, const std::string& content, mode_t mode);
+// Removes a file; a missing file is not an error.
+Status remove_file(const std::string& path);
+// Creates a directory (not its parents) if missing, and sets its mode.
+Status ensure_dir(const std::string& path, mode_t mode);
+// Names (not paths) of the entries in a directory; empty if it does not exist.
+Result<std::vector<std::string>> list_dir(const std::string& path);
+
+}  // namespace ij

@@ -1,0 +1,143 @@
+#include "daemon/bus_service.h"
+
+#include <map>
+
+#include "common/base/log.h"
+#include "common/bus/names.h"
+#include "common/host/users_real.h"
+#include "daemon/access.h"
+
+namespace ij {
+namespace {
+
+using Options = std::map<std::string, sdbus::Variant>;
+using KeyPair = sdbus::Struct<std::string, std::string>;
+
+[[noreturn]] void throw_error(const Error& e) { throw sdbus::Error(bus::error_name(e.code), e.message); }
+
+template <class T>
+T value_or_throw(Result<T> r) {
+  if (!r) throw_error(r.error());
+  return std::move(r).value();
+}
+
+void check_or_throw(const Status& s) {
+  if (!s) throw_error(s.error());
+}
+
+template <class T>
+T option(const Options& options, const char* key, const char* signature) {
+  const sdbus::Variant& v = options.at(key);
+  if (!v.containsValueOfType<T>())
+    throw_error(make_error(Errc::invalid_argument, std::string("option '") + key + "' must have D-Bus type " + signature));
+  return v.get<T>();
+}
+
+EnrollRequest decode_enroll(const std::string& name, uint32_t vlan, const Options& options) {
+  EnrollRequest r;
+  r.name = name;
+  r.vlan = static_cast<long>(vlan);
+  for (const auto& [key, value] : options) {
+    if (key == "owner") r.owner = option<std::string>(options, "owner", "s");
+    else if (key == "bmc_address") r.bmc_address = option<std::string>(options, "bmc_address", "s");
+    else if (key == "bmc_user") r.bmc_user = option<std::string>(options, "bmc_user", "s");
+    else if (key == "bmc_password") r.bmc_password = option<std::string>(options, "bmc_password", "s");
+    else if (key == "switch_port") r.switch_port = option<std::string>(options, "switch_port", "s");
+    else if (key == "ports") {
+      std::vector<unsigned> ports;
+      for (uint16_t p : option<std::vector<uint16_t>>(options, "ports", "aq")) ports.push_back(p);
+      r.ports = ports;
+    } else if (key == "keys") {
+      for (const KeyPair& k : option<std::vector<KeyPair>>(options, "keys", "a(ss)"))
+        r.keys.push_back(KeySource{std::get<0>(k), std::get<1>(k)});
+    } else {
+      throw_error(make_error(Errc::invalid_argument, "unknown enroll option '" + key + "'"));
+    }
+  }
+  return r;
+}
+
+}  // namespace
+
+BusService::BusService(sdbus::IConnection& connection, Jumphost& jumphost)
+    : object_(sdbus::createObject(connection, bus::kObjectPath)), jumphost_(jumphost) {
+  register_manager();
+  object_->finishRegistration();
+}
+
+Caller BusService::authorize_call(const std::string& interface, const std::string& method) {
+  const sdbus::Message* msg = object_->getCurrentlyProcessedMessage();
+  Caller caller;
+  // The uid comes from the bus daemon (SO_PEERCRED), not from the caller.
+  caller.uid = msg->getCredsUid();
+  caller.name = user_name_of(caller.uid).value_or("uid " + std::to_string(caller.uid));
+  CallerFacts facts;
+  facts.is_admin = user_in_group(caller.uid, jumphost_.config().admin_group);
+  facts.is_tenant = jumphost_.state().tenants.count(caller.name) > 0;
+  Status s = authorize(interface, method, caller, facts);
+  if (!s) {
+    log::warning("denied: " + caller.name + " (uid " + std::to_string(caller.uid) + ") called " + method);
+    throw_error(s.error());
+  }
+  return caller;
+}
+
+void BusService::register_manager() {
+  const char* m = bus::kManagerInterface;
+  object_->registerMethod("Enroll")
+      .onInterface(m)
+      .withInputParamNames("name", "vlan", "options")
+      .withOutputParamNames("enrollment")
+      .implementedAs([this, m](const std::string& name, uint32_t vlan, const Options& options) {
+        Caller c = authorize_call(m, "Enroll");
+        Enrollment e = value_or_throw(jumphost_.enroll(decode_enroll(name, vlan, options), c.name));
+        return jumphost_.show(e.name).value().dump();
+      });
+  object_->registerMethod("Revoke")
+      .onInterface(m)
+      .withInputParamNames("name")
+      .implementedAs([this, m](const std::string& name) {
+        Caller c = authorize_call(m, "Revoke");
+        check_or_throw(jumphost_.revoke(name, c.name));
+      });
+  object_->registerMethod("List")
+      .onInterface(m)
+      .withOutputParamNames("enrollments")
+      .implementedAs([this, m]() {
+        authorize_call(m, "List");
+        return jumphost_.list().dump();
+      });
+  object_->registerMethod("Show")
+      .onInterface(m)
+      .withInputParamNames("name")
+      .withOutputParamNames("enrollment")
+      .implementedAs([this, m](const std::string& name) {
+        authorize_call(m, "Show");
+        return value_or_throw(jumphost_.show(name)).dump();
+      });
+  object_->registerMethod("AddKeys")
+      .onInterface(m)
+      .withInputParamNames("user", "source", "text")
+      .withOutputParamNames("fingerprints")
+      .implementedAs([this, m](const std::string& user, const std::string& source, const std::string& text) {
+        Caller c = authorize_call(m, "AddKeys");
+        return value_or_throw(jumphost_.add_keys(user, KeySource{source, text}, c.name));
+      });
+  object_->registerMethod("RemoveKey")
+      .onInterface(m)
+      .withInputParamNames("user", "fingerprint")
+      .implementedAs([this, m](const std::string& user, const std::string& fingerprint) {
+        Caller c = authorize_call(m, "RemoveKey");
+        check_or_throw(jumphost_.remove_key(user, fingerprint, c.name));
+      });
+  object_->registerMethod("ClientConfig")
+      .onInterface(m)
+      .withInputParamNames("name")
+      .withOutputParamNames("text")
+      .implementedAs([this, m](const std::string& name) {
+        authorize_call(m, "ClientConfig");
+        return value_or_throw(jumphost_.client_config(name));
+      });
+}
+
+}  // namespace ij

@@ -1,0 +1,133 @@
+// ipmi-jumphostd: the root daemon. Loads config and state, reconciles the
+// host, then serves org.ipmijumphost.Jumphost1 on the system bus one request
+// at a time (every change is a plan that runs to completion or rolls back;
+// SIGTERM is only acted on between requests).
+#include <poll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "common/base/log.h"
+#include "common/bus/names.h"
+#include "common/config/config.h"
+#include "common/host/files_real.h"
+#include "common/host/sshd_real.h"
+#include "common/host/users_real.h"
+#include "common/netlink/vlan_links.h"
+#include "common/state/state_json.h"
+#include "common/sys/fs.h"
+#include "daemon/bus_service.h"
+
+namespace {
+
+constexpr const char* kDefaultConfig = "/etc/ipmi-jumphost/jumphost.conf";
+
+void usage(FILE* out) {
+  std::fprintf(out,
+               "usage: ipmi-jumphostd [--config FILE] [--verbose]\n"
+               "  --config FILE  configuration (default %s)\n"
+               "  --verbose      log debug messages\n",
+               kDefaultConfig);
+}
+
+int fail(const std::string& message) {
+  ij::log::error(message);
+  return 1;
+}
+
+ij::Result<ij::State> load_state(const ij::Config& config) {
+  auto text = ij::read_file(config.state_file());
+  if (!text) return text.error();
+  if (!text->has_value()) return ij::State{};
+  return ij::parse_state(config.state_file(), **text);
+}
+
+ij::Status prepare_host(const ij::Config& c, ij::Users& users) {
+  IJ_TRY(ij::ensure_dir(c.state_dir, 0700));
+  IJ_TRY(ij::ensure_dir(c.tenant_home, 0755));
+  IJ_TRY(ij::ensure_dir(c.keys_dir, 0755));
+  IJ_TRY(ij::ensure_dir(c.runtime_dir, 0700));
+  IJ_TRY(users.ensure_group(c.tenant_group));
+  IJ_TRY(users.ensure_group(c.admin_group));
+  return ij::ok_status();
+}
+
+int serve(sdbus::IConnection& connection) {
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  sigprocmask(SIG_BLOCK, &mask, nullptr);
+  int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+  if (sfd < 0) return fail(std::string("signalfd: ") + std::strerror(errno));
+  for (;;) {
+    while (connection.processPendingRequest()) {
+    }
+    auto poll_data = connection.getEventLoopPollData();
+    struct pollfd fds[2] = {{poll_data.fd, poll_data.events, 0}, {sfd, POLLIN, 0}};
+    int timeout = poll_data.timeout_usec == UINT64_MAX ? -1 : static_cast<int>(poll_data.timeout_usec / 1000 + 1);
+    if (poll(fds, 2, timeout) < 0 && errno != EINTR) return fail(std::string("poll: ") + std::strerror(errno));
+    if (fds[1].revents & POLLIN) {
+      signalfd_siginfo info{};
+      if (read(sfd, &info, sizeof info) > 0)
+        ij::log::notice("signal " + std::to_string(info.ssi_signo) + " received; exiting");
+      return 0;
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string config_path = kDefaultConfig;
+  bool config_given = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--config" && i + 1 < argc) {
+      config_path = argv[++i];
+      config_given = true;
+    } else if (a == "--verbose") {
+      ij::log::set_verbose(true);
+    } else if (a == "--help" || a == "-h") {
+      usage(stdout);
+      return 0;
+    } else {
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (geteuid() != 0) return fail("ipmi-jumphostd must run as root");
+  umask(022);
+
+  auto config = ij::load_config(config_path, config_given);
+  if (!config) return fail(config.error().message);
+  auto state = load_state(*config);
+  if (!state) return fail(state.error().message + " (the state is kept as it is; fix or restore it, then restart)");
+
+  ij::NetlinkLinks links;
+  ij::RealUsers users;
+  ij::RealFiles files;
+  ij::RealSshd sshd(*config);
+  if (auto s = prepare_host(*config, users); !s) return fail(s.error().message);
+
+  ij::Jumphost jumphost(*config, std::move(*state), ij::Host{links, users, files, sshd}, ij::utc_now_rfc3339);
+  jumphost.reconcile();
+
+  try {
+    // The name is taken last: activation and Type=dbus wait for it, so
+    // nobody calls before the host agrees with the state.
+    auto connection = sdbus::createSystemBusConnection(ij::bus::kServiceName);
+    ij::BusService service(*connection, jumphost);
+    ij::log::notice("ipmi-jumphostd ready on " + std::string(ij::bus::kServiceName) + " (trunk " +
+                    jumphost.config().trunk + ", " + std::to_string(jumphost.state().enrollments.size()) +
+                    " enrolled)");
+    return serve(*connection);
+  } catch (const sdbus::Error& e) {
+    return fail("D-Bus: " + e.getName() + ": " + e.getMessage());
+  }
+}

@@ -1,0 +1,118 @@
+// Start-up reconcile: the state is the truth; the host is brought to agree
+// with it and every repair is logged. Problems that cannot be repaired are
+// logged and counted, and the daemon still starts (degraded), so operators
+// can act through jumpctl.
+#include <set>
+
+#include "common/base/log.h"
+#include "common/render/hosts.h"
+#include "common/render/sshd.h"
+#include "daemon/jumphost.h"
+
+namespace ij {
+namespace {
+
+// Rewrites `path` when its content differs; true when it wrote.
+Result<bool> sync_file(Files& files, const std::string& path, const std::string& want, mode_t mode) {
+  auto have = files.read(path);
+  if (!have) return have.error();
+  if (have->has_value() && **have == want) return false;
+  IJ_TRY(files.write(path, want, mode));
+  log::warning("drift: " + path + (have->has_value() ? " differed from the state" : " was missing") + "; rewritten");
+  return true;
+}
+
+}  // namespace
+
+int Jumphost::reconcile() {
+  int problems = 0;
+  auto report = [&](const Error& e) {
+    ++problems;
+    log::error("reconcile: " + e.message);
+  };
+
+  for (const auto& [name, e] : state_.enrollments) {
+    auto info = host_.links.inspect(e.link);
+    if (!info) {
+      report(info.error());
+      continue;
+    }
+    if (!info->has_value()) {
+      Status s = host_.links.create_vlan(config_.trunk, e.vlan, e.link, e.jumphost_address);
+      if (s) log::warning("drift: VLAN link " + e.link + " of BMC " + name + " was missing; recreated");
+      else report(s.error());
+    } else if (!(*info)->is_vlan || (*info)->vlan_id != e.vlan || (*info)->parent != config_.trunk) {
+      report(make_error(Errc::failed, "link " + e.link + " exists but is not VLAN " + std::to_string(e.vlan) +
+                                          " on " + config_.trunk + ": remove it by hand, then restart"));
+    } else {
+      bool has_addr = false;
+      for (const Ipv4Cidr& a : (*info)->addresses) has_addr |= a == e.jumphost_address;
+      if (!(*info)->up || !has_addr) {
+        Status s = host_.links.configure(e.link, e.jumphost_address);
+        if (s) log::warning("drift: VLAN link " + e.link + " was down or lacked " + e.jumphost_address.str() + "; fixed");
+        else report(s.error());
+      }
+    }
+  }
+
+  for (const auto& [user, t] : state_.tenants) {
+    auto uid = host_.users.lookup(user);
+    if (!uid) {
+      report(uid.error());
+    } else if (!uid->has_value()) {
+      Status s = host_.users.add(user, config_.tenant_group, config_.wrapper, config_.tenant_home);
+      if (s) log::warning("drift: tenant user " + user + " was missing; recreated");
+      else report(s.error());
+    }
+  }
+
+  auto hosts = host_.files.read(config_.hosts_file);
+  if (!hosts) {
+    report(hosts.error());
+  } else {
+    auto merged = merge_hosts_block(config_.hosts_file, hosts->value_or(""), render_hosts_block(state_));
+    if (!merged) report(merged.error());
+    else if (auto w = sync_file(host_.files, config_.hosts_file, *merged, 0644); !w) report(w.error());
+  }
+
+  // Our files: one keys file and one drop-in per tenant, nothing else.
+  bool sshd_changed = false;
+  for (const auto& [user, t] : state_.tenants) {
+    auto k = sync_file(host_.files, authorized_keys_path(config_, user), render_authorized_keys(state_, t, config_.wrapper), 0644);
+    if (!k) report(k.error());
+    const std::string dropin = render_sshd_dropin(config_, state_, user);
+    auto current = host_.files.read(dropin_path(config_, user));
+    if (current && current->has_value() && **current == dropin) continue;
+    if (Status s = host_.sshd.check_candidate(user, dropin); !s) {
+      report(s.error().with_context("drop-in for " + user));
+      continue;
+    }
+    auto d = sync_file(host_.files, dropin_path(config_, user), dropin, 0644);
+    if (!d) report(d.error());
+    else sshd_changed |= *d;
+  }
+  auto remove_strays = [&](const std::string& dir, const std::string& prefix, const std::string& suffix) {
+    auto names = host_.files.list(dir);
+    if (!names) return report(names.error());
+    for (const std::string& n : *names) {
+      if (n.size() <= prefix.size() + suffix.size() || n.compare(0, prefix.size(), prefix) != 0 ||
+          n.compare(n.size() - suffix.size(), suffix.size(), suffix) != 0)
+        continue;
+      std::string user = n.substr(prefix.size(), n.size() - prefix.size() - suffix.size());
+      if (state_.tenants.count(user)) continue;
+      if (Status s = host_.files.remove(dir + "/" + n); !s) report(s.error());
+      else log::warning("drift: " + dir + "/" + n + " belongs to no tenant; removed");
+      sshd_changed |= !suffix.empty();
+    }
+  };
+  remove_strays(config_.keys_dir, "", "");
+  remove_strays(config_.sshd_dropin_dir, kDropinPrefix, ".conf");
+  if (sshd_changed)
+    if (Status s = host_.sshd.reload(); !s) report(s.error());
+
+  log::info("reconcile: " + std::to_string(state_.enrollments.size()) + " enrollment(s), " +
+            std::to_string(state_.tenants.size()) + " tenant(s), " + std::to_string(problems) + " problem(s)");
+  return problems;
+}
+
+}  // namespace ij

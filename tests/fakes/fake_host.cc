@@ -1,0 +1,110 @@
+#include "tests/fakes/fake_host.h"
+
+namespace ij::testing {
+
+Status FakeLinks::create_vlan(const std::string& trunk, unsigned vid, const std::string& name, const Ipv4Cidr& address) {
+  if (no_8021q) return make_error(Errc::unsupported, "cannot create VLAN link " + name + ": no 802.1Q");
+  if (!links.count(trunk)) return make_error(Errc::not_found, "trunk interface " + trunk + " does not exist");
+  if (links.count(name)) return make_error(Errc::exists, name + " exists");
+  links[name] = LinkInfo{true, vid, trunk, true, {address}};
+  return ok_status();
+}
+
+Status FakeLinks::remove(const std::string& name) {
+  links.erase(name);
+  return ok_status();
+}
+
+Status FakeLinks::configure(const std::string& name, const Ipv4Cidr& address) {
+  auto it = links.find(name);
+  if (it == links.end()) return make_error(Errc::not_found, name + " missing");
+  it->second.up = true;
+  it->second.addresses.push_back(address);
+  return ok_status();
+}
+
+Result<std::optional<LinkInfo>> FakeLinks::inspect(const std::string& name) {
+  auto it = links.find(name);
+  if (it == links.end()) return std::optional<LinkInfo>{};
+  return std::optional<LinkInfo>(it->second);
+}
+
+Result<std::optional<uid_t>> FakeUsers::lookup(const std::string& user) {
+  auto it = users.find(user);
+  if (it == users.end()) return std::optional<uid_t>{};
+  return std::optional<uid_t>(it->second);
+}
+
+Status FakeUsers::ensure_group(const std::string& group) {
+  groups.insert(group);
+  return ok_status();
+}
+
+Status FakeUsers::add(const std::string& user, const std::string&, const std::string&, const std::string&) {
+  if (fail_add) return make_error(Errc::failed, "useradd exited with 1: injected failure");
+  if (users.count(user)) return make_error(Errc::failed, "useradd: user '" + user + "' already exists");
+  users[user] = next_uid++;
+  return ok_status();
+}
+
+Status FakeUsers::remove(const std::string& user) {
+  users.erase(user);
+  return ok_status();
+}
+
+Result<std::optional<std::string>> FakeFiles::read(const std::string& path) {
+  auto it = files.find(path);
+  if (it == files.end()) return std::optional<std::string>{};
+  return std::optional<std::string>(it->second);
+}
+
+Status FakeFiles::write(const std::string& path, const std::string& content, mode_t mode) {
+  if (path == fail_write_path) return make_error(Errc::failed, "cannot write " + path + ": injected failure");
+  files[path] = content;
+  modes[path] = mode;
+  return ok_status();
+}
+
+Status FakeFiles::remove(const std::string& path) {
+  files.erase(path);
+  modes.erase(path);
+  return ok_status();
+}
+
+Result<std::vector<std::string>> FakeFiles::list(const std::string& dir) {
+  std::vector<std::string> out;
+  const std::string prefix = dir + "/";
+  for (const auto& [path, content] : files)
+    if (path.compare(0, prefix.size(), prefix) == 0 && path.find('/', prefix.size()) == std::string::npos)
+      out.push_back(path.substr(prefix.size()));
+  return out;
+}
+
+Status FakeSshd::check_candidate(const std::string&, const std::string&) {
+  if (reject) return make_error(Errc::failed, "sshd -t rejects the configuration: injected");
+  return ok_status();
+}
+
+Status FakeSshd::verify_effective(const std::string&, const std::string&) { return ok_status(); }
+
+Status FakeSshd::reload() {
+  ++reloads;
+  return ok_status();
+}
+
+FakeHost::FakeHost() {
+  links.links["eth1"] = LinkInfo{false, 0, "", true, {}};
+  files.files["/etc/hosts"] = "127.0.0.1\tlocalhost\n";
+}
+
+Config test_config() {
+  Config c = default_config();
+  c.trunk = "eth1";
+  c.wrapper = "/usr/bin/ipmi-wrapper";
+  c.public_host = "jump.example.org";
+  return c;
+}
+
+std::string fixed_clock() { return "2026-11-25T12:00:00Z"; }
+
+}  // namespace ij::testing

@@ -1,0 +1,73 @@
+// In-memory host for unit tests: links, users, files and sshd, with switches
+// to make a chosen operation fail.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "common/host/host.h"
+#include "daemon/jumphost.h"
+
+namespace ij::testing {
+
+class FakeLinks : public Links {
+ public:
+  Status create_vlan(const std::string& trunk, unsigned vid, const std::string& name, const Ipv4Cidr& address) override;
+  Status remove(const std::string& name) override;
+  Status configure(const std::string& name, const Ipv4Cidr& address) override;
+  Result<std::optional<LinkInfo>> inspect(const std::string& name) override;
+
+  std::map<std::string, LinkInfo> links;
+  bool no_8021q = false;
+};
+
+class FakeUsers : public Users {
+ public:
+  Result<std::optional<uid_t>> lookup(const std::string& user) override;
+  Status ensure_group(const std::string& group) override;
+  Status add(const std::string& user, const std::string& group, const std::string& shell, const std::string& home) override;
+  Status remove(const std::string& user) override;
+
+  std::map<std::string, uid_t> users{{"root", 0}, {"daemon", 1}};
+  std::set<std::string> groups;
+  uid_t next_uid = 1000;
+  bool fail_add = false;
+};
+
+class FakeFiles : public Files {
+ public:
+  Result<std::optional<std::string>> read(const std::string& path) override;
+  Status write(const std::string& path, const std::string& content, mode_t mode) override;
+  Status remove(const std::string& path) override;
+  Result<std::vector<std::string>> list(const std::string& dir) override;
+
+  std::map<std::string, std::string> files;
+  std::map<std::string, mode_t> modes;
+  std::string fail_write_path;  // writes to this path fail
+};
+
+class FakeSshd : public Sshd {
+ public:
+  Status check_candidate(const std::string& user, const std::string& dropin) override;
+  Status verify_effective(const std::string& user, const std::string& command) override;
+  Status reload() override;
+
+  bool reject = false;
+  int reloads = 0;
+};
+
+// A complete fake host with a trunk "eth1" and a standard /etc/hosts.
+struct FakeHost {
+  FakeHost();
+  Host host() { return Host{links, users, files, sshd}; }
+  FakeLinks links;
+  FakeUsers users;
+  FakeFiles files;
+  FakeSshd sshd;
+};
+
+Config test_config();
+std::string fixed_clock();
+
+}  // namespace ij::testing
