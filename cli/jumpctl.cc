@@ -54,7 +54,9 @@ class Client {
     proxy_ = sdbus::createProxy(*connection_, ij::bus::kServiceName, ij::bus::kObjectPath);
   }
   sdbus::MethodInvoker call(const char* method) {
-    return proxy_->callMethod(method).onInterface(ij::bus::kManagerInterface);
+    sdbus::MethodInvoker invoker = proxy_->callMethod(method);
+    invoker.onInterface(ij::bus::kManagerInterface);
+    return invoker;
   }
 
  private:

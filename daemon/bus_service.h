@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "daemon/access.h"
 #include "daemon/jumphost.h"
 
 namespace ij {

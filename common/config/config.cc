@@ -18,7 +18,7 @@ namespace {
 
 using Setter = std::function<Status(Config&, const std::string&)>;
 
-Status bad(const std::string& what) { return make_error(Errc::invalid_argument, what); }
+Error bad(const std::string& what) { return make_error(Errc::invalid_argument, what); }
 
 Setter absolute_path(std::string Config::*field) {
   return [field](Config& c, const std::string& v) -> Status {

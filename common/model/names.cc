@@ -7,7 +7,7 @@
 namespace ij {
 namespace {
 
-Status invalid(std::string message) { return make_error(Errc::invalid_argument, std::move(message)); }
+Error invalid(std::string message) { return make_error(Errc::invalid_argument, std::move(message)); }
 
 bool is_lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 

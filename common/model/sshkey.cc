@@ -27,7 +27,7 @@ constexpr std::array<std::string_view, 20> kOptionWords = {
     "pty",               "no-touch-required", "restrict",      "tunnel=",       "verify-required",
 };
 
-Status invalid(std::string m) { return make_error(Errc::invalid_argument, std::move(m)); }
+Error invalid(std::string m) { return make_error(Errc::invalid_argument, std::move(m)); }
 
 // Reads one SSH wire-format string (RFC 4251 section 5: uint32 length, bytes).
 bool read_string(std::string_view& blob, std::string_view* out) {

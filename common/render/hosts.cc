@@ -39,10 +39,7 @@ Result<std::string> merge_hosts_block(std::string_view source, std::string_view 
     for (size_t i = from; i < to; ++i) out += lines[i] + "\n";
   };
   if (begin == lines.size()) {
-    emit(0, lines.size());
-    if (!trailing_newline && !hosts.empty()) {
-      // The operator's last line had no newline; emit() added one.
-    }
+    emit(0, lines.size());  // a last line without its newline gets one
     out += block;
   } else {
     emit(0, begin);

@@ -1,5 +1,7 @@
 #include "common/state/state_json.h"
 
+#include <map>
+
 #include "common/model/names.h"
 
 namespace ij {
@@ -25,7 +27,7 @@ json enrollment_json(const Enrollment& e, bool with_secret) {
   return j;
 }
 
-Status bad(const std::string& m) { return make_error(Errc::invalid_argument, m); }
+Error bad(const std::string& m) { return make_error(Errc::invalid_argument, m); }
 
 template <class T>
 Result<T> field(const json& j, const char* key) {
@@ -152,6 +154,13 @@ Result<State> parse_state(std::string_view source, std::string_view text) {
     if (!t) return t.error().with_context(where + ": tenants[" + std::to_string(i) + "]");
     if (!state.tenants.emplace(t->user, *t).second)
       return make_error(Errc::invalid_argument, where + ": tenant '" + t->user + "' appears twice");
+  }
+  std::map<unsigned, std::string> vlans;
+  for (const auto& [name, e] : state.enrollments) {
+    auto [it, fresh] = vlans.emplace(e.vlan, name);
+    if (!fresh)
+      return make_error(Errc::invalid_argument, where + ": enrollments '" + it->second + "' and '" + name +
+                                                    "' both use VLAN " + std::to_string(e.vlan));
   }
   for (const auto& [name, e] : state.enrollments)
     if (!state.tenants.count(e.owner))

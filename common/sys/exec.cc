@@ -85,8 +85,8 @@ Result<ExecResult> run_program(const std::vector<std::string>& argv, std::chrono
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (timed_out)
-    return make_error(Errc::failed, argv[0] + " did not finish within " +
-                                        std::to_string(timeout.count() / 1000) + " s and was killed");
+    return make_error(Errc::failed, argv[0] + " timed out after " + std::to_string(timeout.count()) +
+                                        " ms and was killed");
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
 }

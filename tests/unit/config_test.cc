@@ -1,0 +1,63 @@
+#include "common/config/config.h"
+
+#include <gtest/gtest.h>
+
+namespace ij {
+namespace {
+
+TEST(Config, DefaultsWhenEmpty) {
+  auto c = parse_config("j.conf", "# nothing\n\n");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->trunk, "eth1");
+  EXPECT_EQ(c->address_pool.str(), "10.254.0.0/16");
+  EXPECT_EQ(c->pool_prefix, 30u);
+  EXPECT_EQ(c->default_ports, (std::vector<unsigned>{22, 80, 443, 5900}));
+  EXPECT_EQ(c->state_file(), "/var/lib/ipmi-jumphost/state.json");
+  EXPECT_EQ(c->admin_group, "jumphost-admin");
+  EXPECT_EQ(c->tenant_group, "ipmi-tenants");
+}
+
+TEST(Config, ReadsEveryKindOfValue) {
+  auto c = parse_config("j.conf",
+                        "trunk = enp3s0\n"
+                        "  address_pool=192.168.64.0/18  \n"
+                        "pool_prefix = 29\n"
+                        "default_ports = 443,22\n"
+                        "state_dir = /srv/ij\n"
+                        "public_host = jump.example.org\n"
+                        "public_port = 2222\n");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->trunk, "enp3s0");
+  EXPECT_EQ(c->address_pool.str(), "192.168.64.0/18");
+  EXPECT_EQ(c->pool_prefix, 29u);
+  EXPECT_EQ(c->default_ports, (std::vector<unsigned>{443, 22}));
+  EXPECT_EQ(c->state_file(), "/srv/ij/state.json");
+  EXPECT_EQ(c->public_host, "jump.example.org");
+  EXPECT_EQ(c->public_port, 2222u);
+}
+
+TEST(Config, ErrorsNameFileAndLine) {
+  EXPECT_EQ(parse_config("j.conf", "\n\ntrunk eth0\n").error().message, "j.conf:3: expected 'key = value'");
+  EXPECT_EQ(parse_config("j.conf", "trunc = eth0\n").error().message, "j.conf:1: unknown key 'trunc'");
+  EXPECT_EQ(parse_config("j.conf", "# c\nstate_dir = var/lib\n").error().message,
+            "j.conf:2: state_dir: 'var/lib' is not an absolute path");
+  EXPECT_EQ(parse_config("j.conf", "pool_prefix = 31\n").error().message,
+            "j.conf:1: pool_prefix: '31' is not a prefix length in 16-30");
+  EXPECT_EQ(parse_config("j.conf", "address_pool = 10.0.0.1/16\n").error().message,
+            "j.conf:1: address_pool: '10.0.0.1/16' is not a network address (host bits set)");
+  EXPECT_EQ(parse_config("j.conf", "public_port = 0\n").error().code, Errc::invalid_argument);
+  EXPECT_EQ(parse_config("j.conf", "public_host = a;b\n").error().code, Errc::invalid_argument);
+  EXPECT_FALSE(parse_config("j.conf", "admin_group = Root Group\n").ok());
+  // A trunk whose VLAN links would not fit IFNAMSIZ.
+  EXPECT_FALSE(parse_config("j.conf", "trunk = enp0s31f6abcd\n").ok());
+  EXPECT_FALSE(parse_config("j.conf", "default_ports = 22,x\n").ok());
+}
+
+TEST(Config, MissingFile) {
+  EXPECT_TRUE(load_config("/nonexistent/jumphost.conf", false).ok());
+  EXPECT_EQ(load_config("/nonexistent/jumphost.conf", true).error().message,
+            "/nonexistent/jumphost.conf: no such file");
+}
+
+}  // namespace
+}  // namespace ij

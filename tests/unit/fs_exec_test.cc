@@ -1,0 +1,73 @@
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/sys/exec.h"
+#include "common/sys/fs.h"
+
+namespace ij {
+namespace {
+
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/ij-test-XXXXXX";
+    path_ = mkdtemp(tmpl);
+  }
+  ~TempDir() { run_program({"/bin/rm", "-rf", path_}); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+TEST(Fs, AtomicWriteReadRemove) {
+  TempDir d;
+  const std::string f = d.path() + "/a";
+  EXPECT_FALSE(read_file(f)->has_value());
+  ASSERT_TRUE(write_file_atomic(f, "one\n", 0600).ok());
+  EXPECT_EQ(**read_file(f), "one\n");
+  struct stat st {};
+  ASSERT_EQ(stat(f.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  ASSERT_TRUE(write_file_atomic(f, "two\n", 0644).ok());
+  EXPECT_EQ(**read_file(f), "two\n");
+  EXPECT_EQ(*list_dir(d.path()), std::vector<std::string>{"a"});  // no temporary left behind
+  ASSERT_TRUE(remove_file(f).ok());
+  ASSERT_TRUE(remove_file(f).ok());  // a missing file is not an error
+  EXPECT_TRUE(list_dir(d.path())->empty());
+  EXPECT_FALSE(write_file_atomic(d.path() + "/missing/x", "", 0600).ok());
+}
+
+TEST(Fs, EnsureDir) {
+  TempDir d;
+  const std::string sub = d.path() + "/s";
+  ASSERT_TRUE(ensure_dir(sub, 0700).ok());
+  ASSERT_TRUE(ensure_dir(sub, 0750).ok());
+  struct stat st {};
+  ASSERT_EQ(stat(sub.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0750u);
+}
+
+TEST(Exec, ArgvIsNotAShell) {
+  auto r = run_program({"/bin/echo", "a;b", "$(id)", "*"});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->exit_code, 0);
+  EXPECT_EQ(r->output, "a;b $(id) *\n");
+}
+
+TEST(Exec, ExitCodesEnvironmentAndTimeouts) {
+  EXPECT_EQ(run_program({"/bin/sh", "-c", "exit 3"})->exit_code, 3);
+  setenv("IJ_SECRET_TEST", "x", 1);
+  EXPECT_EQ(run_program({"/bin/sh", "-c", "echo \"[$IJ_SECRET_TEST]\""})->output, "[]\n");
+  unsetenv("IJ_SECRET_TEST");
+  EXPECT_FALSE(run_program({"/nonexistent/prog"}).ok());
+  auto slow = run_program({"/bin/sleep", "10"}, std::chrono::milliseconds(200));
+  ASSERT_FALSE(slow.ok());
+  EXPECT_NE(slow.error().message.find("timed out"), std::string::npos) << slow.error().message;
+  EXPECT_EQ(run_checked({"/bin/sh", "-c", "echo first; echo last >&2; exit 1"}).error().message,
+            "/bin/sh exited with 1: last");
+}
+
+}  // namespace
+}  // namespace ij

@@ -1,0 +1,230 @@
+#include "daemon/jumphost.h"
+
+#include <gtest/gtest.h>
+
+#include "common/state/state_json.h"
+#include "tests/fakes/fake_host.h"
+#include "tests/unit/test_keys.h"
+
+namespace ij {
+namespace {
+
+using testing::FakeHost;
+
+// Everything the fake host holds, as text, to prove "nothing changed".
+std::string snapshot(const FakeHost& h) {
+  std::string out;
+  for (const auto& [name, l] : h.links.links) out += "link " + name + " " + std::to_string(l.vlan_id) + "\n";
+  for (const auto& [name, uid] : h.users.users) out += "user " + name + "\n";
+  for (const auto& [path, content] : h.files.files) out += "file " + path + "\n" + content + "\n";
+  return out;
+}
+
+class JumphostTest : public ::testing::Test {
+ protected:
+  JumphostTest() : jh(testing::test_config(), State{}, host.host(), testing::fixed_clock) {}
+
+  EnrollRequest request(const std::string& name, long vlan) {
+    EnrollRequest r;
+    r.name = name;
+    r.vlan = vlan;
+    r.keys = {KeySource{"alice.pub", std::string(testing::kAliceKey) + "\n"}};
+    return r;
+  }
+  // Enrolling `r` fails with `message` and leaves host and state as they were.
+  void expect_refused(const EnrollRequest& r, const std::string& message) {
+    std::string before = snapshot(host);
+    std::string state_before = serialize_state(jh.state());
+    auto e = jh.enroll(r, "root");
+    ASSERT_FALSE(e.ok()) << "enroll " << r.name << " succeeded";
+    EXPECT_EQ(e.error().message, message);
+    EXPECT_EQ(snapshot(host), before);
+    EXPECT_EQ(serialize_state(jh.state()), state_before);
+  }
+
+  FakeHost host;
+  Jumphost jh;
+};
+
+TEST_F(JumphostTest, EnrollAppliesEverySixSteps) {
+  auto e = jh.enroll(request("web01", 101), "root");
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(e->link, "eth1.101");
+  EXPECT_EQ(e->bmc_address.str(), "10.254.0.2/30");
+  EXPECT_EQ(e->jumphost_address.str(), "10.254.0.1/30");
+  EXPECT_EQ(e->owner, "web01");
+  EXPECT_EQ(e->enrolled_by, "root");
+  // 1 link
+  ASSERT_TRUE(host.links.links.count("eth1.101"));
+  EXPECT_EQ(host.links.links["eth1.101"].vlan_id, 101u);
+  EXPECT_EQ(host.links.links["eth1.101"].addresses.at(0).str(), "10.254.0.1/30");
+  // 2 user
+  EXPECT_TRUE(host.users.users.count("web01"));
+  // 3 hosts
+  EXPECT_NE(host.files.files["/etc/hosts"].find("10.254.0.2\tweb01-ipmi\n"), std::string::npos);
+  EXPECT_EQ(host.files.files["/etc/hosts"].rfind("127.0.0.1\tlocalhost\n", 0), 0u);
+  // 4 keys
+  EXPECT_NE(host.files.files["/etc/ipmi-jumphost/keys/web01"].find("permitopen=\"web01-ipmi:5900\" ssh-ed25519"),
+            std::string::npos);
+  // 5 drop-in, reloaded
+  EXPECT_NE(host.files.files["/etc/ssh/sshd_config.d/ipmi-jumphost-web01.conf"].find("Match User web01\n"),
+            std::string::npos);
+  EXPECT_EQ(host.sshd.reloads, 1);
+  // 6 state
+  EXPECT_EQ(host.files.modes["/var/lib/ipmi-jumphost/state.json"], 0600u);
+  auto saved = parse_state("state", host.files.files["/var/lib/ipmi-jumphost/state.json"]);
+  ASSERT_TRUE(saved.ok()) << saved.error().message;
+  EXPECT_TRUE(saved->find("web01"));
+}
+
+TEST_F(JumphostTest, RevokeRemovesExactlyWhatEnrollMade) {
+  std::string before = snapshot(host);
+  ASSERT_TRUE(jh.enroll(request("web01", 101), "root").ok());
+  ASSERT_TRUE(jh.revoke("web01", "root").ok());
+  // The state file stays, empty; everything else is as before.
+  host.files.files.erase("/var/lib/ipmi-jumphost/state.json");
+  EXPECT_EQ(snapshot(host), before);
+  EXPECT_TRUE(jh.state().enrollments.empty());
+  EXPECT_TRUE(jh.state().tenants.empty());
+  EXPECT_EQ(jh.revoke("web01", "root").error().message, "revoke web01: no BMC of that name is enrolled");
+}
+
+TEST_F(JumphostTest, OwnerWithTwoBmcsKeepsUserUntilTheLast) {
+  EnrollRequest a = request("web01", 101);
+  a.owner = "alice";
+  EnrollRequest b = request("db01", 102);
+  b.owner = "alice";
+  b.keys.clear();
+  b.bmc_address = "192.168.7.10/24";
+  ASSERT_TRUE(jh.enroll(a, "root").ok());
+  auto e = jh.enroll(b, "root");
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(e->jumphost_address.str(), "192.168.7.1/24");
+  const std::string& keys = host.files.files["/etc/ipmi-jumphost/keys/alice"];
+  EXPECT_NE(keys.find("permitopen=\"db01-ipmi:22\""), std::string::npos);
+  EXPECT_NE(keys.find("permitopen=\"web01-ipmi:22\""), std::string::npos);
+  ASSERT_TRUE(jh.revoke("web01", "root").ok());
+  EXPECT_TRUE(host.users.users.count("alice"));
+  EXPECT_EQ(host.files.files["/etc/ipmi-jumphost/keys/alice"].find("web01-ipmi"), std::string::npos);
+  ASSERT_TRUE(jh.revoke("db01", "root").ok());
+  EXPECT_FALSE(host.users.users.count("alice"));
+  EXPECT_FALSE(host.files.files.count("/etc/ipmi-jumphost/keys/alice"));
+}
+
+TEST_F(JumphostTest, RefusesBadInputWithNothingChanged) {
+  ASSERT_TRUE(jh.enroll(request("web01", 101), "root").ok());
+  EnrollRequest r = request("web02", 102);
+  r.owner = "root";
+  expect_refused(r, "enroll web02: user root already exists and was not created by ipmi-jumphost: choose another --owner");
+  r = request("Web_02", 102);
+  expect_refused(r, "enroll Web_02: BMC name 'Web_02': character 1 is not a lowercase letter, digit or '-'");
+  r = request("web02", 102);
+  r.owner = "-x";
+  EXPECT_EQ(jh.enroll(r, "root").error().code, Errc::invalid_argument);
+  expect_refused(request("web02", 0), "enroll web02: VLAN ID 0 is outside 1-4094");
+  expect_refused(request("web02", 4095), "enroll web02: VLAN ID 4095 is outside 1-4094");
+  expect_refused(request("web02", 101), "enroll web02: VLAN 101 is already used by BMC web01");
+  expect_refused(request("web01", 102), "enroll web01: BMC web01 is already enrolled");
+  r = request("web02", 102);
+  r.bmc_address = "10.254.0.1/30";
+  expect_refused(r, "enroll web02: address 10.254.0.1/30 overlaps the subnet 10.254.0.0/30 of BMC web01");
+  r.bmc_address = "10.1.2.300/24";
+  expect_refused(r, "enroll web02: address '10.1.2.300' is not an IPv4 address: '300' is not a number in 0-255");
+  r.bmc_address = "10.1.2.0/24";
+  expect_refused(r, "enroll web02: BMC address 10.1.2.0/24 is the network address of its subnet, not a host address");
+  r = request("web02", 102);
+  r.keys = {KeySource{"k.pub", std::string("command=\"/bin/sh\" ") + testing::kBobKey}};
+  expect_refused(r, "enroll web02: k.pub:1: the key carries its own options ('command=\"/bin/sh\"'): give the bare key, "
+                    "the daemon sets the options");
+  r.keys = {KeySource{"k.pub", "not a key"}};
+  expect_refused(r, "enroll web02: k.pub:1: unknown key type 'not'");
+  r.keys = {KeySource{"a.pub", testing::kBobKey}, KeySource{"b.pub", testing::kBobKey}};
+  expect_refused(r, std::string("enroll web02: b.pub: key ") + testing::kBobFingerprint + " is already a key of web02");
+  r = request("web02", 102);
+  r.ports = std::vector<unsigned>{22, 70000};
+  expect_refused(r, "enroll web02: port 70000 is outside 1-65535");
+  r = request("web02", 102);
+  r.bmc_password = "pw";
+  expect_refused(r, "enroll web02: a BMC password needs a BMC user");
+}
+
+TEST_F(JumphostTest, RefusesUnknownTrunk) {
+  host.links.links.erase("eth1");
+  expect_refused(request("web01", 101),
+                 "enroll web01: trunk interface eth1 does not exist: set 'trunk' in the configuration");
+}
+
+TEST_F(JumphostTest, No8021qSaysSoAndLeavesNothing) {
+  host.links.no_8021q = true;
+  expect_refused(request("web01", 101),
+                 "enroll web01: step 1/6 (VLAN link) failed: cannot create VLAN link eth1.101: no 802.1Q; nothing was "
+                 "changed");
+}
+
+// A failure at each later step undoes the earlier ones.
+TEST_F(JumphostTest, FailureAtEveryStepRollsBack) {
+  ASSERT_TRUE(jh.enroll(request("web01", 101), "root").ok());
+  host.users.fail_add = true;
+  expect_refused(request("web02", 102),
+                 "enroll web02: step 2/6 (Unix user) failed: useradd exited with 1: injected failure; the earlier steps "
+                 "were undone");
+  host.users.fail_add = false;
+  for (const char* path : {"/etc/hosts", "/etc/ipmi-jumphost/keys/web02", "/etc/ssh/sshd_config.d/ipmi-jumphost-web02.conf",
+                           "/var/lib/ipmi-jumphost/state.json"}) {
+    host.files.fail_write_path = path;
+    SCOPED_TRACE(path);
+    std::string before = snapshot(host);
+    auto e = jh.enroll(request("web02", 102), "root");
+    ASSERT_FALSE(e.ok());
+    EXPECT_NE(e.error().message.find(std::string("cannot write ") + path + ": injected failure; the earlier steps were undone"),
+              std::string::npos)
+        << e.error().message;
+    EXPECT_EQ(snapshot(host), before);
+    EXPECT_EQ(jh.state().enrollments.size(), 1u);
+  }
+  host.files.fail_write_path.clear();
+  host.sshd.reject = true;
+  expect_refused(request("web02", 102),
+                 "enroll web02: step 5/6 (sshd drop-in) failed: sshd -t rejects the configuration: injected; the "
+                 "earlier steps were undone");
+}
+
+TEST_F(JumphostTest, Keys) {
+  ASSERT_TRUE(jh.enroll(request("web01", 101), "root").ok());
+  auto added = jh.add_keys("web01", KeySource{"bob.pub", testing::kBobKey}, "root");
+  ASSERT_TRUE(added.ok()) << added.error().message;
+  EXPECT_EQ(*added, std::vector<std::string>{testing::kBobFingerprint});
+  EXPECT_NE(host.files.files["/etc/ipmi-jumphost/keys/web01"].find(testing::kBobKey), std::string::npos);
+  EXPECT_EQ(jh.add_keys("web01", KeySource{"bob.pub", testing::kBobKey}, "root").error().message,
+            std::string("key add web01: bob.pub: key ") + testing::kBobFingerprint + " is already a key of web01");
+  EXPECT_EQ(jh.add_keys("carol", KeySource{"bob.pub", testing::kBobKey}, "root").error().message,
+            "key add: carol is not a tenant");
+  ASSERT_TRUE(jh.remove_key("web01", testing::kBobFingerprint, "root").ok());
+  EXPECT_EQ(host.files.files["/etc/ipmi-jumphost/keys/web01"].find(testing::kBobKey), std::string::npos);
+  EXPECT_EQ(jh.remove_key("web01", "SHA256:nope", "root").error().message,
+            "key remove: web01 has no key SHA256:nope (jumpctl show lists the fingerprints)");
+}
+
+TEST_F(JumphostTest, AllocatesDistinctSubnets) {
+  EnrollRequest r = request("web01", 101);
+  ASSERT_TRUE(jh.enroll(r, "root").ok());
+  r = request("web02", 102);
+  r.keys.clear();
+  auto e = jh.enroll(r, "root");
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(e->bmc_address.str(), "10.254.0.6/30");
+}
+
+TEST_F(JumphostTest, ShowAndListHaveNoSecrets) {
+  EnrollRequest r = request("web01", 101);
+  r.bmc_user = "ADMIN";
+  r.bmc_password = "hunter2";
+  ASSERT_TRUE(jh.enroll(r, "root").ok());
+  EXPECT_EQ(jh.list().dump().find("hunter2"), std::string::npos);
+  EXPECT_EQ(jh.show("web01")->dump().find("hunter2"), std::string::npos);
+  EXPECT_EQ((*jh.show("web01"))["tenant"]["keys"][0]["fingerprint"], testing::kAliceFingerprint);
+  EXPECT_EQ(jh.show("nope").error().message, "no BMC named nope is enrolled");
+}
+
+}  // namespace
+}  // namespace ij

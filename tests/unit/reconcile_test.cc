@@ -1,0 +1,76 @@
+#include <gtest/gtest.h>
+
+#include "daemon/jumphost.h"
+#include "tests/fakes/fake_host.h"
+#include "tests/unit/test_keys.h"
+
+namespace ij {
+namespace {
+
+using testing::FakeHost;
+
+class ReconcileTest : public ::testing::Test {
+ protected:
+  // Enrolls two BMCs through one Jumphost, then returns a fresh one over the
+  // same host and state, as a restarted daemon would be.
+  ReconcileTest() {
+    Jumphost first(testing::test_config(), State{}, host.host(), testing::fixed_clock);
+    for (auto [name, vlan] : {std::pair{"web01", 101}, std::pair{"db01", 102}}) {
+      EnrollRequest r;
+      r.name = name;
+      r.vlan = vlan;
+      r.owner = "alice";
+      if (vlan == 101) r.keys = {KeySource{"a.pub", testing::kAliceKey}};
+      EXPECT_TRUE(first.enroll(r, "root").ok());
+    }
+    state = first.state();
+    files_after_enroll = host.files.files;
+  }
+  Jumphost restarted() { return Jumphost(testing::test_config(), state, host.host(), testing::fixed_clock); }
+
+  FakeHost host;
+  State state;
+  std::map<std::string, std::string> files_after_enroll;
+};
+
+TEST_F(ReconcileTest, NothingToDoWhenHostAgrees) {
+  int reloads = host.sshd.reloads;
+  EXPECT_EQ(restarted().reconcile(), 0);
+  EXPECT_EQ(host.files.files, files_after_enroll);
+  EXPECT_EQ(host.sshd.reloads, reloads);
+}
+
+TEST_F(ReconcileTest, RecreatesLinksAfterReboot) {
+  host.links.links.erase("eth1.101");
+  host.links.links.erase("eth1.102");
+  EXPECT_EQ(restarted().reconcile(), 0);
+  ASSERT_TRUE(host.links.links.count("eth1.101"));
+  EXPECT_EQ(host.links.links["eth1.102"].vlan_id, 102u);
+}
+
+TEST_F(ReconcileTest, RepairsDriftInOwnedFilesAndRemovesStrays) {
+  host.files.files["/etc/ipmi-jumphost/keys/alice"] += "ssh-ed25519 AAAA... intruder\n";
+  host.files.files.erase("/etc/ssh/sshd_config.d/ipmi-jumphost-alice.conf");
+  host.files.files["/etc/hosts"] = "127.0.0.1\tlocalhost\n";
+  host.files.files["/etc/ssh/sshd_config.d/ipmi-jumphost-mallory.conf"] = "Match User mallory\n";
+  host.files.files["/etc/ipmi-jumphost/keys/mallory"] = "ssh-ed25519 AAAA\n";
+  host.files.files["/etc/ssh/sshd_config.d/50-operator.conf"] = "PermitRootLogin no\n";
+  host.users.users.erase("alice");
+  int reloads = host.sshd.reloads;
+  EXPECT_EQ(restarted().reconcile(), 0);
+  auto expected = files_after_enroll;
+  expected["/etc/ssh/sshd_config.d/50-operator.conf"] = "PermitRootLogin no\n";  // not ours: kept
+  EXPECT_EQ(host.files.files, expected);
+  EXPECT_TRUE(host.users.users.count("alice"));
+  EXPECT_EQ(host.sshd.reloads, reloads + 1);
+}
+
+TEST_F(ReconcileTest, ReportsWhatItCannotRepair) {
+  host.links.links.erase("eth1.101");
+  host.links.links["eth1.102"] = LinkInfo{false, 0, "", true, {}};  // someone else's link of that name
+  host.links.no_8021q = true;
+  EXPECT_EQ(restarted().reconcile(), 2);
+}
+
+}  // namespace
+}  // namespace ij

@@ -1,0 +1,87 @@
+#include "common/state/state_json.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/test_keys.h"
+
+namespace ij {
+namespace {
+
+State sample_state() {
+  State s;
+  Enrollment e;
+  e.name = "web01";
+  e.vlan = 101;
+  e.owner = "alice";
+  e.link = "eth1.101";
+  e.bmc_address = parse_ipv4_cidr("10.254.0.2/30").value();
+  e.jumphost_address = parse_ipv4_cidr("10.254.0.1/30").value();
+  e.ports = {22, 443};
+  e.bmc_user = "ADMIN";
+  e.bmc_password = "s3cret";
+  e.enrolled_at = "2026-11-25T12:00:00Z";
+  e.enrolled_by = "root";
+  s.enrollments[e.name] = e;
+  s.tenants["alice"] = Tenant{"alice", {parse_ssh_key(testing::kAliceKey).value()}};
+  return s;
+}
+
+TEST(State, RoundTrips) {
+  State s = sample_state();
+  std::string text = serialize_state(s);
+  auto back = parse_state("state.json", text);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(serialize_state(*back), text);
+  EXPECT_EQ(back->find("web01")->bmc_password, "s3cret");
+  EXPECT_EQ(back->tenants.at("alice").keys.at(0).fingerprint, testing::kAliceFingerprint);
+}
+
+TEST(State, ViewsHaveNoSecrets) {
+  State s = sample_state();
+  std::string view = enrollment_view(s.enrollments.at("web01")).dump();
+  EXPECT_EQ(view.find("s3cret"), std::string::npos);
+  EXPECT_NE(view.find("\"bmc_password_stored\":true"), std::string::npos);
+  EXPECT_NE(view.find("\"host_name\":\"web01-ipmi\""), std::string::npos);
+}
+
+TEST(State, RevalidatesEverything) {
+  std::string good = serialize_state(sample_state());
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string t = good;
+    size_t at = t.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return t.replace(at, from.size(), to);
+  };
+  EXPECT_EQ(parse_state("s.json", "{").error().message, "s.json: byte 2: not valid JSON");
+  EXPECT_EQ(parse_state("s.json", "[]").error().message, "s.json: not a JSON object");
+  EXPECT_EQ(parse_state("s.json", with("\"version\": 1", "\"version\": 7")).error().message,
+            "s.json: state version 7 is not supported (this daemon reads version 1)");
+  EXPECT_EQ(parse_state("s.json", with("\"vlan\": 101", "\"vlan\": 5000")).error().message,
+            "s.json: enrollments[0]: VLAN ID 5000 is outside 1-4094");
+  // A name that would break out of the hosts block or a drop-in.
+  EXPECT_FALSE(parse_state("s.json", with("\"name\": \"web01\"", "\"name\": \"web01\\nMatch all\"")).ok());
+  EXPECT_EQ(parse_state("s.json", with("\"jumphost_address\": \"10.254.0.1/30\"", "\"jumphost_address\": \"10.9.0.1/30\""))
+                .error()
+                .message,
+            "s.json: enrollments[0]: jumphost_address does not belong with bmc_address");
+  EXPECT_EQ(parse_state("s.json", with("\"user\": \"alice\"", "\"user\": \"carol\"")).error().message,
+            "s.json: enrollment 'web01' has owner 'alice' who is not a tenant");
+  EXPECT_EQ(parse_state("s.json", with("\"ssh-ed25519 ", "\"command=\\\"/bin/sh\\\" ssh-ed25519 ")).error().code,
+            Errc::invalid_argument);
+  EXPECT_EQ(parse_state("s.json", with("\"ports\": [", "\"portz\": [")).error().message,
+            "s.json: enrollments[0]: missing field 'ports'");
+}
+
+TEST(State, RefusesDuplicateVlans) {
+  State s = sample_state();
+  Enrollment e = s.enrollments.at("web01");
+  e.name = "web02";
+  e.bmc_address = parse_ipv4_cidr("10.254.0.6/30").value();
+  e.jumphost_address = parse_ipv4_cidr("10.254.0.5/30").value();
+  s.enrollments[e.name] = e;
+  EXPECT_EQ(parse_state("s.json", serialize_state(s)).error().message,
+            "s.json: enrollments 'web01' and 'web02' both use VLAN 101");
+}
+
+}  // namespace
+}  // namespace ij
