@@ -1,0 +1,191 @@
+#!/bin/bash
+# The core through the real programs: ipmi-jumphostd on a private system bus,
+# jumpctl as an unprivileged member of jumphost-admin, real useradd/userdel,
+# sshd -t / sshd -T, netlink. Runs inside run-sandbox.sh.
+set -u
+. "$IJ_SRC/tests/e2e/lib.sh"
+
+jumpctl=$IJ_BIN/jumpctl
+wrapper=$IJ_BIN/ipmi-wrapper
+
+mkdir -p /etc/ipmi-jumphost
+cat > /etc/ipmi-jumphost/jumphost.conf <<CONF
+# e2e sandbox
+trunk = eth1
+wrapper = $wrapper
+public_host = jump.test
+CONF
+
+keys=$IJ_T/keys
+mkdir -m 0755 "$keys"
+for k in alice bob carol; do ssh-keygen -q -t ed25519 -N '' -C "$k@e2e" -f "$keys/$k"; done
+chmod 0644 "$keys"/*
+printf 'command="/bin/sh" %s\n' "$(cat "$keys/bob.pub")" > "$keys/with-options.pub"
+echo "ssh-ed25519 not-base64!" > "$keys/junk.pub"
+cat "$keys/bob.pub" "$keys/bob.pub" > "$keys/twice.pub"
+chmod 0644 "$keys"/*.pub
+fp() { ssh-keygen -l -f "$1" | awk '{print $2}'; }
+
+start_daemon
+useradd -M -G jumphost-admin opadmin
+useradd -M plainuser
+
+echo "# access"
+expect plainuser 1 "jumpctl: plainuser may not call List: only root and members of group jumphost-admin may" "$jumpctl" list
+expect plainuser 1 "jumpctl: plainuser may not call Enroll: only root and members of group jumphost-admin may" \
+  "$jumpctl" enroll web09 --vlan 109
+run_as opadmin "$jumpctl" list
+check_eq "an admin lists (nothing enrolled)" "0" "$rc"
+run_as root "$jumpctl" list --json
+check_eq "root lists as JSON" "[]" "$out"
+
+echo "# bad input, refused with nothing changed"
+e="jumpctl: enroll web09:"
+expect opadmin 1 "$e user root already exists and was not created by ipmi-jumphost: choose another --owner" \
+  "$jumpctl" enroll web09 --vlan 109 --owner root
+expect opadmin 1 "$e user daemon already exists and was not created by ipmi-jumphost: choose another --owner" \
+  "$jumpctl" enroll web09 --vlan 109 --owner daemon
+expect opadmin 1 "$e user opadmin already exists and was not created by ipmi-jumphost: choose another --owner" \
+  "$jumpctl" enroll web09 --vlan 109 --owner opadmin
+expect opadmin 1 "$e user name 'Bad User' must start with a lowercase letter" \
+  "$jumpctl" enroll web09 --vlan 109 --owner "Bad User"
+expect opadmin 1 "jumpctl: enroll Web_09: BMC name 'Web_09': character 1 is not a lowercase letter, digit or '-'" \
+  "$jumpctl" enroll Web_09 --vlan 109
+expect opadmin 1 "$e VLAN ID 0 is outside 1-4094" "$jumpctl" enroll web09 --vlan 0
+expect opadmin 1 "$e VLAN ID 4095 is outside 1-4094" "$jumpctl" enroll web09 --vlan 4095
+expect opadmin 2 "jumpctl: --vlan 'x1' is not a number" "$jumpctl" enroll web09 --vlan x1
+expect opadmin 1 "$e address '10.1.2.300' is not an IPv4 address: '300' is not a number in 0-255" \
+  "$jumpctl" enroll web09 --vlan 109 --bmc-ip 10.1.2.300/24
+expect opadmin 1 "$e BMC address 10.1.2.255/24 is the broadcast address of its subnet, not a host address" \
+  "$jumpctl" enroll web09 --vlan 109 --bmc-ip 10.1.2.255/24
+expect opadmin 1 "$e $keys/with-options.pub:1: the key carries its own options ('command=\"/bin/sh\"'): give the bare key, the daemon sets the options" \
+  "$jumpctl" enroll web09 --vlan 109 --key "$keys/with-options.pub"
+expect opadmin 1 "$e $keys/junk.pub:1: the key data is not valid base64" \
+  "$jumpctl" enroll web09 --vlan 109 --key "$keys/junk.pub"
+expect opadmin 1 "$e $keys/twice.pub: key $(fp "$keys/bob.pub") is already a key of web09" \
+  "$jumpctl" enroll web09 --vlan 109 --key "$keys/twice.pub"
+ip link set eth1 name trunk-away
+expect opadmin 1 "$e trunk interface eth1 does not exist: set 'trunk' in the configuration" \
+  "$jumpctl" enroll web09 --vlan 109
+ip link set trunk-away name eth1
+
+echo "# an enrollment in the state is applied to the host at start-up"
+stop_daemon
+cat > /var/lib/ipmi-jumphost/state.json <<JSON
+{"version": 1,
+ "enrollments": [{"name": "web01", "vlan": 101, "owner": "alice", "link": "eth1.101",
+   "bmc_address": "192.168.101.10/24", "jumphost_address": "192.168.101.1/24", "ports": [22, 443],
+   "bmc_user": "ADMIN", "bmc_password": "hunter2", "switch_port": "sw1/0/1",
+   "enrolled_at": "2026-11-25T12:00:00Z", "enrolled_by": "root"}],
+ "tenants": [{"user": "alice", "keys": ["$(cat "$keys/alice.pub")"]}]}
+JSON
+chmod 0600 /var/lib/ipmi-jumphost/state.json
+start_daemon
+
+check_tenant_artifacts() {  # USER BMC ADDRESS PERMITOPEN...
+  local user=$1 bmc=$2 addr=$3; shift 3
+  check "$user exists, in ipmi-tenants, shell the wrapper" \
+    test "$(getent passwd "$user" | cut -d: -f7):$(id -gn "$user")" = "$wrapper:ipmi-tenants"
+  check "$user has no password" test "$(getent shadow "$user" | cut -d: -f2)" = "*"
+  check "/etc/hosts has $addr $bmc-ipmi in the marked block" \
+    grep -qx "$addr	$bmc-ipmi" <(sed -n '/^# BEGIN ipmi-jumphost/,/^# END ipmi-jumphost/p' /etc/hosts)
+  local opts="restrict,pty,port-forwarding,command=\"$wrapper\""
+  for p in "$@"; do opts+=",permitopen=\"$p\""; done
+  check "authorized keys of $user: every key restricted to the BMC's ports" \
+    test "$(grep -v '^#' "/etc/ipmi-jumphost/keys/$user" | cut -d' ' -f1 | sort -u)" = "$opts"
+  check "authorized keys of $user: root-owned 0644" test "$(stat -c %U:%a "/etc/ipmi-jumphost/keys/$user")" = "root:644"
+  check "sshd drop-in for $user" test -f "/etc/ssh/sshd_config.d/ipmi-jumphost-$user.conf"
+  check "sshd -t accepts the live configuration" /usr/sbin/sshd -t
+  local eff
+  eff=$(/usr/sbin/sshd -T -C "user=$user,host=client,addr=127.0.0.1,laddr=127.0.0.1,lport=22")
+  local want
+  for want in "forcecommand $wrapper" "allowtcpforwarding local" "permitopen $*" "permitlisten none" \
+      "x11forwarding no" "allowagentforwarding no" "permittunnel no" "allowstreamlocalforwarding no" \
+      "authorizedkeysfile /etc/ipmi-jumphost/keys/$user" "passwordauthentication no" "gatewayports no"; do
+    check "sshd -T for $user: $want" grep -qx -- "$want" <<<"$eff"
+  done
+}
+check_tenant_artifacts alice web01 192.168.101.10 web01-ipmi:22 web01-ipmi:443
+check "sshd -T for opadmin: no forced command" grep -qx "forcecommand none" <(/usr/sbin/sshd -T -C user=opadmin,host=c,addr=127.0.0.1)
+check "the state file is 0600" test "$(stat -c %a /var/lib/ipmi-jumphost/state.json)" = 600
+run_as opadmin "$jumpctl" show web01
+check "show names the key by fingerprint" grep -q "$(fp "$keys/alice.pub")" <<<"$out"
+check_not "show never prints the BMC password" grep -q hunter2 <<<"$out"
+run_as opadmin "$jumpctl" list --json
+check_not "list --json never prints the BMC password" grep -q hunter2 <<<"$out"
+check "list --json has web01" grep -q '"name": "web01"' <<<"$out"
+
+echo "# collisions with an enrollment, refused with nothing changed"
+e="jumpctl: enroll web09:"
+expect opadmin 1 "$e VLAN 101 is already used by BMC web01" "$jumpctl" enroll web09 --vlan 101
+expect opadmin 1 "$e address 192.168.101.20/24 overlaps the subnet 192.168.101.0/24 of BMC web01" \
+  "$jumpctl" enroll web09 --vlan 109 --bmc-ip 192.168.101.20/24
+expect opadmin 1 "jumpctl: enroll web01: BMC web01 is already enrolled" "$jumpctl" enroll web01 --vlan 109
+expect opadmin 1 "$e $keys/alice.pub: key $(fp "$keys/alice.pub") is already a key of alice" \
+  "$jumpctl" enroll web09 --vlan 109 --owner alice --key "$keys/alice.pub"
+expect opadmin 1 "jumpctl: key add alice: $keys/alice.pub: key $(fp "$keys/alice.pub") is already a key of alice" \
+  "$jumpctl" key add alice "$keys/alice.pub"
+
+echo "# keys"
+run_as opadmin "$jumpctl" key add alice "$keys/bob.pub"
+check_eq "key add prints the fingerprint" "added $(fp "$keys/bob.pub") to alice" "$out"
+check "bob's key is in alice's file" grep -qF "$(cut -d' ' -f2 "$keys/bob.pub")" /etc/ipmi-jumphost/keys/alice
+run_as opadmin "$jumpctl" key remove alice "$(fp "$keys/bob.pub")"
+check_eq "key remove" "0" "$rc"
+check_not "bob's key is gone" grep -qF "$(cut -d' ' -f2 "$keys/bob.pub")" /etc/ipmi-jumphost/keys/alice
+
+echo "# restart: drift in what the daemon owns is repaired"
+stop_daemon
+before=$(snapshot)
+rm /etc/ipmi-jumphost/keys/alice
+echo "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA0Sp4e162IfruvnML7fs1Za6zj4FBX/hC9kGRC4gdXn intruder" \
+  > /etc/ipmi-jumphost/keys/mallory
+sed -i 's/192.168.101.10/192.168.101.66/' /etc/hosts
+start_daemon
+check_eq "after a restart the host agrees with the state again" "$before" "$(snapshot)"
+check "the repair is logged" grep -q "drift: /etc/ipmi-jumphost/keys/mallory belongs to no tenant; removed" "$IJ_T/daemon.log"
+
+if have_8021q; then
+  echo "# the kernel has 802.1Q: enroll for real"
+  check "reconcile created web01's link" ip -d link show eth1.101
+  before=$(snapshot)
+  run_as opadmin "$jumpctl" enroll web02 --vlan 102 --owner carol --key "$keys/carol.pub" --ports 443
+  check_eq "enroll web02" "enrolled web02: VLAN 102 on eth1.102, BMC 10.254.0.2/30 reachable as web02-ipmi, tenant carol" "$out"
+  check "eth1.102 is 802.1Q VID 102 on eth1, up" \
+    grep -q "vlan protocol 802.1Q id 102" <(ip -d link show eth1.102)
+  check "eth1.102 has 10.254.0.1/30" grep -q "inet 10.254.0.1/30" <(ip addr show eth1.102)
+  check_tenant_artifacts carol web02 10.254.0.2 web02-ipmi:443
+  run_as opadmin "$jumpctl" revoke web02
+  check_eq "revoke web02" "revoked web02" "$out"
+  check_eq "revoke leaves the host as before enroll" "$before" "$(snapshot)"
+
+  echo "# a failing step in the middle leaves nothing behind"
+  echo "# BEGIN ipmi-jumphost (managed by ipmi-jumphostd, do not edit)" > /etc/hosts.tail
+  cp /etc/hosts /etc/hosts.good
+  sed -i '/^# END ipmi-jumphost/d' /etc/hosts
+  expect opadmin 1 "jumpctl: enroll web02: step 3/6 (/etc/hosts entry) failed: /etc/hosts:$(grep -n '^# BEGIN ipmi' /etc/hosts | cut -d: -f1): the ipmi-jumphost block is not closed; fix by hand; the earlier steps were undone" \
+    "$jumpctl" enroll web02 --vlan 102 --owner carol --key "$keys/carol.pub"
+  cp /etc/hosts.good /etc/hosts
+  rm /etc/hosts.good /etc/hosts.tail
+else
+  echo "# this kernel has no 802.1Q: enroll fails at step 1 and leaves nothing"
+  expect opadmin 1 "jumpctl: enroll web02: step 1/6 (VLAN link) failed: cannot create VLAN link eth1.102: this kernel has no 802.1Q VLAN support (load module 8021q, or use a kernel built with CONFIG_VLAN_8021Q); nothing was changed" \
+    "$jumpctl" enroll web02 --vlan 102 --owner carol --key "$keys/carol.pub"
+fi
+
+echo "# revoke removes every artifact"
+run_as opadmin "$jumpctl" revoke web01
+check_eq "revoke web01" "revoked web01" "$out"
+check_not "user alice is gone" getent passwd alice
+check_not "no BMC line in /etc/hosts" grep -q web01-ipmi /etc/hosts
+check_not "no marked block left in /etc/hosts" grep -q "ipmi-jumphost" /etc/hosts
+check_not "alice's keys file is gone" test -e /etc/ipmi-jumphost/keys/alice
+check_not "alice's drop-in is gone" test -e /etc/ssh/sshd_config.d/ipmi-jumphost-alice.conf
+check_not "link eth1.101 is gone" ip link show eth1.101
+check "the state is empty" grep -q '"enrollments": \[\]' /var/lib/ipmi-jumphost/state.json
+check "sshd -t still accepts the configuration" /usr/sbin/sshd -t
+check "sshd still runs" kill -0 "$(cat /run/sshd.pid)"
+expect opadmin 1 "jumpctl: revoke web01: no BMC of that name is enrolled" "$jumpctl" revoke web01
+check "the log says who did it" grep -q "revoke web01 owner=alice by=opadmin: done" "$IJ_T/daemon.log"
+
+finish
