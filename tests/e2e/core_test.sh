@@ -64,10 +64,10 @@ expect opadmin 1 "$e $keys/junk.pub:1: the key data is not valid base64" \
   "$jumpctl" enroll web09 --vlan 109 --key "$keys/junk.pub"
 expect opadmin 1 "$e $keys/twice.pub: key $(fp "$keys/bob.pub") is already a key of web09" \
   "$jumpctl" enroll web09 --vlan 109 --key "$keys/twice.pub"
-ip link set eth1 name trunk-away
+ip link set eth1 down && ip link set eth1 name trunk-away
 expect opadmin 1 "$e trunk interface eth1 does not exist: set 'trunk' in the configuration" \
   "$jumpctl" enroll web09 --vlan 109
-ip link set trunk-away name eth1
+ip link set trunk-away name eth1 && ip link set eth1 up
 
 echo "# an enrollment in the state is applied to the host at start-up"
 stop_daemon

@@ -1,0 +1,103 @@
+#!/bin/bash
+# run-in-vm.sh COMMAND...: runs COMMAND as root in a QEMU VM that boots
+# Debian's kernel (linux-image-amd64, which has 802.1Q) on this machine's own
+# root file system: shared read-only over virtio-9p, with a tmpfs overlay on
+# top, so nothing the VM does reaches this machine. The working directory is
+# kept. Exits with COMMAND's status (77 when there is no kernel or QEMU).
+#
+# Environment: IJ_VM_KERNEL (a version in /lib/modules, default the newest
+# with a /boot/vmlinuz), IJ_VM_ACCEL (tcg or kvm, default tcg: KVM is not
+# proven on the CI machines), IJ_VM_MEMORY (MiB, default 1536),
+# IJ_VM_TIMEOUT (seconds, default 1500).
+set -euo pipefail
+
+[ $# -gt 0 ] || { echo "usage: run-in-vm.sh COMMAND..." >&2; exit 2; }
+kver=${IJ_VM_KERNEL:-}
+if [ -z "$kver" ]; then
+  for v in $(ls /lib/modules 2>/dev/null | sort -V); do [ -e "/boot/vmlinuz-$v" ] && kver=$v; done
+fi
+if [ -z "$kver" ] || ! command -v qemu-system-x86_64 >/dev/null || [ ! -x /bin/busybox ]; then
+  echo "run-in-vm.sh: needs linux-image-amd64, qemu-system-x86 and busybox-static; skipped" >&2
+  exit 77
+fi
+
+work=$(mktemp -d /tmp/ij-vm.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+root=$work/initramfs
+mkdir -p "$root"/{bin,modules,proc,sys,dev,host,rw,newroot}
+cp /bin/busybox "$root/bin/busybox"
+
+# The modules that mounting the root needs, dependencies first. Everything
+# else (8021q, veth) is modprobe'd inside from /lib/modules of the shared root.
+declare -A seen=()
+order=()
+add_module() {
+  local m=$1 d
+  [ -n "${seen[$m]:-}" ] && return 0
+  seen[$m]=1
+  local file
+  file=$(modinfo -k "$kver" -F filename "$m" 2>/dev/null) || return 0
+  [ "$file" = "(builtin)" ] && return 0
+  for d in $(modinfo -k "$kver" -F depends "$m" | tr ',' ' '); do add_module "$d"; done
+  cp "$file" "$root/modules/$m.ko"
+  order+=("$m")
+}
+for m in virtio_pci 9pnet_virtio 9p overlay; do add_module "$m"; done
+printf '%s\n' "${order[@]}" > "$root/modules/order"
+
+# The command, run in a chroot of the overlaid root.
+{
+  echo "cd $(printf %q "$PWD") || exit 125"
+  printf '%q ' "$@"; echo
+} > "$root/command"
+
+cat > "$root/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+for m in $(cat /modules/order); do insmod "/modules/$m.ko" || echo "ij-vm: insmod $m failed"; done
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose hostroot /host || echo "ij-vm: mounting the host root failed"
+mount -t tmpfs -o mode=0755 rw /rw
+mkdir -p /rw/upper /rw/work
+mount -t overlay overlay -o lowerdir=/host,upperdir=/rw/upper,workdir=/rw/work /newroot
+mount -t proc proc /newroot/proc
+mount -t sysfs sys /newroot/sys
+mount -t devtmpfs dev /newroot/dev
+# What udev would add to /dev: bash's <(...) needs /dev/fd, sshd's ptys devpts.
+ln -s /proc/self/fd /newroot/dev/fd
+ln -s /proc/self/fd/0 /newroot/dev/stdin
+ln -s /proc/self/fd/1 /newroot/dev/stdout
+ln -s /proc/self/fd/2 /newroot/dev/stderr
+mkdir -p /newroot/dev/pts /newroot/dev/shm
+mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts /newroot/dev/pts
+ln -sf pts/ptmx /newroot/dev/ptmx
+mount -t tmpfs -o mode=1777 shm /newroot/dev/shm
+mount -t tmpfs tmpfs /newroot/run
+cp /command /newroot/run/ij-vm-command
+echo "ij-vm: running the command"
+chroot /newroot /bin/bash -c 'modprobe 8021q; modprobe veth; export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root; . /run/ij-vm-command'
+echo "IJ-VM-EXIT=$?"
+sync
+poweroff -f
+INIT
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initramfs.gz"
+
+accel=${IJ_VM_ACCEL:-tcg}
+cpu=max
+[ "$accel" = kvm ] && cpu=host
+log=$work/console.log
+echo "run-in-vm.sh: booting $kver under $accel"
+rc=0
+timeout "${IJ_VM_TIMEOUT:-1500}" qemu-system-x86_64 \
+  -accel "$accel" -cpu "$cpu" -smp 2 -m "${IJ_VM_MEMORY:-1536}" \
+  -kernel "/boot/vmlinuz-$kver" -initrd "$work/initramfs.gz" \
+  -append "console=ttyS0 quiet panic=-1 rdinit=/init" \
+  -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+  -nographic -no-reboot -nic none -monitor none -serial stdio </dev/null | tee "$log" || rc=$?
+[ "$rc" = 124 ] && { echo "run-in-vm.sh: the VM did not finish within ${IJ_VM_TIMEOUT:-1500} s"; exit 1; }
+status=$(sed -n 's/^IJ-VM-EXIT=\([0-9]*\).*/\1/p' "$log" | tail -1)
+[ -n "$status" ] || { echo "run-in-vm.sh: the VM ended without the command's exit status"; exit 1; }
+exit "$status"
