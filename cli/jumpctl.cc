@@ -92,6 +92,11 @@ void print_show(const json& e) {
   line("owner's bmcs:", ij::join(bmcs, " "));
   line("bmc user:", e["bmc_user"].get<std::string>().empty() ? "-" : e["bmc_user"].get<std::string>());
   line("bmc password:", e["bmc_password_stored"].get<bool>() ? "stored" : "not stored (asked per request)");
+  const json& ipmi = e["ipmi"];
+  std::vector<std::string> workarounds = ipmi["workarounds"];
+  line("ipmi:", "privilege " + ipmi["privilege"].get<std::string>() + ", cipher suite " +
+                    std::to_string(ipmi["cipher_suite"].get<unsigned>()) +
+                    (workarounds.empty() ? "" : ", workarounds " + ij::join(workarounds, ",")));
   line("switch port:", e["switch_port"].get<std::string>().empty() ? "-" : e["switch_port"].get<std::string>());
   line("enrolled:", e["enrolled_at"].get<std::string>() + " by " + e["enrolled_by"].get<std::string>());
   for (const auto& k : e["tenant"]["keys"])
@@ -112,6 +117,13 @@ int run(const ij::cli::Command& c) {
     if (!c.owner.empty()) options["owner"] = c.owner;
     if (!c.bmc_ip.empty()) options["bmc_address"] = c.bmc_ip;
     if (!c.switch_port.empty()) options["switch_port"] = c.switch_port;
+    if (!c.ipmi_privilege.empty()) options["ipmi_privilege"] = c.ipmi_privilege;
+    if (!c.ipmi_workarounds.empty()) options["ipmi_workarounds"] = c.ipmi_workarounds;
+    if (!c.cipher_suite.empty()) {
+      unsigned long id = 0;
+      if (!ij::parse_uint(c.cipher_suite, 0, 255, &id)) throw Failure{2, "--cipher-suite '" + c.cipher_suite + "' is not a number in 0-255"};
+      options["cipher_suite"] = static_cast<uint32_t>(id);
+    }
     if (!c.bmc_user.empty()) options["bmc_user"] = c.bmc_user;
     if (!c.bmc_password_file.empty()) options["bmc_password"] = read_password_file(c.bmc_password_file);
     if (!c.ports.empty()) {

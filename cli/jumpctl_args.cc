@@ -8,7 +8,8 @@ const char* const kUsage =
     "usage:\n"
     "  jumpctl enroll NAME --vlan VID [--owner USER] [--bmc-ip ADDR/PREFIX] [--key FILE]...\n"
     "                 [--ports 22,80,443,5900] [--bmc-user USER --bmc-password-file FILE]\n"
-    "                 [--switch-port LABEL]\n"
+    "                 [--switch-port LABEL] [--ipmi-privilege user|operator|admin]\n"
+    "                 [--cipher-suite ID] [--ipmi-workarounds W1,W2,...]\n"
     "  jumpctl revoke NAME\n"
     "  jumpctl list [--json]\n"
     "  jumpctl show NAME [--json]\n"
@@ -57,7 +58,8 @@ Result<Command> parse_command_line(const std::vector<std::string>& argv) {
   std::map<std::string, std::string*> enroll_flags = {
       {"--vlan", &c.vlan},         {"--owner", &c.owner},         {"--bmc-ip", &c.bmc_ip},
       {"--ports", &c.ports},       {"--bmc-user", &c.bmc_user},   {"--bmc-password-file", &c.bmc_password_file},
-      {"--switch-port", &c.switch_port},
+      {"--switch-port", &c.switch_port}, {"--ipmi-privilege", &c.ipmi_privilege},
+      {"--cipher-suite", &c.cipher_suite}, {"--ipmi-workarounds", &c.ipmi_workarounds},
   };
   bool only_positional = false;
   for (; i < argv.size(); ++i) {

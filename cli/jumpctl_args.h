@@ -22,6 +22,9 @@ struct Command {
   std::string bmc_user;
   std::string bmc_password_file;
   std::string switch_port;
+  std::string ipmi_privilege;
+  std::string cipher_suite;
+  std::string ipmi_workarounds;
 };
 
 // Errors are usage errors (exit 2), with a message naming the bad argument.

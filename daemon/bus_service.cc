@@ -43,6 +43,13 @@ EnrollRequest decode_enroll(const std::string& name, uint32_t vlan, const Option
     else if (key == "bmc_user") r.bmc_user = option<std::string>(options, "bmc_user", "s");
     else if (key == "bmc_password") r.bmc_password = option<std::string>(options, "bmc_password", "s");
     else if (key == "switch_port") r.switch_port = option<std::string>(options, "switch_port", "s");
+    else if (key == "ipmi_privilege") r.ipmi.privilege = option<std::string>(options, "ipmi_privilege", "s");
+    else if (key == "cipher_suite") r.ipmi.cipher_suite = option<uint32_t>(options, "cipher_suite", "u");
+    else if (key == "ipmi_workarounds") {
+      auto names = parse_workarounds(option<std::string>(options, "ipmi_workarounds", "s"));
+      if (!names) throw_error(names.error());
+      r.ipmi.workarounds = *names;
+    }
     else if (key == "ports") {
       std::vector<unsigned> ports;
       for (uint16_t p : option<std::vector<uint16_t>>(options, "ports", "aq")) ports.push_back(p);

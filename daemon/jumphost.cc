@@ -104,6 +104,8 @@ Result<Enrollment> Jumphost::build_enrollment(const EnrollRequest& r, const std:
   e.bmc_user = r.bmc_user;
   e.bmc_password = r.bmc_password;
   e.switch_port = r.switch_port;
+  IJ_TRY(validate_ipmi_settings(r.ipmi));
+  e.ipmi = r.ipmi;
 
   if (state_.find(e.name)) return make_error(Errc::exists, "BMC " + e.name + " is already enrolled");
   for (const auto& [name, other] : state_.enrollments)

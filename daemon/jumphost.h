@@ -32,6 +32,7 @@ struct EnrollRequest {
   std::string bmc_user;
   std::string bmc_password;
   std::string switch_port;
+  IpmiSettings ipmi;
 };
 
 struct Host {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/ipmi/settings.h"
 #include "common/model/ipv4.h"
 #include "common/model/sshkey.h"
 
@@ -22,6 +23,7 @@ struct Enrollment {
   std::string bmc_user;       // IPMI user name, may be empty
   std::string bmc_password;   // secret: never logged, never shown
   std::string switch_port;    // label of the BMC's switch port, may be empty
+  IpmiSettings ipmi;          // how to open IPMI sessions to the BMC
   std::string enrolled_at;    // RFC 3339 UTC
   std::string enrolled_by;    // user name of the operator
 };

@@ -20,6 +20,9 @@ json enrollment_json(const Enrollment& e, bool with_secret) {
             {"ports", e.ports},
             {"bmc_user", e.bmc_user},
             {"switch_port", e.switch_port},
+            {"ipmi", {{"privilege", e.ipmi.privilege},
+                      {"cipher_suite", e.ipmi.cipher_suite},
+                      {"workarounds", e.ipmi.workarounds}}},
             {"enrolled_at", e.enrolled_at},
             {"enrolled_by", e.enrolled_by}};
   if (with_secret) j["bmc_password"] = e.bmc_password;
@@ -28,6 +31,15 @@ json enrollment_json(const Enrollment& e, bool with_secret) {
 }
 
 Error bad(const std::string& m) { return make_error(Errc::invalid_argument, m); }
+
+// Free text that ends up in messages and IPMI sessions: printable ASCII.
+Status check_text_field(const char* name, const std::string& v, size_t max) {
+  if (v.size() > max) return bad(std::string("field '") + name + "' is too long");
+  for (char c : v)
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f)
+      return bad(std::string("field '") + name + "' contains a control or non-ASCII character");
+  return ok_status();
+}
 
 template <class T>
 Result<T> field(const json& j, const char* key) {
@@ -84,6 +96,16 @@ Result<Enrollment> parse_enrollment(const json& j) {
   e.switch_port = switch_port;
   e.enrolled_at = enrolled_at;
   e.enrolled_by = enrolled_by;
+  if (auto ipmi = j.find("ipmi"); ipmi != j.end()) {  // absent in files written before it existed
+    if (!ipmi->is_object()) return bad("field 'ipmi' is not an object");
+    IJ_FIELD(privilege, std::string, *ipmi, "privilege");
+    IJ_FIELD(cipher_suite, unsigned, *ipmi, "cipher_suite");
+    IJ_FIELD(workarounds, std::vector<std::string>, *ipmi, "workarounds");
+    e.ipmi = IpmiSettings{privilege, cipher_suite, workarounds};
+    IJ_TRY(validate_ipmi_settings(e.ipmi));
+  }
+  IJ_TRY(check_text_field("bmc_user", e.bmc_user, 16));
+  IJ_TRY(check_text_field("switch_port", e.switch_port, 64));
   return e;
 }
 
