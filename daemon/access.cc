@@ -19,6 +19,10 @@ constexpr Rule kRules[] = {
     {bus::kManagerInterface, "AddKeys", Role::admin},
     {bus::kManagerInterface, "RemoveKey", Role::admin},
     {bus::kManagerInterface, "ClientConfig", Role::admin},
+    {bus::kTenantInterface, "ListMine", Role::tenant},
+    {bus::kTenantInterface, "Power", Role::tenant},
+    {bus::kTenantInterface, "Console", Role::tenant},
+    {bus::kTenantInterface, "ConsoleBreak", Role::tenant},
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "common/base/log.h"
 #include "common/bus/names.h"
+#include "common/base/strings.h"
 #include "common/host/users_real.h"
 #include "daemon/access.h"
 
@@ -66,9 +67,13 @@ EnrollRequest decode_enroll(const std::string& name, uint32_t vlan, const Option
 
 }  // namespace
 
-BusService::BusService(sdbus::IConnection& connection, Jumphost& jumphost)
-    : object_(sdbus::createObject(connection, bus::kObjectPath)), jumphost_(jumphost) {
+BusService::BusService(sdbus::IConnection& connection, Jumphost& jumphost, Bmc& bmc, Completions& completions)
+    : object_(sdbus::createObject(connection, bus::kObjectPath)),
+      jumphost_(jumphost),
+      bmc_(bmc),
+      completions_(completions) {
   register_manager();
+  register_tenant();
   object_->finishRegistration();
 }
 
@@ -144,6 +149,105 @@ void BusService::register_manager() {
       .implementedAs([this, m](const std::string& name) {
         authorize_call(m, "ClientConfig");
         return value_or_throw(jumphost_.client_config(name));
+      });
+}
+
+constexpr int kMaxTenantRequests = 4;
+
+bool BusService::begin_request(const std::string& tenant) {
+  int& n = inflight_[tenant];
+  if (n >= kMaxTenantRequests) return false;
+  ++n;
+  return true;
+}
+
+void BusService::end_request(const std::string& tenant) {
+  if (--inflight_[tenant] <= 0) inflight_.erase(tenant);
+}
+
+void BusService::register_tenant() {
+  const char* t = bus::kTenantInterface;
+  object_->registerMethod("ListMine")
+      .onInterface(t)
+      .withOutputParamNames("bmcs")
+      .implementedAs([this, t]() {
+        Caller c = authorize_call(t, "ListMine");
+        return jumphost_.tenant_bmcs(c.name).dump();
+      });
+  // Power and Console open an IPMI session, which may take seconds: the
+  // work runs on a thread and the reply is sent from the bus thread when it
+  // is done, so other callers are not kept waiting.
+  object_->registerMethod("Power")
+      .onInterface(t)
+      .withInputParamNames("bmc", "action", "password")
+      .withOutputParamNames("result")
+      .implementedAs([this, t](sdbus::Result<std::string>&& reply, std::string bmc, std::string action,
+                               std::string password) {
+        Caller c = authorize_call(t, "Power");
+        if (bmc.empty()) bmc = value_or_throw(jumphost_.default_bmc_of(c.name));
+        PowerAction a = value_or_throw(parse_power_action(action));
+        BmcTarget target = value_or_throw(jumphost_.target_for(c.name, bmc, password));
+        if (!begin_request(c.name))
+          throw_error(make_error(Errc::failed, "you have " + std::to_string(kMaxTenantRequests) +
+                                                   " requests running already; wait for them"));
+        auto shared_reply = std::make_shared<sdbus::Result<std::string>>(std::move(reply));
+        completions_.run([this, reply = shared_reply, target = std::move(target), a, who = c.name]() mutable {
+          Result<std::string> r = make_error(Errc::failed, "not run");
+          if (a == PowerAction::status) {
+            auto on = bmc_.power_status(target);
+            r = on ? Result<std::string>(target.name + ": " + (*on ? "on" : "off")) : Result<std::string>(on.error());
+          } else {
+            Status s = bmc_.power_control(target, a);
+            r = s ? Result<std::string>(target.name + ": ok") : Result<std::string>(s.error());
+          }
+          std::fill(target.password.begin(), target.password.end(), '\0');
+          return [this, reply, r = std::move(r), who, name = target.name, a] {
+            end_request(who);
+            const std::string what = std::string("power ") + power_action_name(a) + " " + name + " by=" + who;
+            if (r) {
+              log::notice(what + ": " + *r);
+              reply->returnResults(*r);
+            } else {
+              log::warning(what + ": FAILED: " + r.error().message);
+              reply->returnError(sdbus::Error(bus::error_name(r.error().code), r.error().message));
+            }
+          };
+        });
+      });
+  object_->registerMethod("Console")
+      .onInterface(t)
+      .withInputParamNames("bmc", "password")
+      .withOutputParamNames("console")
+      .implementedAs([this, t](sdbus::Result<sdbus::UnixFd>&& reply, std::string bmc, std::string password) {
+        Caller c = authorize_call(t, "Console");
+        if (bmc.empty()) bmc = value_or_throw(jumphost_.default_bmc_of(c.name));
+        BmcTarget target = value_or_throw(jumphost_.target_for(c.name, bmc, password));
+        check_or_throw(consoles_.reserve(target.name, c.name));
+        auto shared_reply = std::make_shared<sdbus::Result<sdbus::UnixFd>>(std::move(reply));
+        completions_.run([this, reply = shared_reply, target = std::move(target), who = c.name]() mutable {
+          auto session = std::make_shared<Result<std::unique_ptr<SolSession>>>(bmc_.open_sol(target));
+          std::fill(target.password.begin(), target.password.end(), '\0');
+          return [this, reply, session, who, name = target.name] {
+            const std::string what = "console " + name + " attach by=" + who;
+            Result<int> fd = *session ? consoles_.attach(name, std::move(**session)) : Result<int>(session->error());
+            if (!*session) consoles_.release(name);
+            if (!fd) {
+              log::warning(what + ": FAILED: " + fd.error().message);
+              reply->returnError(sdbus::Error(bus::error_name(fd.error().code), fd.error().message));
+              return;
+            }
+            log::notice(what + ": done");
+            reply->returnResults(sdbus::UnixFd(*fd, sdbus::adopt_fd));
+          };
+        });
+      });
+  object_->registerMethod("ConsoleBreak")
+      .onInterface(t)
+      .withInputParamNames("bmc")
+      .implementedAs([this, t](const std::string& bmc) {
+        Caller c = authorize_call(t, "ConsoleBreak");
+        check_or_throw(consoles_.send_break(bmc, c.name));
+        log::notice("console " + bmc + " break by=" + c.name);
       });
 }
 

@@ -12,6 +12,7 @@
 
 #include "common/config/config.h"
 #include "common/host/host.h"
+#include "common/ipmi/bmc.h"
 #include "common/model/enrollment.h"
 #include "daemon/plan.h"
 
@@ -55,6 +56,12 @@ class Jumphost {
   nlohmann::json list() const;
   Result<nlohmann::json> show(const std::string& name) const;
   Result<std::string> client_config(const std::string& name) const;
+
+  // Tenant side (daemon/tenant.cc): only the tenant's own BMCs.
+  Result<BmcTarget> target_for(const std::string& tenant, const std::string& bmc, const std::string& password) const;
+  // The tenant's only BMC, for commands that leave the name out.
+  Result<std::string> default_bmc_of(const std::string& tenant) const;
+  nlohmann::json tenant_bmcs(const std::string& tenant) const;
 
   // Makes the host agree with the state; logs every drift it repairs.
   // Returns the number of problems it could not repair.

@@ -57,7 +57,7 @@ ij::Status prepare_host(const ij::Config& c, ij::Users& users) {
   return ij::ok_status();
 }
 
-int serve(sdbus::IConnection& connection) {
+int serve(sdbus::IConnection& connection, ij::Completions& completions) {
   sigset_t mask;
   sigemptyset(&mask);
   sigaddset(&mask, SIGTERM);
@@ -69,9 +69,10 @@ int serve(sdbus::IConnection& connection) {
     while (connection.processPendingRequest()) {
     }
     auto poll_data = connection.getEventLoopPollData();
-    struct pollfd fds[2] = {{poll_data.fd, poll_data.events, 0}, {sfd, POLLIN, 0}};
+    struct pollfd fds[3] = {{poll_data.fd, poll_data.events, 0}, {sfd, POLLIN, 0}, {completions.fd(), POLLIN, 0}};
     int timeout = poll_data.timeout_usec == UINT64_MAX ? -1 : static_cast<int>(poll_data.timeout_usec / 1000 + 1);
-    if (poll(fds, 2, timeout) < 0 && errno != EINTR) return fail(std::string("poll: ") + std::strerror(errno));
+    if (poll(fds, 3, timeout) < 0 && errno != EINTR) return fail(std::string("poll: ") + std::strerror(errno));
+    if (fds[2].revents & POLLIN) completions.drain();
     if (fds[1].revents & POLLIN) {
       signalfd_siginfo info{};
       if (read(sfd, &info, sizeof info) > 0)
@@ -122,11 +123,13 @@ int main(int argc, char** argv) {
     // The name is taken last: activation and Type=dbus wait for it, so
     // nobody calls before the host agrees with the state.
     auto connection = sdbus::createSystemBusConnection(ij::bus::kServiceName);
-    ij::BusService service(*connection, jumphost);
+    auto bmc = ij::make_freeipmi_bmc();
+    ij::Completions completions;
+    ij::BusService service(*connection, jumphost, *bmc, completions);
     ij::log::notice("ipmi-jumphostd ready on " + std::string(ij::bus::kServiceName) + " (trunk " +
                     jumphost.config().trunk + ", " + std::to_string(jumphost.state().enrollments.size()) +
                     " enrolled)");
-    return serve(*connection);
+    return serve(*connection, completions);
   } catch (const sdbus::Error& e) {
     return fail("D-Bus: " + e.getName() + ": " + e.getMessage());
   }

@@ -1,0 +1,34 @@
+// The tenant's command, as ipmi-wrapper receives it from sshd: a strict
+// grammar over a short string of lowercase words. No shell, no globbing, no
+// quoting: anything outside the grammar is refused before anything runs.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/base/result.h"
+
+namespace ij::wrapper {
+
+inline constexpr const char* kRefusal = "Sorry. Only these commands are available to you: power, console, list, help";
+constexpr size_t kMaxCommandLength = 256;
+
+struct TenantCommand {
+  enum class Verb { help, list, power, console };
+  Verb verb = Verb::help;
+  std::string action;  // power: status, on, off, cycle, reset, soft
+  std::string bmc;     // empty: the tenant's only BMC
+};
+
+// Parses the command text; an empty text (a login without a command) is help.
+Result<TenantCommand> parse_tenant_command(std::string_view text);
+
+// Which text to parse, from how sshd ran us: as the forced command (the
+// original command in SSH_ORIGINAL_COMMAND) or as the login shell
+// ("ipmi-wrapper -c CMD", or no arguments for an interactive login).
+// nullopt for an invocation that is neither.
+std::optional<std::string> command_text(const std::vector<std::string>& argv, const char* ssh_original_command);
+
+}  // namespace ij::wrapper
