@@ -48,7 +48,9 @@ ij::Result<ij::State> load_state(const ij::Config& config) {
 }
 
 ij::Status prepare_host(const ij::Config& c, ij::Users& users) {
-  IJ_TRY(ij::ensure_dir(c.state_dir, 0700));
+  // 0711: tenants must reach their (empty) home below it; the state file
+  // itself is 0600.
+  IJ_TRY(ij::ensure_dir(c.state_dir, 0711));
   IJ_TRY(ij::ensure_dir(c.tenant_home, 0755));
   IJ_TRY(ij::ensure_dir(c.keys_dir, 0755));
   IJ_TRY(ij::ensure_dir(c.runtime_dir, 0700));

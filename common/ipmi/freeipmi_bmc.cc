@@ -167,8 +167,10 @@ class FreeIpmiBmc : public Bmc {
     protocol.session_timeout_len = static_cast<int>(kIpmiSessionTimeoutMs);
     protocol.retransmission_timeout_len = static_cast<int>(kIpmiRetransmissionTimeoutMs);
     protocol.retransmission_backoff_count = -1;
-    protocol.keepalive_timeout_len = -1;
-    protocol.retransmission_keepalive_timeout_len = -1;
+    // Keepalives must fit inside the session timeout (the library refuses
+    // a context otherwise, with EINVAL).
+    protocol.keepalive_timeout_len = static_cast<int>(kIpmiSessionTimeoutMs * 3 / 4);
+    protocol.retransmission_keepalive_timeout_len = static_cast<int>(kIpmiSessionTimeoutMs * 3 / 8);
     protocol.acceptable_packet_errors_count = -1;
     protocol.maximum_retransmission_count = -1;
     ipmiconsole_engine_config engine{};

@@ -1,0 +1,78 @@
+# A simulated BMC for the end-to-end tests, sourced after lib.sh:
+# OpenIPMI's ipmi_sim in its own network namespace, with a chassis whose
+# power state is a file, a "host serial port" (a small TCP server that greets
+# and echoes lines back in upper case) behind its SOL, and an HTTPS-port
+# stand-in on 443. On a kernel with 802.1Q the namespace hangs off the
+# trunk's far end (eth1-peer) in VLAN VID, as the switch would put it; without
+# 802.1Q a veth gives the jumphost a stand-in for its VLAN link.
+
+# start_bmc NAME VID BMC-ADDR/PREFIX JUMPHOST-ADDR/PREFIX PASSWORD
+start_bmc() {
+  local name=$1 vid=$2 addr=$3 jh=$4 password=$5
+  local dir=$IJ_T/bmc-$name ns=bmc-$name
+  mkdir -p "$dir/state"
+  echo 0 > "$dir/power"
+  ip netns add "$ns"
+  ip -n "$ns" link set lo up
+  if have_8021q; then
+    ip link add link eth1-peer name "sw$vid" type vlan id "$vid"
+    ip link set "sw$vid" netns "$ns"
+    ip -n "$ns" addr add "$addr" dev "sw$vid"
+    ip -n "$ns" link set "sw$vid" up
+  else
+    ip link add "v-$name" type veth peer name "p-$name"
+    ip link set "p-$name" netns "$ns"
+    ip addr add "$jh" dev "v-$name"
+    ip link set "v-$name" up
+    ip -n "$ns" addr add "$addr" dev "p-$name"
+    ip -n "$ns" link set "p-$name" up
+  fi
+  cat > "$dir/chassis" <<SH
+#!/bin/sh
+# ipmi_sim's chassis_control program: "get NAME..." prints NAME:VALUE, "set NAME VALUE...".
+case "\$1" in
+  get) shift; for n in "\$@"; do if [ "\$n" = power ]; then echo "power:\$(cat $dir/power)"; else echo "\$n:0"; fi; done ;;
+  set) shift; while [ \$# -gt 1 ]; do [ "\$1" = power ] && echo "\$2" > $dir/power; shift 2; done ;;
+esac
+SH
+  cat > "$dir/serial" <<'SH'
+#!/bin/bash
+# The host's serial port: a greeting, then each line (ended by CR) echoed back in upper case.
+printf 'host-serial ready\r\n'
+while IFS= read -r -d $'\r' line || [ -n "$line" ]; do printf 'ECHO: %s\r\n' "${line^^}"; done
+SH
+  chmod +x "$dir/chassis" "$dir/serial"
+  cat > "$dir/lan.conf" <<CONF
+name "$name"
+set_working_mc 0x20
+  startlan 1
+    addr 0.0.0.0 623
+    priv_limit admin
+    allowed_auths_callback none md2 md5 straight
+    allowed_auths_user none md2 md5 straight
+    allowed_auths_operator none md2 md5 straight
+    allowed_auths_admin none md2 md5 straight
+    guid a123456789abcdefa123456789abcdef
+  endlan
+  chassis_control "$dir/chassis"
+  sol "tcp:127.0.0.1:9002" 115200
+  user 2 true "ADMIN" "$password" admin 10 none md2 md5 straight
+CONF
+  cat > "$dir/bmc.emu" <<'EMU'
+mc_setbmc 0x20
+mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02
+sel_enable 0x20 1000 0x0a
+mc_enable 0x20
+EMU
+  # The serial server must listen before ipmi_sim connects its SOL to it.
+  ip netns exec "$ns" socat TCP-LISTEN:9002,bind=127.0.0.1,reuseaddr,fork EXEC:"$dir/serial" 2>/dev/null &
+  ip netns exec "$ns" socat TCP-LISTEN:443,reuseaddr,fork SYSTEM:"echo https-of-$name" 2>/dev/null &
+  local i
+  for i in $(seq 1 50); do ip netns exec "$ns" ss -ltn | grep -q ':9002 ' && break; sleep 0.1; done
+  ip netns exec "$ns" ipmi_sim -c "$dir/lan.conf" -f "$dir/bmc.emu" -s "$dir/state" -n >"$dir/sim.log" 2>&1 &
+  echo $! > "$dir/sim.pid"
+  for i in $(seq 1 50); do ip netns exec "$ns" ss -lun | grep -q ':623 ' && break; sleep 0.1; done
+}
+
+stop_bmc_sim() { kill "$(cat "$IJ_T/bmc-$1/sim.pid")"; }
+bmc_power_file() { cat "$IJ_T/bmc-$1/power"; }

@@ -1,0 +1,153 @@
+#!/bin/bash
+# Tenants through the real path: ssh → sshd (with the daemon's keys and
+# drop-ins) → ipmi-wrapper → D-Bus → ipmi-jumphostd → FreeIPMI → ipmi_sim.
+# Runs inside run-sandbox.sh.
+set -u
+. "$IJ_SRC/tests/e2e/lib.sh"
+. "$IJ_SRC/tests/e2e/bmc_sim.sh"
+
+jumpctl=$IJ_BIN/jumpctl
+mkdir -p /etc/ipmi-jumphost
+cat > /etc/ipmi-jumphost/jumphost.conf <<CONF
+trunk = eth1
+wrapper = $IJ_BIN/ipmi-wrapper
+public_host = jump.test
+CONF
+keys=$IJ_T/keys
+mkdir -m 0755 "$keys"
+for k in alice bob; do ssh-keygen -q -t ed25519 -N '' -C "$k@e2e" -f "$keys/$k"; done
+chmod 0644 "$keys"/*.pub
+printf 'pw-web01\n' > "$keys/web01.pw"
+printf 'pw-db01\n' > "$keys/db01.pw"
+chmod 0644 "$keys"/*.pw
+
+start_bmc web01 101 192.168.101.10/24 192.168.101.1/24 pw-web01
+start_bmc db01 102 192.168.102.10/24 192.168.102.1/24 pw-db01
+
+start_daemon
+useradd -M -G jumphost-admin opadmin
+workarounds=opensesspriv,solchannelsupport,solpayloadsize
+if have_8021q; then
+  for b in "web01 101 alice" "db01 102 bob"; do
+    set -- $b
+    run_as opadmin "$jumpctl" enroll "$1" --vlan "$2" --owner "$3" --key "$keys/$3.pub" --bmc-ip "192.168.$2.10/24" \
+      --bmc-user ADMIN --bmc-password-file "$keys/$1.pw" --ipmi-workarounds "$workarounds"
+    check_eq "enroll $1" 0 "$rc"
+  done
+else
+  # No 802.1Q here: the enrollments go into the state and the veths made by
+  # start_bmc stand in for the VLAN links the kernel cannot make.
+  stop_daemon
+  enrollment() {  # NAME VID OWNER
+    printf '{"name": "%s", "vlan": %s, "owner": "%s", "link": "eth1.%s", "bmc_address": "192.168.%s.10/24",
+      "jumphost_address": "192.168.%s.1/24", "ports": [22, 80, 443, 5900], "bmc_user": "ADMIN", "bmc_password": "pw-%s",
+      "switch_port": "", "enrolled_at": "2026-11-25T12:00:00Z", "enrolled_by": "root",
+      "ipmi": {"privilege": "admin", "cipher_suite": 3, "workarounds": ["opensesspriv", "solchannelsupport", "solpayloadsize"]}}' \
+      "$1" "$2" "$3" "$2" "$2" "$2" "$1"
+  }
+  cat > /var/lib/ipmi-jumphost/state.json <<JSON
+{"version": 1,
+ "enrollments": [$(enrollment web01 101 alice), $(enrollment db01 102 bob)],
+ "tenants": [{"user": "alice", "keys": ["$(cat "$keys/alice.pub")"]}, {"user": "bob", "keys": ["$(cat "$keys/bob.pub")"]}]}
+JSON
+  chmod 0600 /var/lib/ipmi-jumphost/state.json
+  start_daemon
+fi
+
+# ssh_as USER [ssh options...] -- COMMAND: sets $out, $err, $rc.
+ssh_as() {
+  local user=$1; shift
+  local o e
+  o=$(mktemp) e=$(mktemp)
+  rc=0
+  ssh -F /dev/null -i "$keys/$user" -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no \
+    -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "$@" >"$o" 2>"$e" || rc=$?
+  out=$(cat "$o") err=$(cat "$e")
+  rm -f "$o" "$e"
+}
+
+echo "# power"
+ssh_as alice "alice@127.0.0.1" power status </dev/null
+check_eq "power status (the tenant's only BMC)" "web01: off" "$out"
+ssh_as alice "alice@127.0.0.1" power on web01 </dev/null
+check_eq "power on" "web01: ok" "$out"
+check_eq "the simulator's chassis is on" 1 "$(bmc_power_file web01)"
+check "FreeIPMI's ipmi-power agrees" grep -q ': on' <(ipmi-power -h 192.168.101.10 -u ADMIN -p pw-web01 -W "$workarounds" --stat)
+ssh_as alice "alice@127.0.0.1" power status </dev/null
+check_eq "power status after on" "web01: on" "$out"
+ssh_as alice "alice@127.0.0.1" power off </dev/null
+check_eq "power off" "web01: ok" "$out"
+check_eq "the simulator's chassis is off" 0 "$(bmc_power_file web01)"
+check "the power action is logged with who" grep -q "power on web01 by=alice: web01: ok" "$IJ_T/daemon.log"
+
+echo "# only their own BMC"
+ssh_as alice "alice@127.0.0.1" power on db01 </dev/null
+check_eq "another tenant's BMC: refused" "1:you have no BMC named db01" "$rc:$err"
+check_eq "db01 stayed off" 0 "$(bmc_power_file db01)"
+ssh_as alice "alice@127.0.0.1" console db01 </dev/null
+check_eq "another tenant's console: refused" "1:you have no BMC named db01" "$rc:$err"
+ssh_as bob "bob@127.0.0.1" power status </dev/null
+check_eq "bob sees his own" "db01: off" "$out"
+
+echo "# anything else is refused before anything runs"
+sorry="Sorry. Only these commands are available to you: power, console, list, help"
+before=$(grep -c "by=alice" "$IJ_T/daemon.log")
+for cmd in "power status; touch /tmp/pwned" 'power $(touch /tmp/pwned)' "power status web01 | touch /tmp/pwned" \
+    "power status && touch /tmp/pwned" "-h other" "power -h other" "power status web01 extra" "POWER status" \
+    "bash" "sh -c id" "internal-sftp" "/usr/lib/openssh/sftp-server" "scp -t /tmp" "power \`id\`" \
+    "power status ../../etc" "power status web*" "$(printf 'power\001status')" "$(printf 'power status\nid')" \
+    "list all" "help me" "$(head -c 300 /dev/zero | tr '\0' a)"; do
+  ssh_as alice -- "alice@127.0.0.1" "$cmd" </dev/null
+  if [ "$rc:$err" = "1:$sorry" ] && [ -z "$out" ]; then ok "refused: $(printf %q "$cmd" | head -c 60)"; else fail "not refused: $(printf %q "$cmd"): rc=$rc out=$out err=$err"; fi
+done
+check_not "nothing ran" test -e /tmp/pwned
+check_eq "the daemon was not even asked" "$before" "$(grep -c "by=alice" "$IJ_T/daemon.log")"
+ssh_as alice -t "alice@127.0.0.1" </dev/null
+check "an interactive login gets the help, no shell" grep -q "power \[status|on|off|cycle|reset|soft\]" <<<"$out"
+ssh_as alice "alice@127.0.0.1" sftp </dev/null
+check_eq "sftp refused" "1:$sorry" "$rc:$err"
+ssh_as alice -s "alice@127.0.0.1" sftp </dev/null
+# sshd does not pass a subsystem's stderr back; the refusal shows in the exit status.
+check_eq "the sftp subsystem refused" "1:" "$rc:$out"
+
+echo "# list"
+ssh_as alice "alice@127.0.0.1" list </dev/null
+check "list names the BMC" grep -q "^web01 (web01-ipmi)" <<<"$out"
+check "list gives the tunnel command" grep -qF "ssh -N -L 10443:web01-ipmi:443 alice@jump.test" <<<"$out"
+check_not "list shows nobody else's BMC" grep -q db01 <<<"$out"
+
+echo "# console"
+ssh_as alice -tt "alice@127.0.0.1" console < <(sleep 3; printf 'hello\r'; sleep 2; printf '&.'; sleep 1)
+check "console attaches" grep -q "console of web01 attached" <<<"$out"
+check "bytes flow both ways (the host echoes what the tenant typed)" grep -q "ECHO: HELLO" <<<"$out"
+check "&. detaches" grep -q "console detached" <<<"$out"
+check_eq "exit 0 after detaching" 0 "$rc"
+check "attach and detach are logged" grep -q "console web01 detach by=alice" "$IJ_T/daemon.log"
+{ sleep 6; printf '&.'; } | ssh_as alice -tt "alice@127.0.0.1" console web01 &
+first=$!
+sleep 3
+ssh_as alice "alice@127.0.0.1" console web01 </dev/null
+check "a second attach gets a clear answer" grep -q "the console of web01 is already attached (by alice since" <<<"$err"
+wait "$first"
+
+echo "# tunnels"
+ssh -F /dev/null -i "$keys/alice" -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no \
+  -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ExitOnForwardFailure=yes -N \
+  -L 18443:web01-ipmi:443 -L 18444:db01-ipmi:443 -L 18445:192.168.102.10:443 alice@127.0.0.1 &
+tunnel=$!
+for i in $(seq 1 50); do ss -ltn | grep -q ':18443 ' && break; sleep 0.1; done
+check_eq "a tunnel to the tenant's own BMC's 443" "https-of-web01" "$(timeout 5 socat -u TCP:127.0.0.1:18443 - 2>/dev/null)"
+check_eq "a tunnel to another tenant's BMC by name gets nothing" "" "$(timeout 5 socat -u TCP:127.0.0.1:18444 - 2>/dev/null)"
+check_eq "a tunnel to another tenant's BMC by address gets nothing" "" "$(timeout 5 socat -u TCP:127.0.0.1:18445 - 2>/dev/null)"
+kill "$tunnel"; wait "$tunnel" 2>/dev/null
+
+echo "# an unreachable BMC"
+stop_bmc_sim web01
+start=$(date +%s)
+ssh_as alice "alice@127.0.0.1" power status </dev/null
+took=$(( $(date +%s) - start ))
+check "a stopped BMC gives the timeout message" grep -q "BMC web01 (192.168.101.10) did not answer within 8 s" <<<"$err"
+echo "     (answered in $took s)"
+check_eq "and exit 1" 1 "$rc"
+
+finish
