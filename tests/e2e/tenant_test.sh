@@ -23,31 +23,36 @@ chmod 0644 "$keys"/*.pw
 
 start_bmc web01 101 192.168.101.10/24 192.168.101.1/24 pw-web01
 start_bmc db01 102 192.168.102.10/24 192.168.102.1/24 pw-db01
+start_bmc app01 103 192.168.103.10/24 192.168.103.1/24 pw-app01  # its password is not stored
 
 start_daemon
 useradd -M -G jumphost-admin opadmin
 workarounds=opensesspriv,solchannelsupport,solpayloadsize
 if have_8021q; then
-  for b in "web01 101 alice" "db01 102 bob"; do
+  for b in "web01 101 alice" "db01 102 bob" "app01 103 bob"; do
     set -- $b
-    run_as opadmin "$jumpctl" enroll "$1" --vlan "$2" --owner "$3" --key "$keys/$3.pub" --bmc-ip "192.168.$2.10/24" \
-      --bmc-user ADMIN --bmc-password-file "$keys/$1.pw" --ipmi-workarounds "$workarounds"
+    pw=(--bmc-password-file "$keys/$1.pw")
+    [ "$1" = app01 ] && pw=()
+    key=(--key "$keys/$3.pub")
+    [ "$1" = app01 ] && key=()
+    run_as opadmin "$jumpctl" enroll "$1" --vlan "$2" --owner "$3" "${key[@]}" --bmc-ip "192.168.$2.10/24" \
+      --bmc-user ADMIN "${pw[@]}" --ipmi-workarounds "$workarounds"
     check_eq "enroll $1" 0 "$rc"
   done
 else
   # No 802.1Q here: the enrollments go into the state and the veths made by
   # start_bmc stand in for the VLAN links the kernel cannot make.
   stop_daemon
-  enrollment() {  # NAME VID OWNER
+  enrollment() {  # NAME VID OWNER PASSWORD
     printf '{"name": "%s", "vlan": %s, "owner": "%s", "link": "eth1.%s", "bmc_address": "192.168.%s.10/24",
-      "jumphost_address": "192.168.%s.1/24", "ports": [22, 80, 443, 5900], "bmc_user": "ADMIN", "bmc_password": "pw-%s",
+      "jumphost_address": "192.168.%s.1/24", "ports": [22, 80, 443, 5900], "bmc_user": "ADMIN", "bmc_password": "%s",
       "switch_port": "", "enrolled_at": "2026-11-25T12:00:00Z", "enrolled_by": "root",
       "ipmi": {"privilege": "admin", "cipher_suite": 3, "workarounds": ["opensesspriv", "solchannelsupport", "solpayloadsize"]}}' \
-      "$1" "$2" "$3" "$2" "$2" "$2" "$1"
+      "$1" "$2" "$3" "$2" "$2" "$2" "$4"
   }
   cat > /var/lib/ipmi-jumphost/state.json <<JSON
 {"version": 1,
- "enrollments": [$(enrollment web01 101 alice), $(enrollment db01 102 bob)],
+ "enrollments": [$(enrollment web01 101 alice pw-web01), $(enrollment db01 102 bob pw-db01), $(enrollment app01 103 bob "")],
  "tenants": [{"user": "alice", "keys": ["$(cat "$keys/alice.pub")"]}, {"user": "bob", "keys": ["$(cat "$keys/bob.pub")"]}]}
 JSON
   chmod 0600 /var/lib/ipmi-jumphost/state.json
@@ -86,8 +91,21 @@ check_eq "another tenant's BMC: refused" "1:you have no BMC named db01" "$rc:$er
 check_eq "db01 stayed off" 0 "$(bmc_power_file db01)"
 ssh_as alice "alice@127.0.0.1" console db01 </dev/null
 check_eq "another tenant's console: refused" "1:you have no BMC named db01" "$rc:$err"
-ssh_as bob "bob@127.0.0.1" power status </dev/null
+ssh_as bob "bob@127.0.0.1" power status db01 </dev/null
 check_eq "bob sees his own" "db01: off" "$out"
+ssh_as bob "bob@127.0.0.1" power status </dev/null
+check_eq "with two BMCs the name is needed" "1:you have several BMCs, name one: app01 db01" "$rc:$err"
+
+echo "# a BMC whose password the operator did not store"
+ssh_as bob -tt "bob@127.0.0.1" power on app01 < <(sleep 2; printf 'pw-app01\r'; sleep 3)
+check "the wrapper asks for the password" grep -q "IPMI password for app01:" <<<"$out"
+check_not "without echoing it" grep -q "pw-app01" <<<"$out"
+check "and the power action works with it" grep -q "app01: ok" <<<"$out"
+check_eq "the simulator's chassis is on" 1 "$(bmc_power_file app01)"
+ssh_as bob "bob@127.0.0.1" power status app01 </dev/null
+check_eq "without a terminal to ask on, a clear error" "1:BMC app01 needs its password and there is no terminal to ask it on: use ssh -t" "$rc:$err"
+ssh_as bob -tt "bob@127.0.0.1" power status app01 < <(sleep 2; printf 'wrong\r'; sleep 3)
+check "a wrong password is refused" grep -q "BMC app01 (192.168.103.10) refused the IPMI user name or password" <<<"$out"
 
 echo "# anything else is refused before anything runs"
 sorry="Sorry. Only these commands are available to you: power, console, list, help"
@@ -140,6 +158,9 @@ check_eq "a tunnel to the tenant's own BMC's 443" "https-of-web01" "$(timeout 5 
 check_eq "a tunnel to another tenant's BMC by name gets nothing" "" "$(timeout 5 socat -u TCP:127.0.0.1:18444 - 2>/dev/null)"
 check_eq "a tunnel to another tenant's BMC by address gets nothing" "" "$(timeout 5 socat -u TCP:127.0.0.1:18445 - 2>/dev/null)"
 kill "$tunnel"; wait "$tunnel" 2>/dev/null
+
+check_not "no BMC password ever reaches the log" grep -E -q "pw-(web01|db01|app01)|wrong" "$IJ_T/daemon.log"
+check_not "nor a command line" grep -a -q "pw-" /proc/[0-9]*/cmdline
 
 echo "# an unreachable BMC"
 stop_bmc_sim web01

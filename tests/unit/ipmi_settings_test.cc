@@ -1,0 +1,34 @@
+#include "common/ipmi/settings.h"
+
+#include <gtest/gtest.h>
+#include <ipmiconsole.h>
+
+namespace ij {
+namespace {
+
+TEST(IpmiSettings, Workarounds) {
+  auto w = parse_workarounds("opensesspriv, solchannelsupport,solpayloadsize");
+  ASSERT_TRUE(w.ok()) << w.error().message;
+  EXPECT_EQ(*w, (std::vector<std::string>{"opensesspriv", "solchannelsupport", "solpayloadsize"}));
+  EXPECT_EQ(ipmiconsole_workaround_flags(*w), unsigned{IPMICONSOLE_WORKAROUND_OPEN_SESSION_PRIVILEGE |
+                                                       IPMICONSOLE_WORKAROUND_SKIP_CHANNEL_PAYLOAD_SUPPORT |
+                                                       IPMICONSOLE_WORKAROUND_IGNORE_SOL_PAYLOAD_SIZE});
+  EXPECT_EQ(freeipmi_workaround_flags(*w), 0x10u);  // only opensesspriv means something to ipmi_ctx_open
+  EXPECT_TRUE(parse_workarounds("")->empty());
+  EXPECT_EQ(parse_workarounds("opensesspriv,bogus").error().message.rfind("unknown IPMI workaround 'bogus' (known: authcap,", 0),
+            0u);
+  EXPECT_EQ(parse_workarounds("sun20,sun20").error().message, "IPMI workaround 'sun20' is listed twice");
+}
+
+TEST(IpmiSettings, PrivilegeCipherAndActions) {
+  EXPECT_TRUE(validate_privilege("operator").ok());
+  EXPECT_EQ(validate_privilege("root").error().message, "IPMI privilege 'root' is not one of user, operator, admin");
+  EXPECT_TRUE(validate_cipher_suite(17).ok());
+  EXPECT_FALSE(validate_cipher_suite(4).ok());
+  EXPECT_EQ(*parse_power_action("cycle"), PowerAction::cycle);
+  EXPECT_FALSE(parse_power_action("explode").ok());
+  EXPECT_STREQ(power_action_name(PowerAction::soft), "soft");
+}
+
+}  // namespace
+}  // namespace ij

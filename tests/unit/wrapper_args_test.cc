@@ -1,0 +1,70 @@
+#include "cli/wrapper_args.h"
+
+#include <gtest/gtest.h>
+
+namespace ij::wrapper {
+namespace {
+
+using Verb = TenantCommand::Verb;
+
+TenantCommand ok(std::string_view text) {
+  auto c = parse_tenant_command(text);
+  EXPECT_TRUE(c.ok()) << text;
+  return c.ok() ? *c : TenantCommand{};
+}
+
+TEST(WrapperArgs, Grammar) {
+  EXPECT_EQ(ok("").verb, Verb::help);
+  EXPECT_EQ(ok("help").verb, Verb::help);
+  EXPECT_EQ(ok("list").verb, Verb::list);
+  TenantCommand p = ok("power");
+  EXPECT_EQ(p.verb, Verb::power);
+  EXPECT_EQ(p.action, "status");
+  EXPECT_EQ(p.bmc, "");
+  p = ok("power  on\tweb01");
+  EXPECT_EQ(p.action, "on");
+  EXPECT_EQ(p.bmc, "web01");
+  p = ok("power web01");
+  EXPECT_EQ(p.action, "status");
+  EXPECT_EQ(p.bmc, "web01");
+  for (const char* a : {"status", "on", "off", "cycle", "reset", "soft"}) EXPECT_EQ(ok(std::string("power ") + a).action, a);
+  TenantCommand c = ok("console db-2");
+  EXPECT_EQ(c.verb, Verb::console);
+  EXPECT_EQ(c.bmc, "db-2");
+  EXPECT_EQ(ok("console").bmc, "");
+}
+
+TEST(WrapperArgs, RefusesEverythingElse) {
+  for (std::string_view bad : std::initializer_list<std::string_view>
+       {"power status; id", "power $(id)", "power `id`", "power status | sh", "power status && id", "-h other",
+        "power -h other", "power status web01 extra", "POWER", "bash", "sh -c id", "internal-sftp",
+        "/usr/lib/openssh/sftp-server", "scp -t /tmp", "power status ../etc", "power status web*", "list all",
+        "help me", "console a b", "power on on on", "power status -web", "power status web01\n", "power\x01",
+        "power status web01\r", std::string_view("power\0status", 12), "power status Web01", "power status web01 ", "power off -"}) {
+    auto r = parse_tenant_command(bad);
+    if (bad == "power status web01 ") {  // trailing whitespace is only whitespace
+      EXPECT_TRUE(r.ok());
+      continue;
+    }
+    ASSERT_FALSE(r.ok()) << "accepted: " << bad;
+    EXPECT_EQ(r.error().message, kRefusal);
+  }
+  EXPECT_FALSE(parse_tenant_command(std::string(kMaxCommandLength + 1, 'a')).ok());
+  EXPECT_FALSE(parse_tenant_command("power status " + std::string(40, 'a')).ok());  // longer than a BMC name
+}
+
+TEST(WrapperArgs, CommandTextFromHowSshdRanUs) {
+  // Forced command: what the tenant typed is in SSH_ORIGINAL_COMMAND.
+  EXPECT_EQ(command_text({"ipmi-wrapper", "-c", "/usr/bin/ipmi-wrapper"}, "power on"), "power on");
+  // Login without a command: the forced command is our own path.
+  EXPECT_EQ(command_text({"ipmi-wrapper", "-c", "/usr/bin/ipmi-wrapper"}, nullptr), "");
+  EXPECT_EQ(command_text({"-ipmi-wrapper"}, nullptr), "");
+  // As a login shell run by something else ("su - alice -c 'power'").
+  EXPECT_EQ(command_text({"ipmi-wrapper", "-c", "power status"}, nullptr), "power status");
+  EXPECT_EQ(command_text({"ipmi-wrapper", "-x", "power"}, nullptr), std::nullopt);
+  EXPECT_EQ(command_text({"ipmi-wrapper", "-c"}, nullptr), std::nullopt);
+  EXPECT_EQ(command_text({"ipmi-wrapper", "-c", "a", "b"}, nullptr), std::nullopt);
+}
+
+}  // namespace
+}  // namespace ij::wrapper
