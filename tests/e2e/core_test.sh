@@ -39,6 +39,13 @@ check_eq "an admin lists (nothing enrolled)" "0" "$rc"
 run_as root "$jumpctl" list --json
 check_eq "root lists as JSON" "[]" "$out"
 
+echo "# the interface file in dbus/ is what the service exposes"
+methods() { sed -n '/<interface name="org.ipmijumphost/,/<\/interface>/p' | grep -o '<method name="[A-Za-z]*"' | sort; }
+check_eq "introspection matches dbus/org.ipmijumphost.Jumphost1.xml" \
+  "$(methods < "$IJ_SRC/dbus/org.ipmijumphost.Jumphost1.xml")" \
+  "$(dbus-send --system --print-reply=literal --dest=org.ipmijumphost.Jumphost1 /org/ipmijumphost/Jumphost1 \
+       org.freedesktop.DBus.Introspectable.Introspect | methods)"
+
 echo "# bad input, refused with nothing changed"
 e="jumpctl: enroll web09:"
 expect opadmin 1 "$e user root already exists and was not created by ipmi-jumphost: choose another --owner" \
