@@ -177,6 +177,12 @@ int run(const ij::cli::Command& c) {
     std::printf("removed %s from %s\n", c.args[1].c_str(), c.args[0].c_str());
     return 0;
   }
+  if (c.verb == "switch-config") {
+    std::string text;
+    Client().call("SwitchConfig").withArguments(c.vendor, c.args).storeResultsTo(text);
+    std::fputs(text.c_str(), stdout);
+    return 0;
+  }
   if (c.verb == "client-config") {
     std::string text;
     Client().call("ClientConfig").withArguments(c.args[0]).storeResultsTo(text);

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "common/base/strings.h"
+
 namespace ij::cli {
 
 const char* const kUsage =
@@ -15,14 +17,17 @@ const char* const kUsage =
     "  jumpctl show NAME [--json]\n"
     "  jumpctl key add USER FILE\n"
     "  jumpctl key remove USER FINGERPRINT\n"
-    "  jumpctl client-config NAME\n";
+    "  jumpctl client-config NAME\n"
+    "  jumpctl switch-config [--vendor procurve|aoscx|ios|junos|linux] [NAME]...\n";
 
 namespace {
 
 Error usage(const std::string& m) { return make_error(Errc::invalid_argument, m); }
 
+constexpr size_t kAny = static_cast<size_t>(-1);
+
 struct Shape {
-  size_t positional;
+  size_t positional;  // kAny: any number
   bool json_ok;
   bool enroll_flags;
 };
@@ -31,7 +36,7 @@ const std::map<std::string, Shape>& shapes() {
   static const std::map<std::string, Shape> table = {
       {"enroll", {1, false, true}},     {"revoke", {1, false, false}},    {"list", {0, true, false}},
       {"show", {1, true, false}},       {"key-add", {2, false, false}},   {"key-remove", {2, false, false}},
-      {"client-config", {1, false, false}},
+      {"client-config", {1, false, false}}, {"switch-config", {kAny, false, false}},
   };
   return table;
 }
@@ -76,6 +81,17 @@ Result<Command> parse_command_line(const std::vector<std::string>& argv) {
       c.json = true;
       continue;
     }
+    if (c.verb == "switch-config" && (a == "--vendor" || starts_with(a, "--vendor="))) {
+      if (!c.vendor.empty()) return usage("option --vendor is given twice");
+      if (a == "--vendor") {
+        if (i + 1 >= argv.size()) return usage("option --vendor needs a value");
+        c.vendor = argv[++i];
+      } else {
+        c.vendor = a.substr(9);
+      }
+      if (c.vendor.empty()) return usage("option --vendor has an empty value");
+      continue;
+    }
     std::string flag = a, value;
     bool inline_value = false;
     if (size_t eq = a.find('='); eq != std::string::npos) {
@@ -97,7 +113,7 @@ Result<Command> parse_command_line(const std::vector<std::string>& argv) {
       *enroll_flags[flag] = value;
     }
   }
-  if (c.args.size() != shape->second.positional)
+  if (shape->second.positional != kAny && c.args.size() != shape->second.positional)
     return usage("'" + c.verb + "' takes " + std::to_string(shape->second.positional) + " argument(s), got " +
                  std::to_string(c.args.size()));
   if (c.verb == "enroll") {

@@ -13,6 +13,7 @@ struct Command {
   std::string verb;                 // enroll, revoke, list, show, key-add, key-remove, client-config, help
   std::vector<std::string> args;    // positional arguments after the verb
   bool json = false;
+  std::string vendor;               // switch-config
   // enroll
   std::string vlan;
   std::string owner;

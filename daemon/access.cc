@@ -19,6 +19,7 @@ constexpr Rule kRules[] = {
     {bus::kManagerInterface, "AddKeys", Role::admin},
     {bus::kManagerInterface, "RemoveKey", Role::admin},
     {bus::kManagerInterface, "ClientConfig", Role::admin},
+    {bus::kManagerInterface, "SwitchConfig", Role::admin},
     {bus::kTenantInterface, "ListMine", Role::tenant},
     {bus::kTenantInterface, "Power", Role::tenant},
     {bus::kTenantInterface, "Console", Role::tenant},

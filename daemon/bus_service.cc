@@ -142,6 +142,14 @@ void BusService::register_manager() {
         Caller c = authorize_call(m, "RemoveKey");
         check_or_throw(jumphost_.remove_key(user, fingerprint, c.name));
       });
+  object_->registerMethod("SwitchConfig")
+      .onInterface(m)
+      .withInputParamNames("vendor", "names")
+      .withOutputParamNames("text")
+      .implementedAs([this, m](const std::string& vendor, const std::vector<std::string>& names) {
+        authorize_call(m, "SwitchConfig");
+        return value_or_throw(jumphost_.switch_config(vendor, names));
+      });
   object_->registerMethod("ClientConfig")
       .onInterface(m)
       .withInputParamNames("name")

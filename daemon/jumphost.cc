@@ -7,6 +7,7 @@
 #include "common/base/strings.h"
 #include "common/model/names.h"
 #include "common/render/sshd.h"
+#include "common/render/switch_config.h"
 #include "common/state/state_json.h"
 
 namespace ij {
@@ -100,7 +101,7 @@ Result<Enrollment> Jumphost::build_enrollment(const EnrollRequest& r, const std:
     if (static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) >= 0x7f)
       return invalid("the BMC password contains a control or non-ASCII character");
   if (!r.bmc_password.empty() && r.bmc_user.empty()) return invalid("a BMC password needs a BMC user");
-  IJ_TRY(check_text("switch port", r.switch_port, 64, false));
+  if (!r.switch_port.empty()) IJ_TRY(validate_switch_port(r.switch_port));
   e.bmc_user = r.bmc_user;
   e.bmc_password = r.bmc_password;
   e.switch_port = r.switch_port;
@@ -108,9 +109,12 @@ Result<Enrollment> Jumphost::build_enrollment(const EnrollRequest& r, const std:
   e.ipmi = r.ipmi;
 
   if (state_.find(e.name)) return make_error(Errc::exists, "BMC " + e.name + " is already enrolled");
-  for (const auto& [name, other] : state_.enrollments)
+  for (const auto& [name, other] : state_.enrollments) {
     if (other.vlan == e.vlan)
       return make_error(Errc::exists, "VLAN " + std::to_string(e.vlan) + " is already used by BMC " + name);
+    if (!e.switch_port.empty() && other.switch_port == e.switch_port)
+      return make_error(Errc::exists, "switch port " + e.switch_port + " is already the port of BMC " + name);
+  }
 
   if (r.bmc_address.empty()) {
     auto a = allocate_subnet();
@@ -161,6 +165,7 @@ Result<Enrollment> Jumphost::enroll(const EnrollRequest& request, const std::str
 
   State next = state_;
   next.enrollments[e.name] = e;
+  next.released_ports.erase(e.switch_port);  // the port is in use again
   const bool new_tenant = !state_.tenants.count(e.owner);
   Tenant& tenant = next.tenants[e.owner];
   tenant.user = e.owner;
@@ -203,6 +208,7 @@ Status Jumphost::revoke(const std::string& name, const std::string& who) {
   const Enrollment e = *found;
   State next = state_;
   next.enrollments.erase(name);
+  if (!e.switch_port.empty()) next.released_ports[e.switch_port] = ReleasedPort{e.switch_port, e.vlan, e.name, clock_()};
   const bool last = next.owned_by(e.owner).empty();
   std::optional<Tenant> removed_tenant;
   if (last) {
@@ -300,6 +306,12 @@ Result<nlohmann::json> Jumphost::show(const std::string& name) const {
   for (const Enrollment* o : state_.owned_by(e->owner)) shared.push_back(o->name);
   j["owner_bmcs"] = shared;
   return j;
+}
+
+Result<std::string> Jumphost::switch_config(const std::string& vendor, const std::vector<std::string>& names) const {
+  auto plan = make_switch_plan(config_, state_, vendor, names);
+  if (!plan) return plan.error().with_context("switch-config");
+  return render_switch_config(*plan);
 }
 
 Result<std::string> Jumphost::client_config(const std::string& name) const {

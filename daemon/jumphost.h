@@ -56,6 +56,9 @@ class Jumphost {
   nlohmann::json list() const;
   Result<nlohmann::json> show(const std::string& name) const;
   Result<std::string> client_config(const std::string& name) const;
+  // The switch's configuration for `names` (all when empty) in `vendor`'s
+  // dialect (the configured one when empty).
+  Result<std::string> switch_config(const std::string& vendor, const std::vector<std::string>& names) const;
 
   // Tenant side (daemon/tenant.cc): only the tenant's own BMCs.
   Result<BmcTarget> target_for(const std::string& tenant, const std::string& bmc, const std::string& password) const;

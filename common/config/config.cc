@@ -89,6 +89,31 @@ const std::map<std::string, Setter>& setters() {
          c.public_host = v;
          return ok_status();
        }},
+      {"switch_vendor",
+       [](Config& c, const std::string& v) -> Status {
+         IJ_TRY(validate_switch_vendor(v));
+         c.switch_vendor = v;
+         return ok_status();
+       }},
+      {"switch_trunk_port",
+       [](Config& c, const std::string& v) -> Status {
+         IJ_TRY(validate_switch_port(v));
+         c.switch_trunk_port = v;
+         return ok_status();
+       }},
+      {"switch_quarantine_vlan",
+       [](Config& c, const std::string& v) -> Status {
+         unsigned long vid = 0;
+         if (!parse_uint(v, 0, 4094, &vid)) return bad("'" + quote_for_message(v) + "' is not 0 or a VLAN ID in 1-4094");
+         c.switch_quarantine_vlan = static_cast<unsigned>(vid);
+         return ok_status();
+       }},
+      {"switch_bridge",
+       [](Config& c, const std::string& v) -> Status {
+         IJ_TRY(validate_ifname(v));
+         c.switch_bridge = v;
+         return ok_status();
+       }},
       {"public_port",
        [](Config& c, const std::string& v) -> Status {
          unsigned long p = 0;

@@ -30,6 +30,11 @@ struct Config {
   std::string runtime_dir = "/run/ipmi-jumphost";
   std::string public_host;                           // for client-config; default: this host's name
   unsigned public_port = 22;
+  // jumpctl switch-config
+  std::string switch_vendor = "procurve";            // procurve, aoscx, ios, junos, linux
+  std::string switch_trunk_port;                     // the jumphost's port on the switch
+  unsigned switch_quarantine_vlan = 0;               // revoked BMCs' ports go here; 0: shut them down
+  std::string switch_bridge = "br0";                 // vendor linux: the VLAN-filtering bridge
 
   std::string state_file() const { return state_dir + "/state.json"; }
 };

@@ -33,9 +33,20 @@ struct Tenant {
   std::vector<SshKey> keys;
 };
 
+// A switch port whose BMC was revoked: the switch configuration keeps
+// shutting it down (or moving it to quarantine) until a new enrollment
+// takes the port, so it never stays in its old VLAN.
+struct ReleasedPort {
+  std::string port;
+  unsigned vlan = 0;        // the VLAN it was in
+  std::string bmc;          // the BMC it served
+  std::string revoked_at;   // RFC 3339
+};
+
 struct State {
   std::map<std::string, Enrollment> enrollments;  // by BMC name
   std::map<std::string, Tenant> tenants;          // by user name
+  std::map<std::string, ReleasedPort> released_ports;  // by port
 
   const Enrollment* find(const std::string& name) const;
   // The enrollments a tenant owns, ordered by name.

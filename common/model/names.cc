@@ -1,5 +1,6 @@
 #include "common/model/names.h"
 
+#include <cctype>
 #include <set>
 
 #include "common/base/strings.h"
@@ -96,5 +97,20 @@ Status validate_ports(const std::vector<unsigned>& ports) {
 }
 
 std::string bmc_host_name(std::string_view bmc_name) { return std::string(bmc_name) + "-ipmi"; }
+
+Status validate_switch_port(std::string_view port) {
+  if (port.empty() || port.size() > 64) return invalid("switch port '" + quote_for_message(port) + "' must be 1-64 characters");
+  for (char c : port)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == ':' || c == '.' || c == '_' || c == '-'))
+      return invalid("switch port '" + quote_for_message(port) + "' may contain only letters, digits and / : . _ -");
+  if (port[0] == '-') return invalid("switch port '" + quote_for_message(port) + "' must not start with '-'");
+  return ok_status();
+}
+
+Status validate_switch_vendor(std::string_view vendor) {
+  for (const char* v : kSwitchVendors)
+    if (vendor == v) return ok_status();
+  return invalid("switch vendor '" + quote_for_message(vendor) + "' is not one of procurve, aoscx, ios, junos, linux");
+}
 
 }  // namespace ij

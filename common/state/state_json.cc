@@ -105,7 +105,7 @@ Result<Enrollment> parse_enrollment(const json& j) {
     IJ_TRY(validate_ipmi_settings(e.ipmi));
   }
   IJ_TRY(check_text_field("bmc_user", e.bmc_user, 16));
-  IJ_TRY(check_text_field("switch_port", e.switch_port, 64));
+  if (!e.switch_port.empty()) IJ_TRY(validate_switch_port(e.switch_port));
   return e;
 }
 
@@ -121,6 +121,19 @@ Result<Tenant> parse_tenant(const json& j) {
     t.keys.push_back(std::move(*key));
   }
   return t;
+}
+
+Result<ReleasedPort> parse_released(const json& j) {
+  if (!j.is_object()) return bad("a released port is not an object");
+  IJ_FIELD(port, std::string, j, "port");
+  IJ_FIELD(vlan, long, j, "vlan");
+  IJ_FIELD(bmc, std::string, j, "bmc");
+  IJ_FIELD(revoked_at, std::string, j, "revoked_at");
+  IJ_TRY(validate_switch_port(port));
+  IJ_TRY(validate_vlan(vlan));
+  IJ_TRY(validate_bmc_name(bmc));
+  IJ_TRY(check_text_field("revoked_at", revoked_at, 32));
+  return ReleasedPort{port, static_cast<unsigned>(vlan), bmc, revoked_at};
 }
 
 }  // namespace
@@ -142,7 +155,10 @@ std::string serialize_state(const State& state) {
     for (const SshKey& k : t.keys) keys.push_back(k.line());
     tenants.push_back({{"user", user}, {"keys", keys}});
   }
-  json j = {{"version", kStateVersion}, {"enrollments", enrollments}, {"tenants", tenants}};
+  json released = json::array();
+  for (const auto& [port, r] : state.released_ports)
+    released.push_back({{"port", r.port}, {"vlan", r.vlan}, {"bmc", r.bmc}, {"revoked_at", r.revoked_at}});
+  json j = {{"version", kStateVersion}, {"enrollments", enrollments}, {"tenants", tenants}, {"released_ports", released}};
   return j.dump(2) + "\n";
 }
 
@@ -176,6 +192,15 @@ Result<State> parse_state(std::string_view source, std::string_view text) {
     if (!t) return t.error().with_context(where + ": tenants[" + std::to_string(i) + "]");
     if (!state.tenants.emplace(t->user, *t).second)
       return make_error(Errc::invalid_argument, where + ": tenant '" + t->user + "' appears twice");
+  }
+  if (auto released = j.find("released_ports"); released != j.end()) {  // absent in older files
+    auto list = field<std::vector<json>>(j, "released_ports");
+    if (!list) return list.error().with_context(where);
+    for (size_t i = 0; i < list->size(); ++i) {
+      auto r = parse_released((*list)[i]);
+      if (!r) return r.error().with_context(where + ": released_ports[" + std::to_string(i) + "]");
+      state.released_ports[r->port] = *r;
+    }
   }
   std::map<unsigned, std::string> vlans;
   for (const auto& [name, e] : state.enrollments) {

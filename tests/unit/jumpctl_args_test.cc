@@ -30,6 +30,13 @@ TEST(JumpctlArgs, OtherVerbs) {
   EXPECT_TRUE(parse({"list", "--json"})->json);
   EXPECT_TRUE(parse({"show", "web01", "--json"})->json);
   EXPECT_EQ(parse({"client-config", "web01"})->verb, "client-config");
+  auto sw = parse({"switch-config", "--vendor", "junos", "web01", "db01"});
+  ASSERT_TRUE(sw.ok()) << sw.error().message;
+  EXPECT_EQ(sw->vendor, "junos");
+  EXPECT_EQ(sw->args, (std::vector<std::string>{"web01", "db01"}));
+  EXPECT_TRUE(parse({"switch-config"})->args.empty());
+  EXPECT_EQ(parse({"switch-config", "--vendor=ios"})->vendor, "ios");
+  EXPECT_EQ(parse({"switch-config", "--vendor"}).error().message, "option --vendor needs a value");
   EXPECT_EQ(parse({"--help"})->verb, "help");
   // A name that starts with '-' after "--".
   EXPECT_EQ(parse({"revoke", "--", "-x"})->args, std::vector<std::string>{"-x"});
