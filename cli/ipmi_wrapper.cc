@@ -32,6 +32,8 @@ const char* const kHelp =
     "  help                                            this text\n"
     "NAME may be left out when you have one BMC. Run commands as: ssh -t USER@JUMPHOST COMMAND\n";
 
+constexpr int kPasswordTimeoutSeconds = 60;
+
 struct Failure {
   std::string message;
 };
@@ -58,7 +60,7 @@ struct termios g_saved;
 bool g_raw = false;
 
 void restore_terminal() {
-  if (g_raw) tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved);
+  if (g_raw) tcsetattr(STDIN_FILENO, TCSANOW, &g_saved);
   g_raw = false;
 }
 
@@ -71,7 +73,8 @@ void enter_raw_mode() {
   if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &g_saved) < 0) return;
   struct termios raw = g_saved;
   cfmakeraw(&raw);
-  g_raw = tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) == 0;
+  // TCSANOW, not TCSAFLUSH: what the tenant typed ahead is console input.
+  g_raw = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
   for (int s : {SIGHUP, SIGTERM, SIGINT, SIGQUIT}) signal(s, on_signal);
 }
 
@@ -107,17 +110,19 @@ std::string ask_password(const std::string& bmc) {
   if (have) {
     struct termios quiet = old;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+    tcsetattr(fileno(tty), TCSANOW, &quiet);
   }
   char buf[64] = {0};
-  bool got = std::fgets(buf, sizeof buf, tty) != nullptr;
-  if (have) tcsetattr(fileno(tty), TCSAFLUSH, &old);
+  // A forgotten prompt must not hold the session (and a D-Bus slot) forever.
+  struct pollfd p = {fileno(tty), POLLIN, 0};
+  bool got = poll(&p, 1, kPasswordTimeoutSeconds * 1000) == 1 && std::fgets(buf, sizeof buf, tty) != nullptr;
+  if (have) tcsetattr(fileno(tty), TCSANOW, &old);
   std::fprintf(tty, "\n");
   std::fclose(tty);
   std::string pw = got ? buf : "";
   while (!pw.empty() && (pw.back() == '\n' || pw.back() == '\r')) pw.pop_back();
   std::memset(buf, 0, sizeof buf);
-  if (pw.empty()) throw Failure{"no password given"};
+  if (pw.empty()) throw Failure{"no password given (the prompt waits " + std::to_string(kPasswordTimeoutSeconds) + " s)"};
   return pw;
 }
 

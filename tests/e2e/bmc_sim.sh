@@ -2,9 +2,30 @@
 # OpenIPMI's ipmi_sim in its own network namespace, with a chassis whose
 # power state is a file, a "host serial port" (a small TCP server that greets
 # and echoes lines back in upper case) behind its SOL, and an HTTPS-port
-# stand-in on 443. On a kernel with 802.1Q the namespace hangs off the
-# trunk's far end (eth1-peer) in VLAN VID, as the switch would put it; without
+# stand-in on 443.
+#
+# On a kernel with 802.1Q the seed's network is built for real: a bridge
+# "sw" plays the switch, the trunk's far end (eth1-peer) is its port toward
+# the jumphost and each BMC hangs off its own port sw-NAME, untagged.
+# The bridge forwards nothing useful until it is configured with the output
+# of `jumpctl switch-config --vendor linux` (apply_switch_config). Without
 # 802.1Q a veth gives the jumphost a stand-in for its VLAN link.
+
+start_switch() {
+  have_8021q || return 0
+  ip link add sw type bridge || { fail "cannot make the bridge that plays the switch"; return 1; }
+  ip link set eth1-peer master sw
+  ip link set sw up
+}
+
+# Runs what jumpctl switch-config prints for the Linux bridge, as root.
+apply_switch_config() {
+  have_8021q || return 0
+  run_as root "$IJ_BIN/jumpctl" switch-config --vendor linux
+  [ "$rc" = 0 ] || { fail "jumpctl switch-config: $err"; return 1; }
+  printf '%s\n' "$out" > "$IJ_T/switch-config.sh"
+  sh -e "$IJ_T/switch-config.sh" || fail "the switch configuration did not apply"
+}
 
 # start_bmc NAME VID BMC-ADDR/PREFIX JUMPHOST-ADDR/PREFIX PASSWORD
 start_bmc() {
@@ -15,10 +36,12 @@ start_bmc() {
   ip netns add "$ns"
   ip -n "$ns" link set lo up
   if have_8021q; then
-    ip link add link eth1-peer name "sw$vid" type vlan id "$vid"
-    ip link set "sw$vid" netns "$ns"
-    ip -n "$ns" addr add "$addr" dev "sw$vid"
-    ip -n "$ns" link set "sw$vid" up
+    ip link add "sw-$name" type veth peer name "p-$name"
+    ip link set "sw-$name" master sw
+    ip link set "sw-$name" up
+    ip link set "p-$name" netns "$ns"
+    ip -n "$ns" addr add "$addr" dev "p-$name"
+    ip -n "$ns" link set "p-$name" up
   else
     ip link add "v-$name" type veth peer name "p-$name"
     ip link set "p-$name" netns "$ns"

@@ -21,6 +21,11 @@ printf 'pw-web01\n' > "$keys/web01.pw"
 printf 'pw-db01\n' > "$keys/db01.pw"
 chmod 0644 "$keys"/*.pw
 
+cat >> /etc/ipmi-jumphost/jumphost.conf <<CONF
+switch_trunk_port = eth1-peer
+switch_bridge = sw
+CONF
+start_switch
 start_bmc web01 101 192.168.101.10/24 192.168.101.1/24 pw-web01
 start_bmc db01 102 192.168.102.10/24 192.168.102.1/24 pw-db01
 start_bmc app01 103 192.168.103.10/24 192.168.103.1/24 pw-app01  # its password is not stored
@@ -36,9 +41,34 @@ if have_8021q; then
     key=(--key "$keys/$3.pub")
     [ "$1" = app01 ] && key=()
     run_as opadmin "$jumpctl" enroll "$1" --vlan "$2" --owner "$3" "${key[@]}" --bmc-ip "192.168.$2.10/24" \
-      --bmc-user ADMIN "${pw[@]}" --ipmi-workarounds "$workarounds"
+      --bmc-user ADMIN "${pw[@]}" --ipmi-workarounds "$workarounds" --switch-port "sw-$1"
     check_eq "enroll $1" 0 "$rc"
   done
+  apply_switch_config
+  check "the bridge has web01's port untagged in VLAN 101 only" \
+    test "$(bridge -j vlan show dev sw-web01 | grep -o '"vlan":[0-9]*' | tr '\n' ' ')" = '"vlan":101 '
+  check "the trunk port carries every BMC VLAN tagged" \
+    test "$(bridge -j vlan show dev eth1-peer | grep -o '"vlan":[0-9]*' | tr '\n' ' ')" = '"vlan":101 "vlan":102 "vlan":103 '
+  echo "# a hacked BMC: tagging frames with another BMC's VLAN reaches nothing"
+  # reaches [NS] ADDR PORT: a TCP connection gets the listener's greeting.
+  reaches() {
+    local ns=()
+    [ $# = 3 ] && { ns=(ip netns exec "$1"); shift; }
+    [ -n "$("${ns[@]}" timeout 6 socat -u "TCP:$1:$2,connect-timeout=4" - 2>/dev/null </dev/null)" ]
+  }
+  for vid in 101 102; do
+    socat "TCP-LISTEN:8080,bind=192.168.$vid.1,reuseaddr,fork" SYSTEM:"echo jumphost-$vid" 2>/dev/null &
+  done
+  sleep 0.5
+  check "control: the jumphost reaches db01's port 443" reaches 192.168.102.10 443
+  check "control: db01 reaches the jumphost in VLAN 102" reaches bmc-db01 192.168.102.1 8080
+  check "control: web01 reaches the jumphost in its own VLAN" reaches bmc-web01 192.168.101.1 8080
+  ip -n bmc-web01 link add link p-web01 name p-web01.102 type vlan id 102
+  ip -n bmc-web01 addr add 192.168.102.66/24 dev p-web01.102
+  ip -n bmc-web01 link set p-web01.102 up
+  check_not "web01 tagging VLAN 102 cannot reach db01" reaches bmc-web01 192.168.102.10 443
+  check_not "nor the jumphost's address in VLAN 102" reaches bmc-web01 192.168.102.1 8080
+  ip -n bmc-web01 link del p-web01.102
 else
   # No 802.1Q here: the enrollments go into the state and the veths made by
   # start_bmc stand in for the VLAN links the kernel cannot make.
@@ -71,6 +101,30 @@ ssh_as() {
   rm -f "$o" "$e"
 }
 
+# converse USER REMOTE-COMMAND [WAIT-FOR SEND]...: runs REMOTE-COMMAND over
+# ssh -tt and answers like a person at the terminal: waits (up to 60 s) until
+# the output shows WAIT-FOR, then types SEND (printf escapes). Sets $out
+# (everything the terminal showed) and $rc.
+converse() {
+  local user=$1 remote=$2; shift 2
+  coproc CONV { ssh -F /dev/null -i "$keys/$user" -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no \
+                  -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -tt "$user@127.0.0.1" "$remote" 2>&1; }
+  local from=${CONV[0]} to=${CONV[1]} pid=$CONV_PID c
+  out=""
+  while [ $# -ge 2 ]; do
+    local deadline=$((SECONDS + 60))
+    while [[ "$out" != *"$1"* ]] && [ $SECONDS -lt $deadline ]; do
+      IFS= read -r -t 1 -n 1 -u "$from" c && out+=${c:-$'\n'}
+    done
+    printf "$2" >&"$to"
+    shift 2
+  done
+  local deadline=$((SECONDS + 60))
+  while [ $SECONDS -lt $deadline ] && IFS= read -r -t 60 -n 1 -u "$from" c; do out+=${c:-$'\n'}; done
+  rc=0
+  wait "$pid" || rc=$?
+}
+
 echo "# power"
 ssh_as alice "alice@127.0.0.1" power status </dev/null
 check_eq "power status (the tenant's only BMC)" "web01: off" "$out"
@@ -97,14 +151,14 @@ ssh_as bob "bob@127.0.0.1" power status </dev/null
 check_eq "with two BMCs the name is needed" "1:you have several BMCs, name one: app01 db01" "$rc:$err"
 
 echo "# a BMC whose password the operator did not store"
-ssh_as bob -tt "bob@127.0.0.1" power on app01 < <(sleep 2; printf 'pw-app01\r'; sleep 3)
+converse bob "power on app01" "IPMI password for app01:" 'pw-app01\r'
 check "the wrapper asks for the password" grep -q "IPMI password for app01:" <<<"$out"
 check_not "without echoing it" grep -q "pw-app01" <<<"$out"
 check "and the power action works with it" grep -q "app01: ok" <<<"$out"
 check_eq "the simulator's chassis is on" 1 "$(bmc_power_file app01)"
 ssh_as bob "bob@127.0.0.1" power status app01 </dev/null
 check_eq "without a terminal to ask on, a clear error" "1:BMC app01 needs its password and there is no terminal to ask it on: use ssh -t" "$rc:$err"
-ssh_as bob -tt "bob@127.0.0.1" power status app01 < <(sleep 2; printf 'wrong\r'; sleep 3)
+converse bob "power status app01" "IPMI password for app01:" 'wrong\r' 
 check "a wrong password is refused" grep -q "BMC app01 (192.168.103.10) refused the IPMI user name or password" <<<"$out"
 
 echo "# anything else is refused before anything runs"
@@ -135,18 +189,23 @@ check "list gives the tunnel command" grep -qF "ssh -N -L 10443:web01-ipmi:443 a
 check_not "list shows nobody else's BMC" grep -q db01 <<<"$out"
 
 echo "# console"
-ssh_as alice -tt "alice@127.0.0.1" console < <(sleep 3; printf 'hello\r'; sleep 2; printf '&.'; sleep 1)
+converse alice console "attached" 'hello\r' "ECHO: HELLO" '&.'
 check "console attaches" grep -q "console of web01 attached" <<<"$out"
 check "bytes flow both ways (the host echoes what the tenant typed)" grep -q "ECHO: HELLO" <<<"$out"
 check "&. detaches" grep -q "console detached" <<<"$out"
 check_eq "exit 0 after detaching" 0 "$rc"
 check "attach and detach are logged" grep -q "console web01 detach by=alice" "$IJ_T/daemon.log"
-{ sleep 6; printf '&.'; } | ssh_as alice -tt "alice@127.0.0.1" console web01 &
+attaches=$(grep -c "console web01 attach by=alice: done" "$IJ_T/daemon.log")
+ssh -F /dev/null -i "$keys/alice" -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no \
+  -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -tt alice@127.0.0.1 console web01 < <(sleep 600) >/dev/null 2>&1 &
 first=$!
-sleep 3
+for i in $(seq 1 600); do
+  [ "$(grep -c "console web01 attach by=alice: done" "$IJ_T/daemon.log")" -gt "$attaches" ] && break
+  sleep 0.1
+done
 ssh_as alice "alice@127.0.0.1" console web01 </dev/null
 check "a second attach gets a clear answer" grep -q "the console of web01 is already attached (by alice since" <<<"$err"
-wait "$first"
+kill "$first"; wait "$first" 2>/dev/null
 
 echo "# tunnels"
 ssh -F /dev/null -i "$keys/alice" -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no \
@@ -170,5 +229,15 @@ took=$(( $(date +%s) - start ))
 check "a stopped BMC gives the timeout message" grep -q "BMC web01 (192.168.101.10) did not answer within 8 s" <<<"$err"
 echo "     (answered in $took s)"
 check_eq "and exit 1" 1 "$rc"
+
+if have_8021q; then
+  echo "# a revoked BMC's switch port is shut down, not left in its VLAN"
+  run_as opadmin "$jumpctl" revoke db01
+  check_eq "revoke db01" 0 "$rc"
+  apply_switch_config
+  check "sw-db01 is down" grep -q "state DOWN" <(ip link show sw-db01)
+  check_not "and in no VLAN 102" grep -q '"vlan":102' <(bridge -j vlan show dev sw-db01)
+  check_not "the trunk no longer carries VLAN 102" grep -q '"vlan":102' <(bridge -j vlan show dev eth1-peer)
+fi
 
 finish

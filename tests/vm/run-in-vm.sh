@@ -77,7 +77,7 @@ mount -t tmpfs -o mode=1777 shm /newroot/dev/shm
 mount -t tmpfs tmpfs /newroot/run
 cp /command /newroot/run/ij-vm-command
 echo "ij-vm: running the command"
-chroot /newroot /bin/bash -c 'modprobe 8021q; modprobe veth; export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root; . /run/ij-vm-command'
+chroot /newroot /bin/bash -c 'modprobe 8021q; modprobe veth; modprobe bridge; export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root; . /run/ij-vm-command'
 echo "IJ-VM-EXIT=$?"
 sync
 poweroff -f
