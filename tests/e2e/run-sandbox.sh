@@ -36,50 +36,11 @@ done
 for d in /run /var/log /var/mail; do
   [ -d "$d" ] && mount -t tmpfs -o mode=0755 ij-sandbox "$d"
 done
-mkdir -p /run/sshd /run/dbus
 
-# The trunk: the kernel's "dummy" type may be missing, veth is not.
-ip link set lo up
-ip link add eth1 type veth peer name eth1-peer
-ip link set eth1 up
-ip link set eth1-peer up
-
-# Host keys and a pristine sshd_config in the overlay.
-ssh-keygen -A >/dev/null
-rm -f /etc/ssh/sshd_config.d/*.conf
-
-# The system bus.
-bus_socket=/run/dbus/system_bus_socket
-cat > "$T/system-bus.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$bus_socket</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <deny own="*"/>
-    <deny send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Introspectable"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Properties"/>
-    <deny send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus" send_member="UpdateActivationEnvironment"/>
-  </policy>
-  <include>$src/dbus/org.ipmijumphost.Jumphost1.conf</include>
-</busconfig>
-CONF
-dbus-daemon --config-file="$T/system-bus.conf" --fork --nopidfile
-export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$bus_socket
-
-/usr/sbin/sshd -o ListenAddress=127.0.0.1 -o PidFile=/run/sshd.pid
+. "$src/tests/e2e/host_setup.sh"
+setup_trunk
+start_system_bus "$src" "$T"
+start_sshd 127.0.0.1
 
 export IJ_BIN=$bindir IJ_SRC=$src IJ_T=$T
 cd "$T"

@@ -6,9 +6,12 @@
 # kept. Exits with COMMAND's status (77 when there is no kernel or QEMU).
 #
 # Environment: IJ_VM_KERNEL (a version in /lib/modules, default the newest
-# with a /boot/vmlinuz), IJ_VM_ACCEL (tcg or kvm, default tcg: KVM is not
-# proven on the CI machines), IJ_VM_MEMORY (MiB, default 1536),
-# IJ_VM_TIMEOUT (seconds, default 1500).
+# with a /boot/vmlinuz), IJ_VM_ACCEL (tcg, kvm or auto: KVM when /dev/kvm and
+# the CPU's virtualization flags are there; default tcg, as KVM is not proven
+# on the CI machines), IJ_VM_MEMORY (MiB, default 1536), IJ_VM_TIMEOUT
+# (seconds, default 1500; 0 for none), IJ_VM_HOSTFWD (QEMU user-network
+# forwards such as "tcp:127.0.0.1:2222-:22"; the guest's eth0 is 10.0.2.15),
+# IJ_VM_SHARE (a directory of this machine shared read-write at the same path).
 set -euo pipefail
 
 [ $# -gt 0 ] || { echo "usage: run-in-vm.sh COMMAND..." >&2; exit 2; }
@@ -23,6 +26,7 @@ fi
 
 work=$(mktemp -d /tmp/ij-vm.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 143' TERM INT
 root=$work/initramfs
 mkdir -p "$root"/{bin,modules,proc,sys,dev,host,rw,newroot}
 cp /bin/busybox "$root/bin/busybox"
@@ -59,6 +63,7 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 for m in $(cat /modules/order); do insmod "/modules/$m.ko" || echo "ij-vm: insmod $m failed"; done
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose hostroot /host || echo "ij-vm: mounting the host root failed"
+share=$(cat /share 2>/dev/null)
 mount -t tmpfs -o mode=0755 rw /rw
 mkdir -p /rw/upper /rw/work
 mount -t overlay overlay -o lowerdir=/host,upperdir=/rw/upper,workdir=/rw/work /newroot
@@ -76,27 +81,46 @@ ln -sf pts/ptmx /newroot/dev/ptmx
 mount -t tmpfs -o mode=1777 shm /newroot/dev/shm
 mount -t tmpfs tmpfs /newroot/run
 cp /command /newroot/run/ij-vm-command
+if [ -n "$share" ]; then
+  mkdir -p "/newroot$share"
+  mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 ijshare "/newroot$share" || echo "ij-vm: mounting the share failed"
+fi
 echo "ij-vm: running the command"
-chroot /newroot /bin/bash -c 'modprobe 8021q; modprobe veth; modprobe bridge; export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root; . /run/ij-vm-command'
+chroot /newroot /bin/bash -c 'modprobe 8021q; modprobe veth; modprobe bridge; modprobe virtio_net 2>/dev/null; export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root; . /run/ij-vm-command'
 echo "IJ-VM-EXIT=$?"
 sync
 poweroff -f
 INIT
 chmod +x "$root/init"
+net=(-nic none)
+if [ -n "${IJ_VM_HOSTFWD:-}" ]; then
+  fwd=""
+  for f in $IJ_VM_HOSTFWD; do fwd+=",hostfwd=$f"; done
+  net=(-nic "user,model=virtio-net-pci,restrict=on$fwd")
+fi
+share=()
+if [ -n "${IJ_VM_SHARE:-}" ]; then
+  echo "$IJ_VM_SHARE" > "$root/share"
+  share=(-virtfs "local,path=$IJ_VM_SHARE,mount_tag=ijshare,security_model=none")
+fi
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initramfs.gz"
 
 accel=${IJ_VM_ACCEL:-tcg}
+if [ "$accel" = auto ]; then
+  accel=tcg
+  if [ -r /dev/kvm ] && [ -w /dev/kvm ] && grep -qE '\b(vmx|svm)\b' /proc/cpuinfo; then accel=kvm; fi
+fi
 cpu=max
 [ "$accel" = kvm ] && cpu=host
 log=$work/console.log
 echo "run-in-vm.sh: booting $kver under $accel"
 rc=0
-timeout "${IJ_VM_TIMEOUT:-1500}" qemu-system-x86_64 \
+timeout "${IJ_VM_TIMEOUT:-1500}" qemu-system-x86_64 "${net[@]}" "${share[@]}" \
   -accel "$accel" -cpu "$cpu" -smp 2 -m "${IJ_VM_MEMORY:-1536}" \
   -kernel "/boot/vmlinuz-$kver" -initrd "$work/initramfs.gz" \
   -append "console=ttyS0 quiet panic=-1 rdinit=/init" \
   -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-  -nographic -no-reboot -nic none -monitor none -serial stdio </dev/null | tee "$log" || rc=$?
+  -nographic -no-reboot -monitor none -serial stdio </dev/null | tee "$log" || rc=$?
 [ "$rc" = 124 ] && { echo "run-in-vm.sh: the VM did not finish within ${IJ_VM_TIMEOUT:-1500} s"; exit 1; }
 status=$(sed -n 's/^IJ-VM-EXIT=\([0-9]*\).*/\1/p' "$log" | tail -1)
 [ -n "$status" ] || { echo "run-in-vm.sh: the VM ended without the command's exit status"; exit 1; }
