@@ -177,6 +177,23 @@ int run(const ij::cli::Command& c) {
     std::printf("removed %s from %s\n", c.args[1].c_str(), c.args[0].c_str());
     return 0;
   }
+  if (c.verb == "doctor") {
+    std::string text;
+    Client().call("Doctor").storeResultsTo(text);
+    json findings = json::parse(text);
+    int problems = 0;
+    for (const json& f : findings) problems += !f["ok"].get<bool>();
+    if (c.json) {
+      std::printf("%s\n", findings.dump(2).c_str());
+    } else {
+      for (const json& f : findings) {
+        if (f["ok"].get<bool>()) std::printf("ok       %s\n", f["what"].get<std::string>().c_str());
+        else std::printf("PROBLEM  %s\n         fix: %s\n", f["what"].get<std::string>().c_str(), f["fix"].get<std::string>().c_str());
+      }
+      std::printf("%d problem(s)\n", problems);
+    }
+    return problems ? 1 : 0;
+  }
   if (c.verb == "switch-config") {
     std::string text;
     Client().call("SwitchConfig").withArguments(c.vendor, c.args).storeResultsTo(text);

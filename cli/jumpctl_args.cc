@@ -18,7 +18,8 @@ const char* const kUsage =
     "  jumpctl key add USER FILE\n"
     "  jumpctl key remove USER FINGERPRINT\n"
     "  jumpctl client-config NAME\n"
-    "  jumpctl switch-config [--vendor procurve|aoscx|ios|junos|linux] [NAME]...\n";
+    "  jumpctl switch-config [--vendor procurve|aoscx|ios|junos|linux] [NAME]...\n"
+    "  jumpctl doctor [--json]\n";
 
 namespace {
 
@@ -37,6 +38,7 @@ const std::map<std::string, Shape>& shapes() {
       {"enroll", {1, false, true}},     {"revoke", {1, false, false}},    {"list", {0, true, false}},
       {"show", {1, true, false}},       {"key-add", {2, false, false}},   {"key-remove", {2, false, false}},
       {"client-config", {1, false, false}}, {"switch-config", {kAny, false, false}},
+      {"doctor", {0, true, false}},
   };
   return table;
 }

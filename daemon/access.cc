@@ -20,6 +20,7 @@ constexpr Rule kRules[] = {
     {bus::kManagerInterface, "RemoveKey", Role::admin},
     {bus::kManagerInterface, "ClientConfig", Role::admin},
     {bus::kManagerInterface, "SwitchConfig", Role::admin},
+    {bus::kManagerInterface, "Doctor", Role::admin},
     {bus::kTenantInterface, "ListMine", Role::tenant},
     {bus::kTenantInterface, "Power", Role::tenant},
     {bus::kTenantInterface, "Console", Role::tenant},

@@ -142,6 +142,13 @@ void BusService::register_manager() {
         Caller c = authorize_call(m, "RemoveKey");
         check_or_throw(jumphost_.remove_key(user, fingerprint, c.name));
       });
+  object_->registerMethod("Doctor")
+      .onInterface(m)
+      .withOutputParamNames("findings")
+      .implementedAs([this, m]() {
+        authorize_call(m, "Doctor");
+        return jumphost_.doctor().dump();
+      });
   object_->registerMethod("SwitchConfig")
       .onInterface(m)
       .withInputParamNames("vendor", "names")

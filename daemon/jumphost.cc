@@ -172,11 +172,7 @@ Result<Enrollment> Jumphost::enroll(const EnrollRequest& request, const std::str
   for (SshKey& k : *keys) tenant.keys.push_back(k);
 
   Plan plan;
-  Links* links = &host_.links;
-  const std::string trunk = config_.trunk;
-  plan.add(Step{"VLAN link",
-                [=] { return links->create_vlan(trunk, e.vlan, e.link, e.jumphost_address); },
-                [=] { return links->remove(e.link); }});
+  plan.add(link_step(next, e, true));
   Users* users = &host_.users;
   const Config& c = config_;
   plan.add(Step{"Unix user",
@@ -228,10 +224,7 @@ Status Jumphost::revoke(const std::string& name, const std::string& who) {
                 [=, &c]() -> Status {
                   return last ? users->add(e.owner, c.tenant_group, c.wrapper, c.tenant_home) : ok_status();
                 }});
-  Links* links = &host_.links;
-  const std::string trunk = config_.trunk;
-  plan.add(Step{"VLAN link", [=] { return links->remove(e.link); },
-                [=] { return links->create_vlan(trunk, e.vlan, e.link, e.jumphost_address); }});
+  plan.add(link_step(next, e, false));
   plan.add(state_step(next));
   Status s = plan.run();
   const std::string what = "revoke " + name + " owner=" + e.owner + " by=" + who;

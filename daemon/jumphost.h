@@ -41,6 +41,7 @@ struct Host {
   Users& users;
   Files& files;
   Sshd& sshd;
+  Firewall& firewall;
 };
 
 class Jumphost {
@@ -66,6 +67,9 @@ class Jumphost {
   Result<std::string> default_bmc_of(const std::string& tenant) const;
   nlohmann::json tenant_bmcs(const std::string& tenant) const;
 
+  // What the isolation relies on, read-only: [{"ok", "what", "fix"}...].
+  nlohmann::json doctor();
+
   // Makes the host agree with the state; logs every drift it repairs.
   // Returns the number of problems it could not repair.
   int reconcile();
@@ -84,6 +88,9 @@ class Jumphost {
   Step dropin_step(const State& next, const std::string& user);
   Step hosts_step(const State& next);
   Step state_step(const State& next);
+  // The VLAN link with the firewall around it: the link never exists
+  // without its rules (enroll: rules, then link; revoke: link, then rules).
+  Step link_step(const State& next, const Enrollment& e, bool create);
 
   Config config_;
   State state_;

@@ -16,6 +16,7 @@
 #include "common/bus/names.h"
 #include "common/config/config.h"
 #include "common/host/files_real.h"
+#include "common/host/firewall_real.h"
 #include "common/host/sshd_real.h"
 #include "common/host/users_real.h"
 #include "common/netlink/vlan_links.h"
@@ -116,9 +117,10 @@ int main(int argc, char** argv) {
   ij::RealUsers users;
   ij::RealFiles files;
   ij::RealSshd sshd(*config);
+  ij::RealFirewall firewall(*config);
   if (auto s = prepare_host(*config, users); !s) return fail(s.error().message);
 
-  ij::Jumphost jumphost(*config, std::move(*state), ij::Host{links, users, files, sshd}, ij::utc_now_rfc3339);
+  ij::Jumphost jumphost(*config, std::move(*state), ij::Host{links, users, files, sshd, firewall}, ij::utc_now_rfc3339);
   jumphost.reconcile();
 
   try {

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/base/log.h"
+#include "common/render/firewall.h"
 #include "common/render/hosts.h"
 #include "common/render/sshd.h"
 #include "daemon/jumphost.h"
@@ -30,6 +31,17 @@ int Jumphost::reconcile() {
     ++problems;
     log::error("reconcile: " + e.message);
   };
+
+  // The firewall first, so that no link comes up without its rules.
+  const std::string firewall = render_firewall(state_);
+  auto same = host_.firewall.matches(firewall);
+  if (!same) {
+    report(same.error());
+  } else if (!*same) {
+    if (Status s = host_.firewall.apply(firewall); !s) report(s.error());
+    else log::warning("drift: the firewall table " + std::string(kFirewallFamily) + " " + kFirewallTable +
+                      " was missing or changed; rewritten");
+  }
 
   for (const auto& [name, e] : state_.enrollments) {
     auto info = host_.links.inspect(e.link);

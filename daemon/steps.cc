@@ -1,4 +1,5 @@
 // The file steps of enroll and revoke, shared by both.
+#include "common/render/firewall.h"
 #include "common/render/hosts.h"
 #include "common/render/sshd.h"
 #include "common/state/state_json.h"
@@ -38,6 +39,33 @@ Step Jumphost::dropin_step(const State& next, const std::string& user) {
         return sshd->reload();
       },
   };
+}
+
+Step Jumphost::link_step(const State& next, const Enrollment& e, bool create) {
+  Links* links = &host_.links;
+  Firewall* firewall = &host_.firewall;
+  const std::string trunk = config_.trunk;
+  const std::string before = render_firewall(state_);
+  const std::string after = render_firewall(next);
+  auto make = [=]() -> Status {
+    IJ_TRY(firewall->apply(after));
+    Status s = links->create_vlan(trunk, e.vlan, e.link, e.jumphost_address);
+    if (!s) firewall->apply(before);
+    return s;
+  };
+  auto unmake = [=]() -> Status {
+    IJ_TRY(links->remove(e.link));
+    return firewall->apply(after);
+  };
+  auto restore = [=]() -> Status {
+    IJ_TRY(firewall->apply(before));
+    return links->create_vlan(trunk, e.vlan, e.link, e.jumphost_address);
+  };
+  if (create) return Step{"VLAN link", make, [=]() -> Status {
+                            IJ_TRY(links->remove(e.link));
+                            return firewall->apply(before);
+                          }};
+  return Step{"VLAN link", unmake, restore};
 }
 
 Step Jumphost::hosts_step(const State& next) {

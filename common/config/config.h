@@ -23,6 +23,7 @@ struct Config {
   std::string sshd_dropin_dir = "/etc/ssh/sshd_config.d";
   std::string sshd_binary = "/usr/sbin/sshd";
   std::string sshd_pid_file = "/run/sshd.pid";
+  std::string nft_binary = "/usr/sbin/nft";
   std::string wrapper;                               // default set from the install prefix
   std::string tenant_group = "ipmi-tenants";
   std::string admin_group = "jumphost-admin";

@@ -66,6 +66,19 @@ class Sshd {
   virtual Status verify_effective(const std::string& user, const std::string& command) = 0;
   // `sshd -t` of the live configuration, then SIGHUP to the running sshd.
   virtual Status reload() = 0;
+  // `sshd -T -C user=USER,...`: the settings sshd applies to USER's logins.
+  virtual Result<std::string> effective(const std::string& user) = 0;
+};
+
+class Firewall {
+ public:
+  virtual ~Firewall() = default;
+  // Checks the script (nft -c), then applies it atomically.
+  virtual Status apply(const std::string& script) = 0;
+  // Whether the live table is the one `script` made when it was last
+  // applied (counters aside); false when it was changed, removed or never
+  // applied since boot.
+  virtual Result<bool> matches(const std::string& script) = 0;
 };
 
 }  // namespace ij

@@ -43,12 +43,18 @@ Status RealSshd::check_candidate(const std::string& user, const std::string& dro
   return s;
 }
 
-Status RealSshd::verify_effective(const std::string& user, const std::string& command) {
+Result<std::string> RealSshd::effective(const std::string& user) {
   auto r = run_program({config_.sshd_binary, "-T", "-f", config_.sshd_config, "-C",
                         "user=" + user + ",host=jumphost-check,addr=127.0.0.1,laddr=127.0.0.1,lport=22"});
   if (!r) return r.error();
   if (r->exit_code != 0) return make_error(Errc::failed, "sshd -T failed: " + first_error_line(r->output));
-  for (const std::string& line : split_lines(r->output)) {
+  return r->output;
+}
+
+Status RealSshd::verify_effective(const std::string& user, const std::string& command) {
+  auto output = effective(user);
+  if (!output) return output.error();
+  for (const std::string& line : split_lines(*output)) {
     if (starts_with(line, "forcecommand ")) {
       if (line.substr(13) == command) return ok_status();
       return make_error(Errc::failed, "sshd gives user " + user + " ForceCommand '" + line.substr(13) +

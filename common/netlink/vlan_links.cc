@@ -1,4 +1,5 @@
 #include "common/netlink/vlan_links.h"
+#include "common/host/hardening.h"
 
 #include <net/if.h>
 #include <netlink/errno.h>
@@ -79,6 +80,15 @@ Status NetlinkLinks::add_address(int ifindex, const std::string& name, const Ipv
   return ok_status();
 }
 
+Status NetlinkLinks::set_up(nl_sock* sock, rtnl_link* link, const std::string& name) {
+  LinkPtr change{rtnl_link_alloc()};
+  if (!change) return make_error(Errc::failed, "out of memory");
+  rtnl_link_set_flags(change.get(), IFF_UP);
+  int err = rtnl_link_change(sock, link, change.get(), 0);
+  if (err < 0) return nl_error("cannot set link " + name + " up", err);
+  return ok_status();
+}
+
 Status NetlinkLinks::create_vlan(const std::string& trunk, unsigned vid, const std::string& name,
                                  const Ipv4Cidr& address) {
   auto sock = socket();
@@ -92,7 +102,7 @@ Status NetlinkLinks::create_vlan(const std::string& trunk, unsigned vid, const s
   rtnl_link_set_name(link.get(), name.c_str());
   rtnl_link_set_link(link.get(), rtnl_link_get_ifindex(lower->get()));
   rtnl_link_vlan_set_id(link.get(), static_cast<uint16_t>(vid));
-  rtnl_link_set_flags(link.get(), IFF_UP);
+  // Created down: it comes up only once hardened and addressed.
   int err = rtnl_link_add(*sock, link.get(), NLM_F_CREATE | NLM_F_EXCL);
   if (err == -NLE_OPNOTSUPP)
     // The kernel answers EOPNOTSUPP for a link kind it does not know
@@ -106,7 +116,9 @@ Status NetlinkLinks::create_vlan(const std::string& trunk, unsigned vid, const s
   auto created = get_link(*sock, name);
   Status s = !created ? Status(created.error())
              : !*created ? Status(make_error(Errc::failed, "VLAN link " + name + " vanished after creation"))
-                         : add_address(rtnl_link_get_ifindex(created->get()), name, address);
+                         : apply_link_hardening(name);
+  if (s) s = add_address(rtnl_link_get_ifindex(created->get()), name, address);
+  if (s) s = set_up(*sock, created->get(), name);
   if (!s) remove(name);  // leave nothing behind
   return s;
 }
@@ -131,15 +143,12 @@ Status NetlinkLinks::configure(const std::string& name, const Ipv4Cidr& address)
   auto link = get_link(*sock, name);
   if (!link) return link.error();
   if (!*link) return make_error(Errc::not_found, "link " + name + " does not exist");
-  if (!(*info)->up) {
-    LinkPtr change{rtnl_link_alloc()};
-    rtnl_link_set_flags(change.get(), IFF_UP);
-    int err = rtnl_link_change(*sock, link->get(), change.get(), 0);
-    if (err < 0) return nl_error("cannot set link " + name + " up", err);
-  }
-  for (const Ipv4Cidr& a : (*info)->addresses)
-    if (a == address) return ok_status();
-  return add_address(rtnl_link_get_ifindex(link->get()), name, address);
+  IJ_TRY(apply_link_hardening(name));
+  bool has_address = false;
+  for (const Ipv4Cidr& a : (*info)->addresses) has_address |= a == address;
+  if (!has_address) IJ_TRY(add_address(rtnl_link_get_ifindex(link->get()), name, address));
+  if (!(*info)->up) IJ_TRY(set_up(*sock, link->get(), name));
+  return ok_status();
 }
 
 Result<std::optional<LinkInfo>> NetlinkLinks::inspect(const std::string& name) {

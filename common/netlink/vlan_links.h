@@ -6,6 +6,7 @@
 #include "common/host/host.h"
 
 struct nl_sock;
+struct rtnl_link;
 
 namespace ij {
 
@@ -25,6 +26,7 @@ class NetlinkLinks : public Links {
  private:
   Result<nl_sock*> socket();
   Status add_address(int ifindex, const std::string& name, const Ipv4Cidr& address);
+  Status set_up(nl_sock* sock, rtnl_link* link, const std::string& name);
   nl_sock* sock_ = nullptr;
 };
 

@@ -85,6 +85,17 @@ Status write_file_atomic(const std::string& path, const std::string& content, mo
   return ok_status();
 }
 
+Status write_proc(const std::string& path, const std::string& value) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return make_error(Errc::failed, "cannot open " + path + ": " + std::strerror(errno));
+  ssize_t n = ::write(fd, value.data(), value.size());
+  int saved = errno;
+  ::close(fd);
+  if (n != static_cast<ssize_t>(value.size()))
+    return make_error(Errc::failed, "cannot write " + path + ": " + std::strerror(saved));
+  return ok_status();
+}
+
 Status remove_file(const std::string& path) {
   if (::unlink(path.c_str()) < 0 && errno != ENOENT) return errno_error("cannot remove " + path);
   return ok_status();

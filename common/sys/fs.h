@@ -15,6 +15,8 @@ namespace ij {
 // The file's content, nullopt when it does not exist.
 Result<std::optional<std::string>> read_file(const std::string& path);
 Status write_file_atomic(const std::string& path, const std::string& content, mode_t mode);
+// Writes a value into an existing kernel file (/proc/sys/...), in place.
+Status write_proc(const std::string& path, const std::string& value);
 // Removes a file; a missing file is not an error.
 Status remove_file(const std::string& path);
 // Creates a directory (not its parents) if missing, and sets its mode.

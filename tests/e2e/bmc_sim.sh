@@ -89,7 +89,10 @@ mc_enable 0x20
 EMU
   # The serial server must listen before ipmi_sim connects its SOL to it.
   ip netns exec "$ns" socat TCP-LISTEN:9002,bind=127.0.0.1,reuseaddr,fork EXEC:"$dir/serial" 2>/dev/null &
-  ip netns exec "$ns" socat TCP-LISTEN:443,reuseaddr,fork SYSTEM:"echo https-of-$name" 2>/dev/null &
+  # The BMC's web interface: a minimal HTTP server on 443 (plain HTTP; a
+  # browser or curl through the tunnel gets a page naming the BMC).
+  printf 'HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nhttps-of-%s\n' "$name" > "$dir/page"
+  ip netns exec "$ns" socat TCP-LISTEN:443,reuseaddr,fork SYSTEM:"cat $dir/page" 2>/dev/null &
   local i
   for i in $(seq 1 50); do ip netns exec "$ns" ss -ltn | grep -q ':9002 ' && break; sleep 0.1; done
   ip netns exec "$ns" ipmi_sim -c "$dir/lan.conf" -f "$dir/bmc.emu" -s "$dir/state" -n >"$dir/sim.log" 2>&1 &

@@ -133,6 +133,35 @@ expect opadmin 1 "$e $keys/alice.pub: key $(fp "$keys/alice.pub") is already a k
 expect opadmin 1 "jumpctl: key add alice: $keys/alice.pub: key $(fp "$keys/alice.pub") is already a key of alice" \
   "$jumpctl" key add alice "$keys/alice.pub"
 
+echo "# the firewall and the doctor"
+check "the firewall covers eth1.101" grep -q 'elements = { "eth1.101" }' <(nft list table inet ipmi_jumphost)
+# doctor_problems: the PROBLEM lines of jumpctl doctor, and its exit status in $rc.
+doctor_problems() { run_as opadmin "$jumpctl" doctor; grep '^PROBLEM' <<<"$out"; }
+if have_8021q; then
+  expected_problems=""
+else
+  expected_problems="PROBLEM  VLAN link eth1.101 of BMC web01 is missing"
+fi
+check_eq "doctor: nothing else is wrong" "$expected_problems" "$(doctor_problems)"
+check_eq "doctor: exit status" "$([ -n "$expected_problems" ] && echo 1 || echo 0)" "$rc"
+echo 1 > /proc/sys/net/ipv4/ip_forward
+check "doctor finds IP forwarding on" grep -q "PROBLEM  forwarding is on (/proc/sys/net/ipv4/ip_forward = 1)" <(doctor_problems)
+check_eq "  and exits 1" 1 "$rc"
+echo 0 > /proc/sys/net/ipv4/ip_forward
+nft delete table inet ipmi_jumphost
+check "doctor finds the firewall table missing" grep -q "PROBLEM  the firewall table inet ipmi_jumphost is missing or was changed" <(doctor_problems)
+echo "	AllowTcpForwarding yes" >> /etc/ssh/sshd_config.d/ipmi-jumphost-alice.conf
+check "doctor finds the edited drop-in" grep -q "PROBLEM  sshd drop-in /etc/ssh/sshd_config.d/ipmi-jumphost-alice.conf was changed" <(doctor_problems)
+stop_daemon
+start_daemon
+check_eq "after a restart the doctor is back to the start" "$expected_problems" "$(doctor_problems)"
+firewall_before=$(nft -s list table inet ipmi_jumphost)
+rewrites=$(grep -c "drift: the firewall table" "$IJ_T/daemon.log")
+stop_daemon
+start_daemon
+check_eq "the firewall table survives a restart unchanged" "$firewall_before" "$(nft -s list table inet ipmi_jumphost)"
+check_eq "  and the restart did not rewrite it" "$rewrites" "$(grep -c "drift: the firewall table" "$IJ_T/daemon.log")"
+
 echo "# keys"
 run_as opadmin "$jumpctl" key add alice "$keys/bob.pub"
 check_eq "key add prints the fingerprint" "added $(fp "$keys/bob.pub") to alice" "$out"

@@ -87,8 +87,24 @@ Status FakeSshd::check_candidate(const std::string&, const std::string&) {
 
 Status FakeSshd::verify_effective(const std::string&, const std::string&) { return ok_status(); }
 
+Result<std::string> FakeSshd::effective(const std::string& user) {
+  auto it = effective_settings.find(user);
+  if (it != effective_settings.end()) return it->second;
+  return std::string(
+      "passwordauthentication no\nkbdinteractiveauthentication no\npermituserenvironment no\n"
+      "allowtcpforwarding local\nx11forwarding no\nallowagentforwarding no\npermittunnel no\n"
+      "allowstreamlocalforwarding no\ngatewayports no\npermitlisten none\nforcecommand /usr/bin/ipmi-wrapper\n");
+}
+
 Status FakeSshd::reload() {
   ++reloads;
+  return ok_status();
+}
+
+Status FakeFirewall::apply(const std::string& script) {
+  if (reject) return make_error(Errc::failed, "nft -c rejects the firewall: injected");
+  live = script;
+  ++applies;
   return ok_status();
 }
 

@@ -52,19 +52,32 @@ class FakeSshd : public Sshd {
   Status check_candidate(const std::string& user, const std::string& dropin) override;
   Status verify_effective(const std::string& user, const std::string& command) override;
   Status reload() override;
+  Result<std::string> effective(const std::string& user) override;
 
+  std::map<std::string, std::string> effective_settings;  // by user; default: as the drop-in says
   bool reject = false;
   int reloads = 0;
+};
+
+class FakeFirewall : public Firewall {
+ public:
+  Status apply(const std::string& script) override;
+  Result<bool> matches(const std::string& script) override { return script == live; }
+
+  std::string live;  // the applied script; empty: no table
+  bool reject = false;
+  int applies = 0;
 };
 
 // A complete fake host with a trunk "eth1" and a standard /etc/hosts.
 struct FakeHost {
   FakeHost();
-  Host host() { return Host{links, users, files, sshd}; }
+  Host host() { return Host{links, users, files, sshd, firewall}; }
   FakeLinks links;
   FakeUsers users;
   FakeFiles files;
   FakeSshd sshd;
+  FakeFirewall firewall;
 };
 
 Config test_config();

@@ -132,6 +132,10 @@ check "control: the jumphost reaches db01's 443" inside timeout 6 socat -u TCP:1
 check_not "web01 tagging VLAN 102 cannot reach db01" \
   inside ip netns exec bmc-web01 timeout 6 socat -u TCP:192.168.102.10:443,connect-timeout=4 -
 inside ip -n bmc-web01 link del p-web01.102
+check "control: sshd answers on the jumphost's BMC-facing address from the jumphost itself" \
+  inside sh -c 'timeout 6 socat -u TCP:192.168.101.1:22,connect-timeout=4 - </dev/null | grep -q SSH-2.0'
+check_not "a BMC cannot reach the jumphost's sshd (the firewall drops it)" \
+  inside sh -c 'ip netns exec bmc-web01 timeout 6 socat -u TCP:192.168.101.1:22,connect-timeout=4 - </dev/null | grep -q SSH-2.0' 
 inside ip -n bmc-web01 route add 192.168.102.10/32 dev p-web01
 check_not "web01 cannot reach db01 untagged either" \
   inside ip netns exec bmc-web01 timeout 6 socat -u TCP:192.168.102.10:443,connect-timeout=4 -

@@ -17,12 +17,14 @@ std::string snapshot(const FakeHost& h) {
   for (const auto& [name, l] : h.links.links) out += "link " + name + " " + std::to_string(l.vlan_id) + "\n";
   for (const auto& [name, uid] : h.users.users) out += "user " + name + "\n";
   for (const auto& [path, content] : h.files.files) out += "file " + path + "\n" + content + "\n";
+  out += "firewall\n" + h.firewall.live;
   return out;
 }
 
 class JumphostTest : public ::testing::Test {
  protected:
-  JumphostTest() : jh(testing::test_config(), State{}, host.host(), testing::fixed_clock) {}
+  // As the daemon does at start: the reconcile puts the (empty) firewall table in place.
+  JumphostTest() : jh(testing::test_config(), State{}, host.host(), testing::fixed_clock) { jh.reconcile(); }
 
   EnrollRequest request(const std::string& name, long vlan) {
     EnrollRequest r;
@@ -152,6 +154,24 @@ TEST_F(JumphostTest, RefusesUnknownTrunk) {
   host.links.links.erase("eth1");
   expect_refused(request("web01", 101),
                  "enroll web01: trunk interface eth1 does not exist: set 'trunk' in the configuration");
+}
+
+TEST_F(JumphostTest, FirewallCoversEveryLinkAndOnlyThem) {
+  ASSERT_TRUE(jh.enroll(request("web01", 101), "root").ok());
+  EXPECT_NE(host.firewall.live.find("elements = { \"eth1.101\" }"), std::string::npos) << host.firewall.live;
+  EnrollRequest r = request("web02", 102);
+  r.keys.clear();
+  r.owner = "web01";
+  ASSERT_TRUE(jh.enroll(r, "root").ok());
+  EXPECT_NE(host.firewall.live.find("elements = { \"eth1.101\", \"eth1.102\" }"), std::string::npos);
+  ASSERT_TRUE(jh.revoke("web01", "root").ok());
+  EXPECT_NE(host.firewall.live.find("elements = { \"eth1.102\" }"), std::string::npos);
+}
+
+TEST_F(JumphostTest, RejectedFirewallLeavesNothing) {
+  host.firewall.reject = true;
+  expect_refused(request("web01", 101),
+                 "enroll web01: step 1/6 (VLAN link) failed: nft -c rejects the firewall: injected; nothing was changed");
 }
 
 TEST_F(JumphostTest, No8021qSaysSoAndLeavesNothing) {

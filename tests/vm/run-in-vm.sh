@@ -58,6 +58,11 @@ printf '%s\n' "${order[@]}" > "$root/modules/order"
 cat > "$root/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
+# The kernel runs /sbin/modprobe (module autoload, e.g. for nftables) in this
+# initramfs; hand it to the shared root's modprobe, which has the modules.
+mkdir -p /sbin
+printf '#!/bin/sh\nexec chroot /newroot /sbin/modprobe "$@"\n' > /sbin/modprobe
+chmod +x /sbin/modprobe
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
