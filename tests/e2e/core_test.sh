@@ -135,26 +135,31 @@ expect opadmin 1 "jumpctl: key add alice: $keys/alice.pub: key $(fp "$keys/alice
 
 echo "# the firewall and the doctor"
 check "the firewall covers eth1.101" grep -q 'elements = { "eth1.101" }' <(nft list table inet ipmi_jumphost)
-# doctor_problems: the PROBLEM lines of jumpctl doctor, and its exit status in $rc.
-doctor_problems() { run_as opadmin "$jumpctl" doctor; grep '^PROBLEM' <<<"$out"; }
+# doctor: runs jumpctl doctor; $problems holds its PROBLEM lines, $rc its status.
+doctor() { run_as opadmin "$jumpctl" doctor; problems=$(grep '^PROBLEM' <<<"$out"); }
 if have_8021q; then
   expected_problems=""
 else
   expected_problems="PROBLEM  VLAN link eth1.101 of BMC web01 is missing"
 fi
-check_eq "doctor: nothing else is wrong" "$expected_problems" "$(doctor_problems)"
+doctor
+check_eq "doctor: nothing else is wrong" "$expected_problems" "$problems"
 check_eq "doctor: exit status" "$([ -n "$expected_problems" ] && echo 1 || echo 0)" "$rc"
 echo 1 > /proc/sys/net/ipv4/ip_forward
-check "doctor finds IP forwarding on" grep -q "PROBLEM  forwarding is on (/proc/sys/net/ipv4/ip_forward = 1)" <(doctor_problems)
+doctor
+check "doctor finds IP forwarding on" grep -q "PROBLEM  forwarding is on (/proc/sys/net/ipv4/ip_forward = 1)" <<<"$problems"
 check_eq "  and exits 1" 1 "$rc"
 echo 0 > /proc/sys/net/ipv4/ip_forward
 nft delete table inet ipmi_jumphost
-check "doctor finds the firewall table missing" grep -q "PROBLEM  the firewall table inet ipmi_jumphost is missing or was changed" <(doctor_problems)
+doctor
+check "doctor finds the firewall table missing" grep -q "PROBLEM  the firewall table inet ipmi_jumphost is missing or was changed" <<<"$problems"
 echo "	AllowTcpForwarding yes" >> /etc/ssh/sshd_config.d/ipmi-jumphost-alice.conf
-check "doctor finds the edited drop-in" grep -q "PROBLEM  sshd drop-in /etc/ssh/sshd_config.d/ipmi-jumphost-alice.conf was changed" <(doctor_problems)
+doctor
+check "doctor finds the edited drop-in" grep -q "PROBLEM  sshd drop-in /etc/ssh/sshd_config.d/ipmi-jumphost-alice.conf was changed" <<<"$problems"
 stop_daemon
 start_daemon
-check_eq "after a restart the doctor is back to the start" "$expected_problems" "$(doctor_problems)"
+doctor
+check_eq "after a restart the doctor is back to the start" "$expected_problems" "$problems"
 firewall_before=$(nft -s list table inet ipmi_jumphost)
 rewrites=$(grep -c "drift: the firewall table" "$IJ_T/daemon.log")
 stop_daemon

@@ -60,13 +60,17 @@ if have_8021q; then
     socat "TCP-LISTEN:8080,bind=192.168.$vid.1,reuseaddr,fork" SYSTEM:"echo jumphost-$vid" 2>/dev/null &
   done
   sleep 0.5
-  check "control: the jumphost reaches db01's port 443" reaches 192.168.102.10 443
-  check "control: db01 reaches the jumphost in VLAN 102" reaches bmc-db01 192.168.102.1 8080
-  check "control: the listener on the jumphost's VLAN 101 address answers" reaches 192.168.101.1 8080
+  # The firewall's drop counter for what BMCs start toward the jumphost: it
+  # shows whether a frame got as far as the jumphost at all.
   drops() { nft list chain inet ipmi_jumphost input | grep -o 'counter packets [0-9]* bytes [0-9]* drop' | grep -o '[0-9]*' | head -1; }
+  check "control: the jumphost reaches db01's port 443" reaches 192.168.102.10 443
+  check "control: the listener on the jumphost's VLAN 101 address answers the jumphost" reaches 192.168.101.1 8080
   before_drops=$(drops)
   check_not "a BMC cannot connect to the jumphost (the firewall drops what a BMC starts)" reaches bmc-web01 192.168.101.1 8080
   check "  and the firewall's drop counter saw it" test "$(drops)" -gt "$before_drops"
+  before_drops=$(drops)
+  check_not "control: db01's connection to the jumphost in VLAN 102 is dropped too" reaches bmc-db01 192.168.102.1 8080
+  check "  after reaching the jumphost (the counter moved)" test "$(drops)" -gt "$before_drops"
   rpf() { nstat -az TcpExtIPReversePathFilter | awk '/IPReversePathFilter/ {print $2}'; }
   before_rpf=$(rpf)
   ip -n bmc-web01 addr add 192.168.102.77/32 dev p-web01
@@ -80,7 +84,9 @@ if have_8021q; then
   ip -n bmc-web01 addr add 192.168.102.66/24 dev p-web01.102
   ip -n bmc-web01 link set p-web01.102 up
   check_not "web01 tagging VLAN 102 cannot reach db01" reaches bmc-web01 192.168.102.10 443
+  before_drops=$(drops)
   check_not "nor the jumphost's address in VLAN 102" reaches bmc-web01 192.168.102.1 8080
+  check_eq "  its frames never got to the jumphost (the switch dropped them; the counter stayed)" "$before_drops" "$(drops)"
   ip -n bmc-web01 link del p-web01.102
 else
   # No 802.1Q here: the enrollments go into the state and the veths made by
