@@ -78,8 +78,29 @@ if have_8021q; then
   sleep 0.5
   check "a source spoofed from another BMC's subnet is dropped by reverse-path filtering" test "$(rpf)" -gt "$before_rpf"
   ip -n bmc-web01 addr del 192.168.102.77/32 dev p-web01
-  check "eth1.101 has no IPv6 (a BMC's router advertisements change nothing)" \
-    test "$(cat /proc/sys/net/ipv6/conf/eth1.101/disable_ipv6)" = 1
+  check "eth1.101 has no IPv6" test "$(cat /proc/sys/net/ipv6/conf/eth1.101/disable_ipv6)" = 1
+  # A hacked BMC advertising itself as a router (radvd), with a control: the
+  # same advertisements reach an unhardened veth, which takes the route.
+  cat > "$IJ_T/radvd.conf" <<RA
+interface p-web01 { AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4; AdvDefaultLifetime 1800;
+  prefix 2001:db8:66::/64 { AdvOnLink on; AdvAutonomous on; }; };
+interface p-ctl { AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4; AdvDefaultLifetime 1800;
+  prefix 2001:db8:67::/64 { AdvOnLink on; AdvAutonomous on; }; };
+RA
+  routes_before=$(ip -6 route show)
+  ip link add ctl0 type veth peer name p-ctl netns bmc-web01
+  ip link set ctl0 up
+  ip -n bmc-web01 link set p-ctl up
+  sleep 2  # p-web01 and p-ctl need their link-local addresses first
+  ip netns exec bmc-web01 radvd -C "$IJ_T/radvd.conf" -n -p "$IJ_T/radvd.pid" -m logfile -l "$IJ_T/radvd.log" &
+  radvd_pid=$!
+  for _ in $(seq 1 100); do ip -6 route show dev ctl0 | grep -q "^default" && break; sleep 0.1; done
+  check "control: an unhardened link takes the BMC's advertised default route" grep -q "^default" <(ip -6 route show dev ctl0)
+  check_eq "the jumphost's IPv6 routes are unchanged by the BMC's advertisements" \
+    "$routes_before" "$(ip -6 route show | grep -v ctl0)"
+  check_not "  and eth1.101 has no IPv6 address" grep -q inet6 <(ip -6 addr show dev eth1.101)
+  kill "$radvd_pid"; wait "$radvd_pid" 2>/dev/null
+  ip link del ctl0
   ip -n bmc-web01 link add link p-web01 name p-web01.102 type vlan id 102
   ip -n bmc-web01 addr add 192.168.102.66/24 dev p-web01.102
   ip -n bmc-web01 link set p-web01.102 up
