@@ -17,6 +17,7 @@
 #include <string>
 
 #include "cli/wrapper_args.h"
+#include "common/bus/client.h"
 #include "common/bus/names.h"
 
 namespace {
@@ -38,21 +39,10 @@ struct Failure {
   std::string message;
 };
 
-class Daemon {
+// An IPMI session may take its full timeout: wait longer than sd-bus's 25 s.
+class Daemon : public ij::bus::Client {
  public:
-  Daemon() : connection_(sdbus::createSystemBusConnection()) {
-    proxy_ = sdbus::createProxy(*connection_, ij::bus::kServiceName, ij::bus::kObjectPath);
-  }
-  sdbus::MethodInvoker call(const char* method) {
-    sdbus::MethodInvoker invoker = proxy_->callMethod(method);
-    invoker.onInterface(ij::bus::kTenantInterface);
-    invoker.withTimeout(60'000'000);  // an IPMI session may take its full timeout
-    return invoker;
-  }
-
- private:
-  std::unique_ptr<sdbus::IConnection> connection_;
-  std::unique_ptr<sdbus::IProxy> proxy_;
+  Daemon() : Client(ij::bus::kTenantInterface, 60'000'000) {}
 };
 
 // The terminal is restored on every way out, signals included.

@@ -11,6 +11,7 @@
 
 #include "cli/jumpctl_args.h"
 #include "common/base/strings.h"
+#include "common/bus/client.h"
 #include "common/bus/names.h"
 #include "common/model/names.h"
 #include "common/sys/fs.h"
@@ -48,20 +49,9 @@ std::string read_password_file(const std::string& path) {
   return text;
 }
 
-class Client {
+class Client : public ij::bus::Client {
  public:
-  Client() : connection_(sdbus::createSystemBusConnection()) {
-    proxy_ = sdbus::createProxy(*connection_, ij::bus::kServiceName, ij::bus::kObjectPath);
-  }
-  sdbus::MethodInvoker call(const char* method) {
-    sdbus::MethodInvoker invoker = proxy_->callMethod(method);
-    invoker.onInterface(ij::bus::kManagerInterface);
-    return invoker;
-  }
-
- private:
-  std::unique_ptr<sdbus::IConnection> connection_;
-  std::unique_ptr<sdbus::IProxy> proxy_;
+  Client() : ij::bus::Client(ij::bus::kManagerInterface) {}
 };
 
 std::string ports_text(const json& ports) {

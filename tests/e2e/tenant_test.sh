@@ -149,7 +149,10 @@ converse() {
   local user=$1 remote=$2; shift 2
   coproc CONV { ssh -F /dev/null -i "$keys/$user" -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no \
                   -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -tt "$user@127.0.0.1" "$remote" 2>&1; }
-  local from=${CONV[0]} to=${CONV[1]} pid=$CONV_PID c
+  # Own copies of the coprocess's pipes: bash closes CONV's when the
+  # coprocess exits, which would lose output not read yet.
+  local from to pid=$CONV_PID c
+  exec {from}<&"${CONV[0]}" {to}>&"${CONV[1]}"
   out=""
   while [ $# -ge 2 ]; do
     local deadline=$((SECONDS + 60))
@@ -163,6 +166,7 @@ converse() {
   while [ $SECONDS -lt $deadline ] && IFS= read -r -t 60 -n 1 -u "$from" c; do out+=${c:-$'\n'}; done
   rc=0
   wait "$pid" || rc=$?
+  exec {from}<&- {to}>&-
 }
 
 echo "# power"
