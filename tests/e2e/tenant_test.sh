@@ -239,6 +239,9 @@ check "bytes flow both ways (the host echoes what the tenant typed)" grep -q "EC
 check "&. detaches" grep -q "console detached" <<<"$out"
 check_eq "exit 0 after detaching" 0 "$rc"
 check "attach and detach are logged" grep -q "console web01 detach by=alice" "$IJ_T/daemon.log"
+converse alice "console web01" "attached" '&B' "[break sent]" '&?' "&. detach" '&.'
+check "&B sends a break through the daemon to the SOL session" grep -q "console web01 break by=alice" "$IJ_T/daemon.log"
+check "&? shows the escapes" grep -qF "[&. detach, &B send a break, && send &, &? this help]" <<<"$out"
 attaches=$(grep -c "console web01 attach by=alice: done" "$IJ_T/daemon.log")
 ssh -F /dev/null -i "$keys/alice" -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no \
   -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -tt alice@127.0.0.1 console web01 < <(sleep 600) >/dev/null 2>&1 &
