@@ -72,13 +72,13 @@ start_daemon() {
   "$IJ_BIN/ipmi-jumphostd" "$@" >>"$IJ_T/daemon.log" 2>&1 &
   daemon_pid=$!
   local i
-  for i in $(seq 1 100); do
+  for i in $(seq 1 "${IJ_DAEMON_START_TENTHS:-100}"); do
     if dbus-send --system --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
          org.freedesktop.DBus.NameHasOwner string:org.ipmijumphost.Jumphost1 2>/dev/null | grep -q 'boolean true'; then
       return 0
     fi
     kill -0 "$daemon_pid" 2>/dev/null || break
-    sleep 0.1
+    sleep "${IJ_DAEMON_POLL:-0.1}"
   done
   echo "the daemon did not come up; its log:"; cat "$IJ_T/daemon.log"
   exit 1
