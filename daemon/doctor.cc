@@ -123,18 +123,11 @@ nlohmann::json Jumphost::doctor() {
     else f.problem("sshd gives tenant " + user + ": " + join(wrong, ", "),
                    "an earlier Match block or global setting in " + config_.sshd_config + " wins: fix it there");
   }
-  for (const auto& [dir, prefix, suffix] :
-       {std::tuple{config_.keys_dir, std::string(), std::string()},
-        std::tuple{config_.sshd_dropin_dir, std::string(kDropinPrefix), std::string(".conf")}}) {
-    auto names = files.list(dir);
-    if (!names) continue;
-    for (const std::string& n : *names) {
-      if (n.size() <= prefix.size() + suffix.size() || n.compare(0, prefix.size(), prefix) != 0 ||
-          n.compare(n.size() - suffix.size(), suffix.size(), suffix) != 0)
-        continue;
-      if (!state_.tenants.count(n.substr(prefix.size(), n.size() - prefix.size() - suffix.size())))
-        f.problem(dir + "/" + n + " belongs to no tenant", "restart ipmi-jumphostd: it removes it");
-    }
+  if (auto strays = stray_files(); !strays) {
+    f.problem("cannot look for stray keys files and drop-ins: " + strays.error().message, "check the directories");
+  } else {
+    for (const StrayFile& stray : *strays)
+      f.problem(stray.path + " belongs to no tenant", "restart ipmi-jumphostd: it removes it");
   }
   return f.list;
 }

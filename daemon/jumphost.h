@@ -70,6 +70,13 @@ class Jumphost {
   // What the isolation relies on, read-only: [{"ok", "what", "fix"}...].
   nlohmann::json doctor();
 
+  // Files in keys_dir and our drop-ins in sshd_dropin_dir of no tenant.
+  struct StrayFile {
+    std::string path;
+    bool dropin;
+  };
+  Result<std::vector<StrayFile>> stray_files() const;
+
   // Makes the host agree with the state; logs every drift it repairs.
   // Returns the number of problems it could not repair.
   int reconcile();

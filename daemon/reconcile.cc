@@ -3,6 +3,7 @@
 // logged and counted, and the daemon still starts (degraded), so operators
 // can act through jumpctl.
 #include <set>
+#include <tuple>
 
 #include "common/base/log.h"
 #include "common/render/firewall.h"
@@ -24,6 +25,24 @@ Result<bool> sync_file(Files& files, const std::string& path, const std::string&
 }
 
 }  // namespace
+
+Result<std::vector<Jumphost::StrayFile>> Jumphost::stray_files() const {
+  std::vector<StrayFile> out;
+  for (const auto& [dir, prefix, suffix] :
+       {std::tuple{config_.keys_dir, std::string(), std::string()},
+        std::tuple{config_.sshd_dropin_dir, std::string(kDropinPrefix), std::string(".conf")}}) {
+    auto names = host_.files.list(dir);
+    if (!names) return names.error();
+    for (const std::string& n : *names) {
+      if (n.size() <= prefix.size() + suffix.size() || n.compare(0, prefix.size(), prefix) != 0 ||
+          n.compare(n.size() - suffix.size(), suffix.size(), suffix) != 0)
+        continue;
+      if (!state_.tenants.count(n.substr(prefix.size(), n.size() - prefix.size() - suffix.size())))
+        out.push_back(StrayFile{dir + "/" + n, !suffix.empty()});
+    }
+  }
+  return out;
+}
 
 int Jumphost::reconcile() {
   int problems = 0;
@@ -103,22 +122,15 @@ int Jumphost::reconcile() {
     if (!d) report(d.error());
     else sshd_changed |= *d;
   }
-  auto remove_strays = [&](const std::string& dir, const std::string& prefix, const std::string& suffix) {
-    auto names = host_.files.list(dir);
-    if (!names) return report(names.error());
-    for (const std::string& n : *names) {
-      if (n.size() <= prefix.size() + suffix.size() || n.compare(0, prefix.size(), prefix) != 0 ||
-          n.compare(n.size() - suffix.size(), suffix.size(), suffix) != 0)
-        continue;
-      std::string user = n.substr(prefix.size(), n.size() - prefix.size() - suffix.size());
-      if (state_.tenants.count(user)) continue;
-      if (Status s = host_.files.remove(dir + "/" + n); !s) report(s.error());
-      else log::warning("drift: " + dir + "/" + n + " belongs to no tenant; removed");
-      sshd_changed |= !suffix.empty();
+  if (auto strays = stray_files(); !strays) {
+    report(strays.error());
+  } else {
+    for (const StrayFile& stray : *strays) {
+      if (Status s = host_.files.remove(stray.path); !s) report(s.error());
+      else log::warning("drift: " + stray.path + " belongs to no tenant; removed");
+      sshd_changed |= stray.dropin;
     }
-  };
-  remove_strays(config_.keys_dir, "", "");
-  remove_strays(config_.sshd_dropin_dir, kDropinPrefix, ".conf");
+  }
   if (sshd_changed)
     if (Status s = host_.sshd.reload(); !s) report(s.error());
 

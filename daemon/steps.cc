@@ -47,25 +47,22 @@ Step Jumphost::link_step(const State& next, const Enrollment& e, bool create) {
   const std::string trunk = config_.trunk;
   const std::string before = render_firewall(state_);
   const std::string after = render_firewall(next);
-  auto make = [=]() -> Status {
-    IJ_TRY(firewall->apply(after));
+  // The rules that cover the link, then the link; on failure, `fallback`'s rules.
+  auto up = [=](const std::string& rules, const std::string& fallback) -> Status {
+    IJ_TRY(firewall->apply(rules));
     Status s = links->create_vlan(trunk, e.vlan, e.link, e.jumphost_address);
-    if (!s) firewall->apply(before);
+    if (!s)
+      if (Status back = firewall->apply(fallback); !back)
+        return make_error(s.error().code, s.error().message + "; restoring the firewall failed too: " + back.error().message);
     return s;
   };
-  auto unmake = [=]() -> Status {
+  // The link, then the rules without it.
+  auto down = [=](const std::string& rules) -> Status {
     IJ_TRY(links->remove(e.link));
-    return firewall->apply(after);
+    return firewall->apply(rules);
   };
-  auto restore = [=]() -> Status {
-    IJ_TRY(firewall->apply(before));
-    return links->create_vlan(trunk, e.vlan, e.link, e.jumphost_address);
-  };
-  if (create) return Step{"VLAN link", make, [=]() -> Status {
-                            IJ_TRY(links->remove(e.link));
-                            return firewall->apply(before);
-                          }};
-  return Step{"VLAN link", unmake, restore};
+  if (create) return Step{"VLAN link", [=] { return up(after, before); }, [=] { return down(before); }};
+  return Step{"VLAN link", [=] { return down(after); }, [=] { return up(before, after); }};
 }
 
 Step Jumphost::hosts_step(const State& next) {
