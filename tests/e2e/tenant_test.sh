@@ -129,14 +129,15 @@ JSON
   start_daemon
 fi
 
+ssh_opts=(-F /dev/null -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no
+          -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR)
 # ssh_as USER [ssh options...] -- COMMAND: sets $out, $err, $rc.
 ssh_as() {
   local user=$1; shift
   local o e
   o=$(mktemp) e=$(mktemp)
   rc=0
-  ssh -F /dev/null -i "$keys/$user" -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no \
-    -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "$@" >"$o" 2>"$e" || rc=$?
+  ssh "${ssh_opts[@]}" -i "$keys/$user" "$@" >"$o" 2>"$e" || rc=$?
   out=$(cat "$o") err=$(cat "$e")
   rm -f "$o" "$e"
 }
@@ -147,8 +148,7 @@ ssh_as() {
 # (everything the terminal showed) and $rc.
 converse() {
   local user=$1 remote=$2; shift 2
-  coproc CONV { ssh -F /dev/null -i "$keys/$user" -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no \
-                  -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -tt "$user@127.0.0.1" "$remote" 2>&1; }
+  coproc CONV { ssh "${ssh_opts[@]}" -i "$keys/$user" -tt "$user@127.0.0.1" "$remote" 2>&1; }
   # Own copies of the coprocess's pipes: bash closes CONV's when the
   # coprocess exits, which would lose output not read yet.
   local from to pid=$CONV_PID c
@@ -243,8 +243,7 @@ converse alice "console web01" "attached" '&B' "[break sent]" '&?' "&. detach" '
 check "&B sends a break through the daemon to the SOL session" grep -q "console web01 break by=alice" "$IJ_T/daemon.log"
 check "&? shows the escapes" grep -qF "[&. detach, &B send a break, && send &, &? this help]" <<<"$out"
 attaches=$(grep -c "console web01 attach by=alice: done" "$IJ_T/daemon.log")
-ssh -F /dev/null -i "$keys/alice" -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no \
-  -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -tt alice@127.0.0.1 console web01 < <(sleep 600) >/dev/null 2>&1 &
+ssh "${ssh_opts[@]}" -i "$keys/alice" -tt alice@127.0.0.1 console web01 < <(sleep 600) >/dev/null 2>&1 &
 first=$!
 for i in $(seq 1 600); do
   [ "$(grep -c "console web01 attach by=alice: done" "$IJ_T/daemon.log")" -gt "$attaches" ] && break
@@ -255,8 +254,7 @@ check "a second attach gets a clear answer" grep -q "the console of web01 is alr
 kill "$first"; wait "$first" 2>/dev/null
 
 echo "# tunnels"
-ssh -F /dev/null -i "$keys/alice" -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no \
-  -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ExitOnForwardFailure=yes -N \
+ssh "${ssh_opts[@]}" -i "$keys/alice" -o ExitOnForwardFailure=yes -N \
   -L 18443:web01-ipmi:443 -L 18444:db01-ipmi:443 -L 18445:192.168.102.10:443 alice@127.0.0.1 &
 tunnel=$!
 for i in $(seq 1 50); do ss -ltn | grep -q ':18443 ' && break; sleep 0.1; done

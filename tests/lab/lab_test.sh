@@ -11,11 +11,8 @@ lab=$IJ_LAB_DIR
 [ "$(id -u)" = 0 ] || { echo "lab_test.sh: needs root; skipped"; exit 77; }
 command -v qemu-system-x86_64 >/dev/null && ls /boot/vmlinuz-* >/dev/null 2>&1 || { echo "no QEMU or kernel; skipped"; exit 77; }
 
-failures=0 checks=0
-ok() { checks=$((checks + 1)); echo "ok   $*"; }
-fail() { checks=$((checks + 1)); failures=$((failures + 1)); echo "FAIL $*"; }
-check() { local w=$1; shift; if "$@" >/dev/null 2>&1; then ok "$w"; else fail "$w"; fi; }
-check_not() { local w=$1; shift; if "$@" >/dev/null 2>&1; then fail "$w"; else ok "$w"; fi; }
+# ok, fail, check and check_not from the end-to-end helpers.
+. "$src/tests/e2e/lib.sh"
 # has TEXT PATTERN: the text contains the fixed string.
 has() { grep -qF -- "$2" <<<"$1"; }
 inside() { bash "$src/tests/lab/ctl.sh" "$@"; }
