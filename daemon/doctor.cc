@@ -51,7 +51,7 @@ nlohmann::json Jumphost::doctor() {
                    "write 0 to it and remove whatever sets it from /etc/sysctl.conf and /etc/sysctl.d");
   }
 
-  auto fw = host_.firewall.matches(render_firewall(state_));
+  auto fw = host_.firewall.matches(firewall_for(state_));
   if (!fw) f.problem("cannot read the firewall: " + fw.error().message, "install nftables; check nft list ruleset");
   else if (*fw) f.ok(std::string("firewall table ") + kFirewallFamily + " " + kFirewallTable + " is as applied");
   else f.problem(std::string("the firewall table ") + kFirewallFamily + " " + kFirewallTable + " is missing or was changed",
@@ -102,9 +102,11 @@ nlohmann::json Jumphost::doctor() {
     if (!merged) f.problem(merged.error().message, "fix the markers by hand, then restart ipmi-jumphostd");
     else expect_file(config_.hosts_file, *merged, "hosts file");
   }
+  if (!state_.tenants.empty()) expect_file(dropin_path(config_), render_sshd_dropin(config_), "sshd drop-in");
+  // One sshd -T per tenant (about 10 ms each): an earlier Match block, or a
+  // tenant taken out of the group, shows only in that tenant's settings.
   for (const auto& [user, t] : state_.tenants) {
     expect_file(authorized_keys_path(config_, user), render_authorized_keys(state_, t, config_.wrapper), "keys file");
-    expect_file(dropin_path(config_, user), render_sshd_dropin(config_, state_, user), "sshd drop-in");
     auto eff = host_.sshd.effective(user);
     if (!eff) {
       f.problem("sshd -T for " + user + ": " + eff.error().message, "fix sshd's configuration (sshd -t)");
@@ -121,7 +123,8 @@ nlohmann::json Jumphost::doctor() {
     if (got["forcecommand"] != config_.wrapper) wrong.push_back("forcecommand " + got["forcecommand"]);
     if (wrong.empty()) f.ok("sshd gives " + user + " the tenant's restrictions");
     else f.problem("sshd gives tenant " + user + ": " + join(wrong, ", "),
-                   "an earlier Match block or global setting in " + config_.sshd_config + " wins: fix it there");
+                   "is " + user + " still in group " + config_.tenant_group + "? Otherwise an earlier Match block or global "
+                   "setting in " + config_.sshd_config + " wins: fix it there");
   }
   if (auto strays = stray_files(); !strays) {
     f.problem("cannot look for stray keys files and drop-ins: " + strays.error().message, "check the directories");

@@ -173,14 +173,7 @@ Result<Enrollment> Jumphost::enroll(const EnrollRequest& request, const std::str
 
   Plan plan;
   plan.add(link_step(next, e, true));
-  Users* users = &host_.users;
-  const Config& c = config_;
-  plan.add(Step{"Unix user",
-                [=, &c]() -> Status {
-                  if (!new_tenant) return ok_status();
-                  return users->add(e.owner, c.tenant_group, c.wrapper, c.tenant_home);
-                },
-                [=]() -> Status { return new_tenant ? users->remove(e.owner) : ok_status(); }});
+  plan.add(new_tenant ? user_step(next, e.owner, true) : no_op_step("Unix user"));
   plan.add(hosts_step(next));
   plan.add(keys_step(next, e.owner));
   plan.add(dropin_step(next, e.owner));
@@ -217,13 +210,7 @@ Status Jumphost::revoke(const std::string& name, const std::string& who) {
   plan.add(dropin_step(next, e.owner));
   plan.add(keys_step(next, e.owner));
   plan.add(hosts_step(next));
-  Users* users = &host_.users;
-  const Config& c = config_;
-  plan.add(Step{"Unix user",
-                [=]() -> Status { return last ? users->remove(e.owner) : ok_status(); },
-                [=, &c]() -> Status {
-                  return last ? users->add(e.owner, c.tenant_group, c.wrapper, c.tenant_home) : ok_status();
-                }});
+  plan.add(last ? user_step(next, e.owner, false) : no_op_step("Unix user"));
   plan.add(link_step(next, e, false));
   plan.add(state_step(next));
   Status s = plan.run();

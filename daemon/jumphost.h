@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -95,6 +96,12 @@ class Jumphost {
   Step dropin_step(const State& next, const std::string& user);
   Step hosts_step(const State& next);
   Step state_step(const State& next);
+  // Creates (enroll) or removes (revoke) the tenant's Unix user; a created
+  // user's uid gets its firewall rules in the same step.
+  Step user_step(const State& next, const std::string& user, bool create);
+  // The firewall for `s` with the tenants' uids as the system has them now.
+  std::map<std::string, uid_t> tenant_uids(const State& s) const;
+  std::string firewall_for(const State& s) const;
   // The VLAN link with the firewall around it: the link never exists
   // without its rules (enroll: rules, then link; revoke: link, then rules).
   Step link_step(const State& next, const Enrollment& e, bool create);

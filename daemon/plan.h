@@ -33,6 +33,12 @@ class Plan {
   std::vector<Step> steps_;
 };
 
+// A step with nothing to do this time; keeps a plan's steps numbered the
+// same whatever the case, so operators can compare messages.
+inline Step no_op_step(std::string name) {
+  return Step{std::move(name), [] { return ok_status(); }, [] { return ok_status(); }};
+}
+
 // Replaces `path` with `content` (or removes it when nullopt); the undo puts
 // back what was there before, byte for byte.
 Step replace_file_step(Files& files, std::string name, std::string path, std::optional<std::string> content,

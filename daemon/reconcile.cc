@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "common/base/log.h"
+#include "common/base/strings.h"
 #include "common/render/firewall.h"
 #include "common/render/hosts.h"
 #include "common/render/sshd.h"
@@ -28,18 +29,18 @@ Result<bool> sync_file(Files& files, const std::string& path, const std::string&
 
 Result<std::vector<Jumphost::StrayFile>> Jumphost::stray_files() const {
   std::vector<StrayFile> out;
-  for (const auto& [dir, prefix, suffix] :
-       {std::tuple{config_.keys_dir, std::string(), std::string()},
-        std::tuple{config_.sshd_dropin_dir, std::string(kDropinPrefix), std::string(".conf")}}) {
-    auto names = host_.files.list(dir);
-    if (!names) return names.error();
-    for (const std::string& n : *names) {
-      if (n.size() <= prefix.size() + suffix.size() || n.compare(0, prefix.size(), prefix) != 0 ||
-          n.compare(n.size() - suffix.size(), suffix.size(), suffix) != 0)
-        continue;
-      if (!state_.tenants.count(n.substr(prefix.size(), n.size() - prefix.size() - suffix.size())))
-        out.push_back(StrayFile{dir + "/" + n, !suffix.empty()});
-    }
+  auto keys = host_.files.list(config_.keys_dir);
+  if (!keys) return keys.error();
+  for (const std::string& n : *keys)
+    if (!state_.tenants.count(n)) out.push_back(StrayFile{config_.keys_dir + "/" + n, false});
+  auto dropins = host_.files.list(config_.sshd_dropin_dir);
+  if (!dropins) return dropins.error();
+  const std::string prefix = kLegacyDropinPrefix, suffix = ".conf";
+  for (const std::string& n : *dropins) {
+    const std::string path = config_.sshd_dropin_dir + "/" + n;
+    bool legacy = n.size() > prefix.size() + suffix.size() && starts_with(n, prefix) &&
+                  n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0;
+    if (legacy || (path == dropin_path(config_) && state_.tenants.empty())) out.push_back(StrayFile{path, true});
   }
   return out;
 }
@@ -51,16 +52,20 @@ int Jumphost::reconcile() {
     log::error("reconcile: " + e.message);
   };
 
-  // The firewall first, so that no link comes up without its rules.
-  const std::string firewall = render_firewall(state_);
-  auto same = host_.firewall.matches(firewall);
-  if (!same) {
-    report(same.error());
-  } else if (!*same) {
-    if (Status s = host_.firewall.apply(firewall); !s) report(s.error());
-    else log::warning("drift: the firewall table " + std::string(kFirewallFamily) + " " + kFirewallTable +
-                      " was missing or changed; rewritten");
-  }
+  // The firewall first, so that no link comes up without its rules; again
+  // after the users, in case a recreated user has a new uid.
+  auto sync_firewall = [&] {
+    const std::string firewall = firewall_for(state_);
+    auto same = host_.firewall.matches(firewall);
+    if (!same) {
+      report(same.error());
+    } else if (!*same) {
+      if (Status s = host_.firewall.apply(firewall); !s) report(s.error());
+      else log::warning("drift: the firewall table " + std::string(kFirewallFamily) + " " + kFirewallTable +
+                        " was missing or changed; rewritten");
+    }
+  };
+  sync_firewall();
 
   for (const auto& [name, e] : state_.enrollments) {
     auto info = host_.links.inspect(e.link);
@@ -86,6 +91,7 @@ int Jumphost::reconcile() {
     }
   }
 
+  bool recreated = false;
   for (const auto& [user, t] : state_.tenants) {
     auto uid = host_.users.lookup(user);
     if (!uid) {
@@ -94,8 +100,10 @@ int Jumphost::reconcile() {
       Status s = host_.users.add(user, config_.tenant_group, config_.wrapper, config_.tenant_home);
       if (s) log::warning("drift: tenant user " + user + " was missing; recreated");
       else report(s.error());
+      recreated |= s.ok();
     }
   }
+  if (recreated) sync_firewall();
 
   auto hosts = host_.files.read(config_.hosts_file);
   if (!hosts) {
@@ -106,21 +114,26 @@ int Jumphost::reconcile() {
     else if (auto w = sync_file(host_.files, config_.hosts_file, *merged, 0644); !w) report(w.error());
   }
 
-  // Our files: one keys file and one drop-in per tenant, nothing else.
+  // Our files: one keys file per tenant and the one drop-in, nothing else.
   bool sshd_changed = false;
   for (const auto& [user, t] : state_.tenants) {
     auto k = sync_file(host_.files, authorized_keys_path(config_, user), render_authorized_keys(state_, t, config_.wrapper), 0644);
     if (!k) report(k.error());
-    const std::string dropin = render_sshd_dropin(config_, state_, user);
-    auto current = host_.files.read(dropin_path(config_, user));
-    if (current && current->has_value() && **current == dropin) continue;
-    if (Status s = host_.sshd.check_candidate(user, dropin); !s) {
-      report(s.error().with_context("drop-in for " + user));
-      continue;
+  }
+  if (!state_.tenants.empty()) {
+    const std::string dropin = render_sshd_dropin(config_);
+    auto current = host_.files.read(dropin_path(config_));
+    if (!current) {
+      report(current.error());
+    } else if (!current->has_value() || **current != dropin) {
+      if (Status s = host_.sshd.check_candidate(dropin); !s) {
+        report(s.error().with_context("sshd drop-in"));
+      } else {
+        auto d = sync_file(host_.files, dropin_path(config_), dropin, 0644);
+        if (!d) report(d.error());
+        else sshd_changed |= *d;
+      }
     }
-    auto d = sync_file(host_.files, dropin_path(config_, user), dropin, 0644);
-    if (!d) report(d.error());
-    else sshd_changed |= *d;
   }
   if (auto strays = stray_files(); !strays) {
     report(strays.error());

@@ -58,9 +58,9 @@ class Files {
 class Sshd {
  public:
   virtual ~Sshd() = default;
-  // Checks the live configuration with a candidate drop-in for `user` read
+  // Checks the live configuration with a candidate for our drop-in read
   // first (as if installed); the error carries sshd's complaint.
-  virtual Status check_candidate(const std::string& user, const std::string& dropin) = 0;
+  virtual Status check_candidate(const std::string& dropin) = 0;
   // Checks that the live configuration gives `user` ForceCommand `command`,
   // i.e. that sshd really reads the drop-in we installed.
   virtual Status verify_effective(const std::string& user, const std::string& command) = 0;

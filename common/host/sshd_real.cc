@@ -28,12 +28,12 @@ Status RealSshd::test_config(const std::string& main_config) {
   return ok_status();
 }
 
-Status RealSshd::check_candidate(const std::string& user, const std::string& dropin) {
+Status RealSshd::check_candidate(const std::string& dropin) {
   // A scratch main config that reads the candidate first, then the live
   // configuration: sshd keeps the first value of each keyword, so the
-  // candidate takes the place of any installed drop-in for this user.
+  // candidate takes the place of the installed drop-in.
   IJ_TRY(ensure_dir(config_.runtime_dir, 0700));
-  const std::string candidate = config_.runtime_dir + "/candidate-" + user + ".conf";
+  const std::string candidate = config_.runtime_dir + "/candidate-dropin.conf";
   const std::string main = config_.runtime_dir + "/check-sshd_config";
   IJ_TRY(write_file_atomic(candidate, dropin, 0600));
   Status s = write_file_atomic(main, "Include " + candidate + "\nInclude " + config_.sshd_config + "\n", 0600);

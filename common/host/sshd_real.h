@@ -10,7 +10,7 @@ namespace ij {
 class RealSshd : public Sshd {
  public:
   explicit RealSshd(const Config& config) : config_(config) {}
-  Status check_candidate(const std::string& user, const std::string& dropin) override;
+  Status check_candidate(const std::string& dropin) override;
   Status verify_effective(const std::string& user, const std::string& command) override;
   Result<std::string> effective(const std::string& user) override;
   Status reload() override;

@@ -28,21 +28,22 @@ std::string authorized_keys_path(const Config& config, const std::string& user) 
   return config.keys_dir + "/" + user;
 }
 
-std::string dropin_path(const Config& config, const std::string& user) {
-  return config.sshd_dropin_dir + "/" + kDropinPrefix + user + ".conf";
-}
+std::string dropin_path(const Config& config) { return config.sshd_dropin_dir + "/ipmi-jumphost.conf"; }
 
-std::string render_sshd_dropin(const Config& config, const State& state, const std::string& user) {
-  std::vector<std::string> bmcs;
-  for (const Enrollment* e : state.owned_by(user)) bmcs.push_back(e->name);
-  std::vector<std::string> targets = permit_open_targets(state, user);
-  // Every keyword below is valid inside Match (sshd_config(5)). For each
-  // keyword sshd uses the first value it obtains, so this block wins over
-  // later global settings for this user only.
+std::string render_sshd_dropin(const Config& config) {
+  // sshd_config(5) TOKENS: AuthorizedKeysFile expands %u; a literal % is %%.
+  std::string keys_dir;
+  for (char c : config.keys_dir) keys_dir += c == '%' ? std::string("%%") : std::string(1, c);
+  // Every keyword below is valid inside Match. For each keyword sshd uses
+  // the first value it obtains, so this block wins over later global
+  // settings for tenants only.
   std::string out;
-  out += "# Managed by ipmi-jumphostd; do not edit. Tenant " + user + " owns: " + join(bmcs, " ") + "\n";
-  out += "Match User " + user + "\n";
-  out += "\tAuthorizedKeysFile " + authorized_keys_path(config, user) + "\n";
+  out += "# Managed by ipmi-jumphostd; do not edit. One block for every tenant (members of group " +
+         config.tenant_group + ").\n";
+  out += "# Each tenant's BMC host:port list is in the permitopen= options of its keys file and in the\n";
+  out += "# firewall's per-uid rules (nft list table inet ipmi_jumphost), not here: see README, Benchmarks.\n";
+  out += "Match Group " + config.tenant_group + "\n";
+  out += "\tAuthorizedKeysFile " + keys_dir + "/%u\n";
   out += "\tAuthorizedKeysCommand none\n";
   out += "\tAuthorizedPrincipalsFile none\n";
   out += "\tAuthenticationMethods publickey\n";
@@ -52,7 +53,7 @@ std::string render_sshd_dropin(const Config& config, const State& state, const s
   out += "\tHostbasedAuthentication no\n";
   out += "\tForceCommand " + config.wrapper + "\n";
   out += "\tAllowTcpForwarding local\n";
-  out += "\tPermitOpen " + (targets.empty() ? std::string("none") : join(targets, " ")) + "\n";
+  out += "\tPermitOpen any\n";
   out += "\tPermitListen none\n";
   out += "\tGatewayPorts no\n";
   out += "\tAllowStreamLocalForwarding no\n";

@@ -1,7 +1,10 @@
 #!/bin/bash
 # sshd_layout_bench.sh: how the time sshd spends on its configuration for
 # one login grows with the number of tenants, for the per-tenant Match User
-# drop-ins the daemon writes today and for one Match Group block.
+# drop-ins of the first layout and for one Match Group block, with the union
+# of every tenant's BMC ports as PermitOpen
+# and with PermitOpen any (the layout the daemon writes; the per-tenant
+# limits are the keys' permitopen= and the firewall's per-uid rules).
 # sshd re-reads its configuration for every connection, and `sshd -T -C`
 # does the same work, so its wall time stands in for the per-login cost.
 # Runs inside tests/e2e/run-sandbox.sh (it writes drop-ins under /etc).
@@ -40,6 +43,16 @@ Match User $1
 C
 }
 
+group_dropin() {  # PERMITOPEN
+  echo "Match Group ipmi-tenants"
+  per_user_dropin x | tail -n +2 | while IFS= read -r line; do
+    case "$line" in
+      $'\tPermitOpen '*) printf '\tPermitOpen %s\n' "$1" ;;
+      *) printf '%s\n' "${line/\/keys\/x//keys/%u}" ;;
+    esac
+  done
+}
+
 # The measured tenant must exist and be in the group for Match Group to match.
 groupadd -f ipmi-tenants
 echo "tenants  layout              sshd -T median (min-max) ms"
@@ -49,11 +62,13 @@ for n in $COUNTS; do
   for i in $(seq 1 "$n"); do per_user_dropin "t$i" > "$dir/ipmi-jumphost-t$i.conf"; done
   printf '%7d  %-18s  %s\n' "$n" "per-user Match" "$(measure "t$n" | awk '{printf "%s (%s-%s)", $1, $2, $3}')"
   rm -f "$dir"/ipmi-jumphost-*.conf
-  { echo "Match Group ipmi-tenants"; per_user_dropin x | tail -n +2 | sed 's|/keys/x|/keys/%u|; s|^\tPermitOpen .*|\tPermitOpen any|'; } \
-    > "$dir/ipmi-jumphost-tenants.conf"
-  printf '%7d  %-18s  %s\n' "$n" "one Match Group" "$(measure "t$n" | awk '{printf "%s (%s-%s)", $1, $2, $3}')"
+  union=$(for i in $(seq 1 "$n"); do printf 't%s-bmc-ipmi:22 t%s-bmc-ipmi:80 t%s-bmc-ipmi:443 t%s-bmc-ipmi:5900 ' "$i" "$i" "$i" "$i"; done)
+  group_dropin "$union" > "$dir/ipmi-jumphost-tenants.conf"
+  printf '%7d  %-18s  %s\n' "$n" "Match Group+union" "$(measure "t$n" | awk '{printf "%s (%s-%s)", $1, $2, $3}')"
+  group_dropin any > "$dir/ipmi-jumphost-tenants.conf"
+  printf '%7d  %-18s  %s\n' "$n" "Match Group, any" "$(measure "t$n" | awk '{printf "%s (%s-%s)", $1, $2, $3}')"
 done
 rm -f "$dir"/ipmi-jumphost-*.conf
-check=$( { echo "Match Group ipmi-tenants"; per_user_dropin x | tail -n +2 | sed 's|/keys/x|/keys/%u|; s|^\tPermitOpen .*|\tPermitOpen any|'; } > "$dir/ipmi-jumphost-tenants.conf"; /usr/sbin/sshd -T -C "user=t1,host=c,addr=127.0.0.1" | grep -c "^forcecommand /usr/bin/ipmi-wrapper")
+check=$(group_dropin any > "$dir/ipmi-jumphost-tenants.conf"; /usr/sbin/sshd -T -C "user=t1,host=c,addr=127.0.0.1" | grep -c "^forcecommand /usr/bin/ipmi-wrapper")
 echo "(the Match Group block applies to a tenant: $check; machine: $(nproc) CPU(s), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $(date -u +%F))"
 rm -f "$dir"/ipmi-jumphost-*.conf

@@ -101,18 +101,33 @@ check_tenant_artifacts() {  # USER BMC ADDRESS PERMITOPEN...
   check "authorized keys of $user: every key restricted to the BMC's ports" \
     test "$(grep -v '^#' "/etc/ipmi-jumphost/keys/$user" | cut -d' ' -f1 | sort -u)" = "$opts"
   check "authorized keys of $user: root-owned 0644" test "$(stat -c %U:%a "/etc/ipmi-jumphost/keys/$user")" = "root:644"
-  check "sshd drop-in for $user" test -f "/etc/ssh/sshd_config.d/ipmi-jumphost-$user.conf"
+  check "the tenants' sshd drop-in, root-owned 0644" \
+    test "$(stat -c %U:%a /etc/ssh/sshd_config.d/ipmi-jumphost.conf)" = "root:644"
+  check_eq "no per-tenant drop-in" "" "$(ls /etc/ssh/sshd_config.d | grep '^ipmi-jumphost-' || true)"
+  local uid elements p
+  uid=$(id -u "$user")
+  elements=$(nft list set inet ipmi_jumphost tenant_ports | tr -d '\n\t ' | sed 's/.*elements={//; s/}.*//' | tr , '\n' | grep "^$uid\." || true)
+  local want_elements=""
+  for p in "$@"; do want_elements+="$uid.$addr.${p##*:}"$'\n'; done
+  check_eq "the firewall lets uid $uid ($user) open exactly its BMC's ports" "$(sort <<<"${want_elements%$'\n'}")" "$(sort <<<"$elements")"
   check "sshd -t accepts the live configuration" /usr/sbin/sshd -t
   local eff
   eff=$(/usr/sbin/sshd -T -C "user=$user,host=client,addr=127.0.0.1,laddr=127.0.0.1,lport=22")
   local want
-  for want in "forcecommand $wrapper" "allowtcpforwarding local" "permitopen $*" "permitlisten none" \
+  for want in "forcecommand $wrapper" "allowtcpforwarding local" "permitopen any" "permitlisten none" \
       "x11forwarding no" "allowagentforwarding no" "permittunnel no" "allowstreamlocalforwarding no" \
-      "authorizedkeysfile /etc/ipmi-jumphost/keys/$user" "passwordauthentication no" "gatewayports no"; do
+      "authorizedkeysfile /etc/ipmi-jumphost/keys/%u" "passwordauthentication no" "gatewayports no"; do
     check "sshd -T for $user: $want" grep -qx -- "$want" <<<"$eff"
   done
 }
 check_tenant_artifacts alice web01 192.168.101.10 web01-ipmi:22 web01-ipmi:443
+# The per-uid rules are the kernel's: a process of alice's uid (what sshd's
+# session process is for her forwards) opens nothing but her BMC's ports.
+check "root connects to sshd on 127.0.0.1:22" socat -u OPEN:/dev/null TCP:127.0.0.1:22,connect-timeout=3
+check_not "a process with alice's uid cannot (the firewall drops it)" \
+  setpriv --reuid alice --regid ipmi-tenants --clear-groups socat -u OPEN:/dev/null TCP:127.0.0.1:22,connect-timeout=3
+check "  and the tenants' drop counter moved" grep -Eq "meta skuid @tenant_uids counter packets [1-9]" \
+  <(nft list chain inet ipmi_jumphost output)
 check "sshd -T for opadmin: no forced command" grep -qx "forcecommand none" <(/usr/sbin/sshd -T -C user=opadmin,host=c,addr=127.0.0.1)
 check "the state file is 0600" test "$(stat -c %a /var/lib/ipmi-jumphost/state.json)" = 600
 run_as opadmin "$jumpctl" show web01
@@ -153,9 +168,9 @@ echo 0 > /proc/sys/net/ipv4/ip_forward
 nft delete table inet ipmi_jumphost
 doctor
 check "doctor finds the firewall table missing" grep -q "PROBLEM  the firewall table inet ipmi_jumphost is missing or was changed" <<<"$problems"
-echo "	AllowTcpForwarding yes" >> /etc/ssh/sshd_config.d/ipmi-jumphost-alice.conf
+echo "	AllowTcpForwarding yes" >> /etc/ssh/sshd_config.d/ipmi-jumphost.conf
 doctor
-check "doctor finds the edited drop-in" grep -q "PROBLEM  sshd drop-in /etc/ssh/sshd_config.d/ipmi-jumphost-alice.conf was changed" <<<"$problems"
+check "doctor finds the edited drop-in" grep -q "PROBLEM  sshd drop-in /etc/ssh/sshd_config.d/ipmi-jumphost.conf was changed" <<<"$problems"
 stop_daemon
 start_daemon
 doctor
@@ -221,7 +236,7 @@ check_not "user alice is gone" getent passwd alice
 check_not "no BMC line in /etc/hosts" grep -q web01-ipmi /etc/hosts
 check_not "no marked block left in /etc/hosts" grep -q "ipmi-jumphost" /etc/hosts
 check_not "alice's keys file is gone" test -e /etc/ipmi-jumphost/keys/alice
-check_not "alice's drop-in is gone" test -e /etc/ssh/sshd_config.d/ipmi-jumphost-alice.conf
+check_not "the last tenant gone, the tenants' drop-in is gone" test -e /etc/ssh/sshd_config.d/ipmi-jumphost.conf
 check_not "link eth1.101 is gone" ip link show eth1.101
 check "the state is empty" grep -q '"enrollments": \[\]' /var/lib/ipmi-jumphost/state.json
 check "sshd -t still accepts the configuration" /usr/sbin/sshd -t

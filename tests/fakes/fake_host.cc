@@ -80,12 +80,16 @@ Result<std::vector<std::string>> FakeFiles::list(const std::string& dir) {
   return out;
 }
 
-Status FakeSshd::check_candidate(const std::string&, const std::string&) {
+Status FakeSshd::check_candidate(const std::string&) {
+  ++checks;
   if (reject) return make_error(Errc::failed, "sshd -t rejects the configuration: injected");
   return ok_status();
 }
 
-Status FakeSshd::verify_effective(const std::string&, const std::string&) { return ok_status(); }
+Status FakeSshd::verify_effective(const std::string& user, const std::string&) {
+  if (fail_verify) return make_error(Errc::failed, "sshd does not give " + user + " the tenants' block: injected");
+  return ok_status();
+}
 
 Result<std::string> FakeSshd::effective(const std::string& user) {
   auto it = effective_settings.find(user);

@@ -49,13 +49,15 @@ class FakeFiles : public Files {
 
 class FakeSshd : public Sshd {
  public:
-  Status check_candidate(const std::string& user, const std::string& dropin) override;
+  Status check_candidate(const std::string& dropin) override;
   Status verify_effective(const std::string& user, const std::string& command) override;
   Status reload() override;
   Result<std::string> effective(const std::string& user) override;
 
   std::map<std::string, std::string> effective_settings;  // by user; default: as the drop-in says
-  bool reject = false;
+  bool reject = false;       // check_candidate fails
+  bool fail_verify = false;  // verify_effective fails
+  int checks = 0;
   int reloads = 0;
 };
 

@@ -1,10 +1,13 @@
 // Fuzzes the state file parser: an edited or corrupted state must never
-// become a hosts line or an sshd drop-in that breaks out of its place.
+// become a hosts line, a keys line or a firewall rule that breaks out of its
+// place.
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string_view>
 
 #include "common/config/config.h"
+#include "common/render/firewall.h"
 #include "common/render/hosts.h"
 #include "common/render/sshd.h"
 #include "common/state/state_json.h"
@@ -19,15 +22,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t lines = 0;
   for (char c : block) lines += c == '\n';
   if (!block.empty() && lines != state->enrollments.size() + 2) __builtin_trap();
+  std::map<std::string, uid_t> uids;
   for (const auto& [user, tenant] : state->tenants) {
-    std::string dropin = ij::render_sshd_dropin(config, *state, user);
-    size_t matches = 0;
-    for (size_t at = 0; (at = dropin.find("Match ", at)) != std::string::npos; ++at) ++matches;
-    if (matches != 1) __builtin_trap();
+    uids[user] = static_cast<uid_t>(1000 + uids.size());
     std::string keys = ij::render_authorized_keys(*state, tenant, config.wrapper);
     size_t key_lines = 0;
     for (char c : keys) key_lines += c == '\n';
     if (key_lines != tenant.keys.size() + 1) __builtin_trap();
   }
+  // A set's elements are one line whatever the state holds: the script is
+  // the empty one plus at most one line for each of the three sets.
+  auto count_lines = [](const std::string& s) {
+    size_t n = 0;
+    for (char c : s) n += c == '\n';
+    return n;
+  };
+  size_t empty = count_lines(ij::render_firewall(ij::State{}, {}));
+  size_t lines_now = count_lines(ij::render_firewall(*state, uids));
+  if (lines_now < empty || lines_now > empty + 3) __builtin_trap();
   return 0;
 }

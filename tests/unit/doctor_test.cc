@@ -43,9 +43,8 @@ TEST_F(DoctorTest, FindsEachPlantedProblem) {
   EXPECT_EQ(problems(), std::vector<std::string>{"the firewall table inet ipmi_jumphost is missing or was changed"});
   jh.reconcile();
 
-  host.files.files["/etc/ssh/sshd_config.d/ipmi-jumphost-web01.conf"] += "\tAllowTcpForwarding yes\n";
-  EXPECT_EQ(problems(), std::vector<std::string>{
-                            "sshd drop-in /etc/ssh/sshd_config.d/ipmi-jumphost-web01.conf was changed"});
+  host.files.files["/etc/ssh/sshd_config.d/ipmi-jumphost.conf"] += "\tAllowTcpForwarding yes\n";
+  EXPECT_EQ(problems(), std::vector<std::string>{"sshd drop-in /etc/ssh/sshd_config.d/ipmi-jumphost.conf was changed"});
   jh.reconcile();
 
   host.files.files["/proc/sys/net/ipv4/conf/eth1.101/rp_filter"] = "0\n";

@@ -60,16 +60,20 @@ TEST_F(JumphostTest, EnrollAppliesEverySixSteps) {
   ASSERT_TRUE(host.links.links.count("eth1.101"));
   EXPECT_EQ(host.links.links["eth1.101"].vlan_id, 101u);
   EXPECT_EQ(host.links.links["eth1.101"].addresses.at(0).str(), "10.254.0.1/30");
-  // 2 user
-  EXPECT_TRUE(host.users.users.count("web01"));
+  // 2 user, and the firewall's rules for its uid: its BMC's ports only
+  ASSERT_TRUE(host.users.users.count("web01"));
+  const std::string uid = std::to_string(host.users.users["web01"]);
+  EXPECT_NE(host.firewall.live.find("elements = { " + uid + " . 10.254.0.2 . 22, " + uid + " . 10.254.0.2 . 80, "),
+            std::string::npos)
+      << host.firewall.live;
   // 3 hosts
   EXPECT_NE(host.files.files["/etc/hosts"].find("10.254.0.2\tweb01-ipmi\n"), std::string::npos);
   EXPECT_EQ(host.files.files["/etc/hosts"].rfind("127.0.0.1\tlocalhost\n", 0), 0u);
   // 4 keys
   EXPECT_NE(host.files.files["/etc/ipmi-jumphost/keys/web01"].find("permitopen=\"web01-ipmi:5900\" ssh-ed25519"),
             std::string::npos);
-  // 5 drop-in, reloaded
-  EXPECT_NE(host.files.files["/etc/ssh/sshd_config.d/ipmi-jumphost-web01.conf"].find("Match User web01\n"),
+  // 5 drop-in (the first tenant's enroll writes it), reloaded
+  EXPECT_NE(host.files.files["/etc/ssh/sshd_config.d/ipmi-jumphost.conf"].find("Match Group ipmi-tenants\n"),
             std::string::npos);
   EXPECT_EQ(host.sshd.reloads, 1);
   // 6 state
@@ -189,8 +193,7 @@ TEST_F(JumphostTest, FailureAtEveryStepRollsBack) {
                  "enroll web02: step 2/6 (Unix user) failed: useradd exited with 1: injected failure; the earlier steps "
                  "were undone");
   host.users.fail_add = false;
-  for (const char* path : {"/etc/hosts", "/etc/ipmi-jumphost/keys/web02", "/etc/ssh/sshd_config.d/ipmi-jumphost-web02.conf",
-                           "/var/lib/ipmi-jumphost/state.json"}) {
+  for (const char* path : {"/etc/hosts", "/etc/ipmi-jumphost/keys/web02", "/var/lib/ipmi-jumphost/state.json"}) {
     host.files.fail_write_path = path;
     SCOPED_TRACE(path);
     std::string before = snapshot(host);
@@ -203,10 +206,48 @@ TEST_F(JumphostTest, FailureAtEveryStepRollsBack) {
     EXPECT_EQ(jh.state().enrollments.size(), 1u);
   }
   host.files.fail_write_path.clear();
-  host.sshd.reject = true;
+  host.sshd.fail_verify = true;
   expect_refused(request("web02", 102),
-                 "enroll web02: step 5/6 (sshd drop-in) failed: sshd -t rejects the configuration: injected; the "
+                 "enroll web02: step 5/6 (sshd drop-in) failed: sshd does not give web02 the tenants' block: injected; "
+                 "the earlier steps were undone");
+}
+
+// A revoke that fails at its last step puts the user back; the user has a
+// new uid, and the firewall's rules are those of the new uid.
+TEST_F(JumphostTest, RevokeRollbackGivesTheRecreatedUserItsRules) {
+  ASSERT_TRUE(jh.enroll(request("web01", 101), "root").ok());
+  const uid_t old_uid = host.users.users.at("web01");
+  host.files.fail_write_path = "/var/lib/ipmi-jumphost/state.json";
+  auto s = jh.revoke("web01", "root");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message, "revoke web01: step 6/6 (state record) failed: cannot write "
+                               "/var/lib/ipmi-jumphost/state.json: injected failure; the earlier steps were undone");
+  ASSERT_TRUE(host.users.users.count("web01"));
+  const std::string uid = std::to_string(host.users.users.at("web01"));
+  EXPECT_NE(uid, std::to_string(old_uid));
+  EXPECT_NE(host.firewall.live.find(uid + " . 10.254.0.2 . 22"), std::string::npos) << host.firewall.live;
+  EXPECT_EQ(host.firewall.live.find(std::to_string(old_uid) + " . "), std::string::npos);
+  EXPECT_TRUE(host.links.links.count("eth1.101"));
+}
+
+// The first tenant's enroll writes the drop-in, checked by sshd -t first;
+// later ones leave it alone and reload nothing.
+TEST_F(JumphostTest, OneDropinForAllTenants) {
+  host.sshd.reject = true;
+  expect_refused(request("web01", 101),
+                 "enroll web01: step 5/6 (sshd drop-in) failed: sshd -t rejects the configuration: injected; the "
                  "earlier steps were undone");
+  host.sshd.reject = false;
+  ASSERT_TRUE(jh.enroll(request("web01", 101), "root").ok());
+  const std::string dropin = host.files.files.at("/etc/ssh/sshd_config.d/ipmi-jumphost.conf");
+  int reloads = host.sshd.reloads;
+  ASSERT_TRUE(jh.enroll(request("web02", 102), "root").ok());
+  EXPECT_EQ(host.sshd.reloads, reloads);
+  ASSERT_TRUE(jh.revoke("web01", "root").ok());
+  EXPECT_EQ(host.files.files.at("/etc/ssh/sshd_config.d/ipmi-jumphost.conf"), dropin);
+  ASSERT_TRUE(jh.revoke("web02", "root").ok());
+  EXPECT_FALSE(host.files.files.count("/etc/ssh/sshd_config.d/ipmi-jumphost.conf"));
+  EXPECT_EQ(host.sshd.reloads, reloads + 1);
 }
 
 TEST_F(JumphostTest, Keys) {

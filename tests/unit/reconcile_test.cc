@@ -50,9 +50,10 @@ TEST_F(ReconcileTest, RecreatesLinksAfterReboot) {
 
 TEST_F(ReconcileTest, RepairsDriftInOwnedFilesAndRemovesStrays) {
   host.files.files["/etc/ipmi-jumphost/keys/alice"] += "ssh-ed25519 AAAA... intruder\n";
-  host.files.files.erase("/etc/ssh/sshd_config.d/ipmi-jumphost-alice.conf");
+  host.files.files.erase("/etc/ssh/sshd_config.d/ipmi-jumphost.conf");
   host.files.files["/etc/hosts"] = "127.0.0.1\tlocalhost\n";
-  host.files.files["/etc/ssh/sshd_config.d/ipmi-jumphost-mallory.conf"] = "Match User mallory\n";
+  // A per-tenant drop-in of the first layout: removed on upgrade.
+  host.files.files["/etc/ssh/sshd_config.d/ipmi-jumphost-alice.conf"] = "Match User alice\n";
   host.files.files["/etc/ipmi-jumphost/keys/mallory"] = "ssh-ed25519 AAAA\n";
   host.files.files["/etc/ssh/sshd_config.d/50-operator.conf"] = "PermitRootLogin no\n";
   host.users.users.erase("alice");
@@ -61,8 +62,26 @@ TEST_F(ReconcileTest, RepairsDriftInOwnedFilesAndRemovesStrays) {
   auto expected = files_after_enroll;
   expected["/etc/ssh/sshd_config.d/50-operator.conf"] = "PermitRootLogin no\n";  // not ours: kept
   EXPECT_EQ(host.files.files, expected);
-  EXPECT_TRUE(host.users.users.count("alice"));
+  ASSERT_TRUE(host.users.users.count("alice"));
   EXPECT_EQ(host.sshd.reloads, reloads + 1);
+  // alice was recreated with a new uid: the firewall's rules follow it.
+  const std::string uid = std::to_string(host.users.users["alice"]);
+  EXPECT_NE(host.firewall.live.find("elements = { " + uid + " }"), std::string::npos) << host.firewall.live;
+  EXPECT_NE(host.firewall.live.find(uid + " . 10.254.0.2 . 22"), std::string::npos);
+}
+
+// Whatever the number of tenants, a first start checks one drop-in with
+// sshd once (the first layout ran sshd -t once per tenant).
+TEST_F(ReconcileTest, OneSshdCheckForAllTenants) {
+  for (const auto& [path, content] : files_after_enroll) host.files.files.erase(path);
+  State many = state;
+  for (int i = 0; i < 50; ++i) many.tenants["t" + std::to_string(i)] = Tenant{"t" + std::to_string(i), {}};
+  host.sshd.checks = 0;
+  Jumphost jh(testing::test_config(), many, host.host(), testing::fixed_clock);
+  EXPECT_EQ(jh.reconcile(), 0);
+  EXPECT_EQ(host.sshd.checks, 1);
+  EXPECT_TRUE(host.files.files.count("/etc/ssh/sshd_config.d/ipmi-jumphost.conf"));
+  EXPECT_TRUE(host.files.files.count("/etc/ipmi-jumphost/keys/t49"));
 }
 
 TEST_F(ReconcileTest, ReportsWhatItCannotRepair) {
