@@ -78,6 +78,17 @@ check "alice: a tunnel to an address outside is refused" has "$serr" "$prohibite
 tunnel alice web01-ipmi:8080 18449
 check "alice: a tunnel to a port of her own BMC that is not hers is refused" has "$serr" "$prohibited"
 
+echo "# below sshd: the firewall's per-uid rules hold even without sshd's"
+# What sshd's session process does for alice's forwards, done directly with
+# her uid: only her BMC's ports open.
+as() { local user=$1; shift; inside setpriv --reuid "$user" --regid "$(inside id -g "$user")" --clear-groups "$@"; }
+check "a process with alice's uid reaches web01's 443" as alice timeout 6 socat -u TCP:192.168.101.10:443,connect-timeout=4 -
+check_not "  but not bob's db01 (the firewall drops it)" as alice timeout 6 socat -u TCP:192.168.102.10:443,connect-timeout=4 -
+check_not "  nor a port of web01 that is not hers" as alice timeout 6 socat -u TCP:192.168.101.10:8080,connect-timeout=4 -
+check_not "  nor the jumphost's own sshd" as alice timeout 6 socat -u TCP:127.0.0.1:22,connect-timeout=4 -
+check_not "a local user who is no tenant (nobody) reaches no BMC" as nobody timeout 6 socat -u TCP:192.168.101.10:443,connect-timeout=4 -
+check "root (the daemon's uid) does" inside timeout 6 socat -u TCP:192.168.101.10:443,connect-timeout=4 -
+
 echo "# every other escape"
 run alice -o ExitOnForwardFailure=yes -N -R 127.0.0.1:19999:127.0.0.1:22
 check "-R remote forward refused" has "$err" "remote port forwarding failed"
@@ -139,8 +150,15 @@ check_not "web01 cannot reach db01 untagged either" \
 inside ip -n bmc-web01 route del 192.168.102.10/32 dev p-web01
 
 echo "# enroll and revoke while the lab runs change exactly one tenant's access"
-effective() { inside sh -c "sshd -T -C user=alice,host=c,addr=127.0.0.1 | sort; sshd -T -C user=bob,host=c,addr=127.0.0.1 | sort; cat /etc/ipmi-jumphost/keys/alice /etc/ipmi-jumphost/keys/bob"; }
+# sshd's settings, the keys and the firewall's rules for alice's and bob's uids.
+effective() {
+  local a b; a=$(inside id -u alice) b=$(inside id -u bob)
+  inside sh -c "sshd -T -C user=alice,host=c,addr=127.0.0.1 | sort; sshd -T -C user=bob,host=c,addr=127.0.0.1 | sort
+    cat /etc/ipmi-jumphost/keys/alice /etc/ipmi-jumphost/keys/bob"
+  inside nft list set inet ipmi_jumphost tenant_ports | tr -d '\n\t ' | tr ',{}' '\n\n\n' | grep -E "^($a|$b)\."
+}
 before=$(effective)
+check "the firewall has alice's rule for web01's 443" grep -qx "$(inside id -u alice).192.168.101.10.443" <<<"$before"
 run carol list
 check "carol is not a tenant yet" has "$err" "Permission denied (publickey"
 check "the operator enrolls carol's BMC" inside jumpctl enroll web02 --vlan 104 --owner carol --key "$lab/keys/carol.pub" --bmc-ip 192.168.104.10/24
