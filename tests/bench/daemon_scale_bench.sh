@@ -1,63 +1,51 @@
 #!/bin/bash
-# daemon_scale_bench.sh: the daemon's start-up reconcile, a restart with
-# nothing to change, `jumpctl list` and its memory, with N enrolled BMCs
-# (N tenants) seeded into the state. Runs inside tests/e2e/run-sandbox.sh.
+# daemon_scale_bench.sh: with N enrolled BMCs (one tenant each, seeded into
+# the state), on this machine's own kernel: the daemon's first start (the
+# reconcile creates every user, keys file and the drop-in), a restart with
+# nothing to change, `jumpctl list`, an ssh login of the last tenant through
+# the real sshd (`ssh tN help`), and the daemon's memory.
+# Runs inside the sandbox: tests/e2e/run-sandbox.sh build tests/bench/daemon_scale_bench.sh
 # On a kernel without 802.1Q the links cannot be made, so the figures cover
-# users, files, sshd checks and the bus, not netlink (see the README).
+# users, files, sshd and the bus, not netlink; tests/bench/vlan_scale_bench.sh
+# measures enroll, revoke and the reconcile with real links in the VM.
+# COUNTS (default "1 100 1000") and RUNS (default 10) from the environment.
 set -u
 . "$IJ_SRC/tests/e2e/lib.sh"
+. "$IJ_SRC/tests/bench/bench_lib.sh"
 # A first start with 1,000 tenants takes a while; poll the bus name every
 # 10 ms (the resolution of the start-up figures).
 export IJ_DAEMON_START_TENTHS=60000 IJ_DAEMON_POLL=0.01
 COUNTS=${COUNTS:-"1 100 1000"}
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-10}
 mkdir -p /etc/ipmi-jumphost
 printf 'trunk = eth1\nwrapper = %s/ipmi-wrapper\n' "$IJ_BIN" > /etc/ipmi-jumphost/jumphost.conf
 ssh-keygen -q -t ed25519 -N '' -f "$IJ_T/k"
-key=$(cat "$IJ_T/k.pub")
-ms() { echo $((($2 - $1) / 1000000)); }
-stats() { sort -n | awk '{a[NR]=$1} END {printf "%d (%d-%d)", a[int((NR+1)/2)], a[1], a[NR]}'; }
+ssh_opts=(-F /dev/null -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no
+          -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -i "$IJ_T/k")
+# timed_start: starts the daemon here (not in a subshell: daemon_pid must
+# stay set) and sets took (ms).
+timed_start() { local s e; s=$(now); start_daemon; e=$(now); took=$(ms "$s" "$e"); }
 
-seed() {  # N: a state with N BMCs, each with its own tenant
-  local n=$1 i
-  {
-    echo '{"version": 1, "enrollments": ['
-    for i in $(seq 1 "$n"); do
-      [ "$i" -gt 1 ] && echo ','
-      printf '{"name": "b%d", "vlan": %d, "owner": "t%d", "link": "eth1.%d", "bmc_address": "10.%d.%d.2/30", "jumphost_address": "10.%d.%d.1/30", "ports": [22, 443], "bmc_user": "", "bmc_password": "", "switch_port": "", "enrolled_at": "2026-11-27T00:00:00Z", "enrolled_by": "root"}' \
-        "$i" "$i" "$i" "$i" $((i / 256)) $((i % 256 * 1)) $((i / 256)) $((i % 256 * 1))
-    done
-    echo '], "tenants": ['
-    for i in $(seq 1 "$n"); do
-      [ "$i" -gt 1 ] && echo ','
-      printf '{"user": "t%d", "keys": ["%s"]}' "$i" "$key"
-    done
-    echo ']}'
-  } > /var/lib/ipmi-jumphost/state.json
-  chmod 600 /var/lib/ipmi-jumphost/state.json
-}
-
-echo "BMCs  first start ms  restart (nothing to do) ms  jumpctl list ms  daemon RSS KiB"
-mkdir -p /var/lib/ipmi-jumphost
+printf '%5s  %14s  %26s  %18s  %22s  %s\n' BMCs "first start ms" "restart, nothing to do ms" "jumpctl list ms" "ssh login (help) ms" "daemon RSS KiB"
 for n in $COUNTS; do
-  seed "$n"
-  s=$(date +%s%N); start_daemon; e=$(date +%s%N)
-  first=$(ms "$s" "$e")
-  times=()
-  for _ in $(seq 1 "$RUNS"); do
-    stop_daemon; s=$(date +%s%N); start_daemon; e=$(date +%s%N); times+=("$(ms "$s" "$e")")
+  : > "$IJ_T/enrollments"
+  tenants=()
+  for i in $(seq 1 "$n"); do
+    enrollment "b$i" "$i" "t$i" "10.$((i / 256)).$((i % 256)).2/30" "10.$((i / 256)).$((i % 256)).1/30" >> "$IJ_T/enrollments"
+    tenants+=("t$i")
   done
-  restarts=$(printf '%s\n' "${times[@]}" | stats)
-  times=()
-  for _ in $(seq 1 "$RUNS"); do
-    s=$(date +%s%N); "$IJ_BIN/jumpctl" list >/dev/null; e=$(date +%s%N); times+=("$(ms "$s" "$e")")
-  done
-  lists=$(printf '%s\n' "${times[@]}" | stats)
-  rss=$(awk '/VmRSS/ {print $2}' "/proc/$daemon_pid/status")
-  printf '%5d  %13d  %26s  %15s  %14s\n' "$n" "$first" "$restarts" "$lists" "$rss"
+  write_state "$IJ_T/enrollments" "$(cat "$IJ_T/k.pub")" "${tenants[@]}"
+  timed_start
+  first=$took
+  : > "$IJ_T/restarts"
+  for _ in $(seq 1 "$RUNS"); do stop_daemon; timed_start; echo "$took" >> "$IJ_T/restarts"; done
+  restarts=$(summary < "$IJ_T/restarts")
+  lists=$(repeat "$RUNS" "$IJ_BIN/jumpctl" list | summary)
+  logins=$(repeat "$RUNS" ssh "${ssh_opts[@]}" -T "t$n@127.0.0.1" help | summary)
+  printf '%5d  %14s  %26s  %18s  %22s  %s\n' "$n" "$first" "$restarts" "$lists" "$logins" "$(daemon_rss)"
   stop_daemon
-  # Start the next size from a host without these tenants.
+  # The next size starts from a host without these tenants.
   for i in $(seq 1 "$n"); do userdel "t$i" 2>/dev/null; done
-  rm -f /etc/ipmi-jumphost/keys/* /etc/ssh/sshd_config.d/ipmi-jumphost-*.conf
+  rm -f /etc/ipmi-jumphost/keys/* /etc/ssh/sshd_config.d/ipmi-jumphost*.conf
 done
-echo "(first start includes useradd for every tenant; $(nproc) CPU(s), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $(date -u +%F))"
+echo "(first start includes useradd for every tenant; $(machine))"

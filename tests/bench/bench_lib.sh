@@ -1,0 +1,57 @@
+# Helpers of the benchmarks, sourced after tests/e2e/lib.sh inside
+# run-sandbox.sh. Figures are printed, never asserted.
+
+# now: nanoseconds; ms START END: milliseconds with one decimal.
+now() { date +%s%N; }
+ms() { awk -v s="$1" -v e="$2" 'BEGIN {printf "%.1f\n", (e - s) / 1e6}'; }
+# summary < one figure per line: "median (min-max)"; median: the median only.
+summary() { sort -n | awk '{a[NR]=$1} END {if (NR) printf "%.1f (%.1f-%.1f)", a[int((NR+1)/2)], a[1], a[NR]; else printf "-"}'; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# timed COMMAND...: runs it (output discarded), prints its wall time in ms.
+timed() {
+  local s e
+  s=$(now); "$@" >/dev/null 2>&1 || { echo "bench: '$*' failed" >&2; return 1; }; e=$(now)
+  ms "$s" "$e"
+}
+# repeat RUNS COMMAND...: RUNS timed runs, one figure per line.
+repeat() {
+  local runs=$1 i; shift
+  for i in $(seq 1 "$runs"); do timed "$@" || return 1; done
+}
+daemon_rss() { awk '/VmRSS/ {print $2}' "/proc/$daemon_pid/status"; }
+daemon_threads() { awk '/Threads/ {print $2}' "/proc/$daemon_pid/status"; }
+machine() {
+  echo "$(nproc) vCPU(s), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), kernel $(uname -r), $(date -u +%F)"
+}
+
+# State seeding: enrollment NAME VID OWNER BMC-ADDR/P JH-ADDR/P [PASSWORD]
+# prints one enrollment, one line (with a stored password: FreeIPMI workarounds for
+# ipmi_sim); write_state ENROLLMENTS-FILE TENANTS... KEYLINE writes the state
+# with those tenants, each with KEYLINE as their key.
+enrollment() {
+  local pw=${6:-} user="" f
+  [ -n "$pw" ] && user=ADMIN
+  f='{"name": "%s", "vlan": %s, "owner": "%s", "link": "eth1.%s", "bmc_address": "%s", "jumphost_address": "%s", '
+  f+='"ports": [22, 80, 443, 5900], "bmc_user": "%s", "bmc_password": "%s", "switch_port": "sw-%s", '
+  f+='"enrolled_at": "2026-11-27T00:00:00Z", "enrolled_by": "root", "ipmi": {"privilege": "admin", '
+  f+='"cipher_suite": 3, "workarounds": ["opensesspriv", "solchannelsupport", "solpayloadsize"]}}\n'
+  # shellcheck disable=SC2059
+  printf "$f" "$1" "$2" "$3" "$2" "$4" "$5" "$user" "$pw" "$1"
+}
+write_state() {
+  local file=$1 key=$2; shift 2
+  mkdir -p /var/lib/ipmi-jumphost
+  {
+    echo '{"version": 1, "enrollments": ['
+    paste -sd, "$file"
+    echo '], "tenants": ['
+    local first=1 t
+    for t in "$@"; do
+      [ $first = 1 ] || echo ','
+      first=0
+      printf '{"user": "%s", "keys": ["%s"]}' "$t" "$key"
+    done
+    echo ']}'
+  } > /var/lib/ipmi-jumphost/state.json
+  chmod 600 /var/lib/ipmi-jumphost/state.json
+}
