@@ -51,7 +51,11 @@ std::string read_password_file(const std::string& path) {
 
 class Client : public ij::bus::Client {
  public:
-  Client() : ij::bus::Client(ij::bus::kManagerInterface) {}
+  // The daemon finishes (or rolls back) a change whatever the client does,
+  // so giving up early would only report a failure that did not happen:
+  // wait up to 10 minutes, not sd-bus's 25 s (a doctor with thousands of
+  // tenants, or an enroll on a slow machine, can take longer than that).
+  Client() : ij::bus::Client(ij::bus::kManagerInterface, 600'000'000) {}
 };
 
 std::string ports_text(const json& ports) {

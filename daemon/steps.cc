@@ -1,4 +1,6 @@
 // The file steps of enroll and revoke, shared by both.
+#include <set>
+
 #include "common/render/firewall.h"
 #include "common/render/hosts.h"
 #include "common/render/sshd.h"
@@ -49,12 +51,11 @@ Step Jumphost::dropin_step(const State& next, const std::string& user) {
 }
 
 std::map<std::string, uid_t> Jumphost::tenant_uids(const State& s) const {
-  std::map<std::string, uid_t> out;
-  for (const auto& [user, t] : s.tenants) {
-    auto uid = host_.users.lookup(user);
-    if (uid && uid->has_value()) out[user] = **uid;
-  }
-  return out;
+  std::set<std::string> users;
+  for (const auto& [user, t] : s.tenants) users.insert(user);
+  // A user that cannot be looked up gets no rule: it can open nothing.
+  auto uids = host_.users.lookup_many(users);
+  return uids ? *uids : std::map<std::string, uid_t>{};
 }
 
 std::string Jumphost::firewall_for(const State& s) const { return render_firewall(s, tenant_uids(s)); }

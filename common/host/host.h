@@ -4,7 +4,9 @@
 
 #include <sys/types.h>
 
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,9 @@ class Users {
  public:
   virtual ~Users() = default;
   virtual Result<std::optional<uid_t>> lookup(const std::string& user) = 0;
+  // The uids of those of `users` that exist, in one pass over the user
+  // database rather than one lookup (one scan) per user.
+  virtual Result<std::map<std::string, uid_t>> lookup_many(const std::set<std::string>& users) = 0;
   virtual Status ensure_group(const std::string& group) = 0;
   virtual Status add(const std::string& user, const std::string& group, const std::string& shell,
                      const std::string& home) = 0;

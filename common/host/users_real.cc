@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "common/sys/exec.h"
@@ -20,6 +21,25 @@ Result<std::optional<uid_t>> RealUsers::lookup(const std::string& user) {
   if (errno != 0 && errno != ENOENT && errno != ESRCH)
     return make_error(Errc::failed, "cannot look up user " + user + ": " + std::strerror(errno));
   return std::optional<uid_t>{};
+}
+
+Result<std::map<std::string, uid_t>> RealUsers::lookup_many(const std::set<std::string>& users) {
+  std::map<std::string, uid_t> out;
+  if (FILE* f = std::fopen("/etc/passwd", "re")) {
+    struct passwd pw {};
+    struct passwd* found = nullptr;
+    char buf[4096];
+    while (::fgetpwent_r(f, &pw, buf, sizeof buf, &found) == 0 && found)
+      if (users.count(found->pw_name)) out.emplace(found->pw_name, found->pw_uid);
+    std::fclose(f);
+  }
+  for (const std::string& user : users) {
+    if (out.count(user)) continue;
+    auto uid = lookup(user);
+    if (!uid) return uid.error();
+    if (uid->has_value()) out[user] = **uid;
+  }
+  return out;
 }
 
 Status RealUsers::ensure_group(const std::string& group) {

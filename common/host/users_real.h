@@ -9,6 +9,9 @@ namespace ij {
 class RealUsers : public Users {
  public:
   Result<std::optional<uid_t>> lookup(const std::string& user) override;
+  // Reads /etc/passwd (where useradd puts the tenants) once; a name not
+  // found there is asked of NSS like lookup() does.
+  Result<std::map<std::string, uid_t>> lookup_many(const std::set<std::string>& users) override;
   Status ensure_group(const std::string& group) override;
   Status add(const std::string& user, const std::string& group, const std::string& shell,
              const std::string& home) override;

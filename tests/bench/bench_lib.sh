@@ -9,8 +9,10 @@ summary() { sort -n | awk '{a[NR]=$1} END {if (NR) printf "%.1f (%.1f-%.1f)", a[
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # timed COMMAND...: runs it (output discarded), prints its wall time in ms.
 timed() {
-  local s e
-  s=$(now); "$@" >/dev/null 2>&1 || { echo "bench: '$*' failed" >&2; return 1; }; e=$(now)
+  local s e err
+  err=$(mktemp)
+  s=$(now); "$@" >/dev/null 2>"$err" || { echo "bench: '$*' failed: $(cat "$err")" >&2; rm -f "$err"; return 1; }; e=$(now)
+  rm -f "$err"
   ms "$s" "$e"
 }
 # repeat RUNS COMMAND...: RUNS timed runs, one figure per line.

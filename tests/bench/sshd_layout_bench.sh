@@ -1,10 +1,10 @@
 #!/bin/bash
 # sshd_layout_bench.sh: how the time sshd spends on its configuration for
-# one login grows with the number of tenants, for the per-tenant Match User
-# drop-ins of the first layout and for one Match Group block, with the union
-# of every tenant's BMC ports as PermitOpen
-# and with PermitOpen any (the layout the daemon writes; the per-tenant
-# limits are the keys' permitopen= and the firewall's per-uid rules).
+# one login grows with the number of tenants, for three layouts: one
+# Match User drop-in per tenant (the first versions), one Match Group block
+# whose PermitOpen lists every tenant's targets, and one Match Group block
+# with PermitOpen any (what the daemon writes; the per-tenant limits are the
+# keys' permitopen= options and the firewall's per-uid rules).
 # sshd re-reads its configuration for every connection, and `sshd -T -C`
 # does the same work, so its wall time stands in for the per-login cost.
 # Runs inside tests/e2e/run-sandbox.sh (it writes drop-ins under /etc).

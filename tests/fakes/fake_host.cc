@@ -35,6 +35,13 @@ Result<std::optional<uid_t>> FakeUsers::lookup(const std::string& user) {
   return std::optional<uid_t>(it->second);
 }
 
+Result<std::map<std::string, uid_t>> FakeUsers::lookup_many(const std::set<std::string>& names) {
+  std::map<std::string, uid_t> out;
+  for (const std::string& n : names)
+    if (auto it = users.find(n); it != users.end()) out[n] = it->second;
+  return out;
+}
+
 Status FakeUsers::ensure_group(const std::string& group) {
   groups.insert(group);
   return ok_status();

@@ -25,6 +25,7 @@ class FakeLinks : public Links {
 class FakeUsers : public Users {
  public:
   Result<std::optional<uid_t>> lookup(const std::string& user) override;
+  Result<std::map<std::string, uid_t>> lookup_many(const std::set<std::string>& names) override;
   Status ensure_group(const std::string& group) override;
   Status add(const std::string& user, const std::string& group, const std::string& shell, const std::string& home) override;
   Status remove(const std::string& user) override;
