@@ -57,18 +57,17 @@ nlohmann::json Jumphost::doctor() {
   else f.problem(std::string("the firewall table ") + kFirewallFamily + " " + kFirewallTable + " is missing or was changed",
                  "restart ipmi-jumphostd: it rewrites the table");
 
+  auto links = host_.links.inspect_all();
+  if (!links) f.problem("cannot list the links: " + links.error().message, "check the kernel's netlink");
   for (const auto& [name, e] : state_.enrollments) {
-    auto info = host_.links.inspect(e.link);
-    if (!info) {
-      f.problem("cannot inspect link " + e.link + ": " + info.error().message, "check the kernel's netlink");
-      continue;
-    }
+    if (!links) break;
     const std::string restart = "restart ipmi-jumphostd: it recreates the link";
-    if (!info->has_value()) {
+    auto info = links->find(e.link);
+    if (info == links->end()) {
       f.problem("VLAN link " + e.link + " of BMC " + name + " is missing", restart);
       continue;
     }
-    const LinkInfo& l = **info;
+    const LinkInfo& l = info->second;
     bool has_address = false;
     for (const Ipv4Cidr& a : l.addresses) has_address |= a == e.jumphost_address;
     if (!l.is_vlan || l.vlan_id != e.vlan || l.parent != config_.trunk)

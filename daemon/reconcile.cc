@@ -67,23 +67,25 @@ int Jumphost::reconcile() {
   };
   sync_firewall();
 
+  auto links = host_.links.inspect_all();
+  if (!links) report(links.error());
   for (const auto& [name, e] : state_.enrollments) {
-    auto info = host_.links.inspect(e.link);
-    if (!info) {
-      report(info.error());
-      continue;
-    }
-    if (!info->has_value()) {
+    if (!links) break;
+    auto found = links->find(e.link);
+    if (found == links->end()) {
       Status s = host_.links.create_vlan(config_.trunk, e.vlan, e.link, e.jumphost_address);
       if (s) log::warning("drift: VLAN link " + e.link + " of BMC " + name + " was missing; recreated");
       else report(s.error());
-    } else if (!(*info)->is_vlan || (*info)->vlan_id != e.vlan || (*info)->parent != config_.trunk) {
+      continue;
+    }
+    const LinkInfo& info = found->second;
+    if (!info.is_vlan || info.vlan_id != e.vlan || info.parent != config_.trunk) {
       report(make_error(Errc::failed, "link " + e.link + " exists but is not VLAN " + std::to_string(e.vlan) +
                                           " on " + config_.trunk + ": remove it by hand, then restart"));
     } else {
       bool has_addr = false;
-      for (const Ipv4Cidr& a : (*info)->addresses) has_addr |= a == e.jumphost_address;
-      if (!(*info)->up || !has_addr) {
+      for (const Ipv4Cidr& a : info.addresses) has_addr |= a == e.jumphost_address;
+      if (!info.up || !has_addr) {
         Status s = host_.links.configure(e.link, e.jumphost_address);
         if (s) log::warning("drift: VLAN link " + e.link + " was down or lacked " + e.jumphost_address.str() + "; fixed");
         else report(s.error());
@@ -92,16 +94,16 @@ int Jumphost::reconcile() {
   }
 
   bool recreated = false;
-  for (const auto& [user, t] : state_.tenants) {
-    auto uid = host_.users.lookup(user);
-    if (!uid) {
-      report(uid.error());
-    } else if (!uid->has_value()) {
-      Status s = host_.users.add(user, config_.tenant_group, config_.wrapper, config_.tenant_home);
-      if (s) log::warning("drift: tenant user " + user + " was missing; recreated");
-      else report(s.error());
-      recreated |= s.ok();
-    }
+  std::set<std::string> tenants;
+  for (const auto& [user, t] : state_.tenants) tenants.insert(user);
+  auto uids = host_.users.lookup_many(tenants);
+  if (!uids) report(uids.error());
+  for (const std::string& user : tenants) {
+    if (!uids || uids->count(user)) continue;
+    Status s = host_.users.add(user, config_.tenant_group, config_.wrapper, config_.tenant_home);
+    if (s) log::warning("drift: tenant user " + user + " was missing; recreated");
+    else report(s.error());
+    recreated |= s.ok();
   }
   if (recreated) sync_firewall();
 

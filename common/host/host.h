@@ -35,6 +35,10 @@ class Links {
   virtual Status configure(const std::string& name, const Ipv4Cidr& address) = 0;
   // nullopt when no link has that name.
   virtual Result<std::optional<LinkInfo>> inspect(const std::string& name) = 0;
+  // Every link by name, from one dump of links and one of addresses (the
+  // reconcile and the doctor: inspect() per link would dump every address
+  // each time).
+  virtual Result<std::map<std::string, LinkInfo>> inspect_all() = 0;
 };
 
 class Users {

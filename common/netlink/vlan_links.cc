@@ -8,6 +8,7 @@
 #include <netlink/route/link.h>
 #include <netlink/route/link/vlan.h>
 
+#include <map>
 #include <memory>
 
 namespace ij {
@@ -151,36 +152,77 @@ Status NetlinkLinks::configure(const std::string& name, const Ipv4Cidr& address)
   return ok_status();
 }
 
+namespace {
+
+// The link's own facts; addresses come from an address dump (add_addresses).
+LinkInfo describe(rtnl_link* link) {
+  LinkInfo info;
+  info.is_vlan = rtnl_link_is_vlan(link);
+  if (info.is_vlan) info.vlan_id = static_cast<unsigned>(rtnl_link_vlan_get_id(link));
+  info.up = (rtnl_link_get_flags(link) & IFF_UP) != 0;
+  int parent = rtnl_link_get_link(link);
+  if (parent > 0) {
+    char buf[IF_NAMESIZE] = {0};
+    if (if_indextoname(static_cast<unsigned>(parent), buf)) info.parent = buf;
+  }
+  return info;
+}
+
+// One dump of every IPv4 address, handed to `add` as (ifindex, address).
+template <typename Add>
+Status each_ipv4_address(nl_sock* sock, Add add) {
+  nl_cache* cache = nullptr;
+  int err = rtnl_addr_alloc_cache(sock, &cache);
+  if (err < 0) return nl_error("cannot list addresses", err);
+  for (nl_object* o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+    auto* a = reinterpret_cast<rtnl_addr*>(o);
+    if (rtnl_addr_get_family(a) != AF_INET) continue;
+    nl_addr* local = rtnl_addr_get_local(a);
+    if (!local || nl_addr_get_len(local) != 4) continue;
+    auto* b = static_cast<unsigned char*>(nl_addr_get_binary_addr(local));
+    uint32_t v = (uint32_t(b[0]) << 24) | (uint32_t(b[1]) << 16) | (uint32_t(b[2]) << 8) | b[3];
+    add(rtnl_addr_get_ifindex(a), Ipv4Cidr{Ipv4{v}, static_cast<unsigned>(rtnl_addr_get_prefixlen(a))});
+  }
+  nl_cache_free(cache);
+  return ok_status();
+}
+
+}  // namespace
+
 Result<std::optional<LinkInfo>> NetlinkLinks::inspect(const std::string& name) {
   auto sock = socket();
   if (!sock) return sock.error();
   auto link = get_link(*sock, name);
   if (!link) return link.error();
   if (!*link) return std::optional<LinkInfo>{};
-  LinkInfo info;
-  info.is_vlan = rtnl_link_is_vlan(link->get());
-  if (info.is_vlan) info.vlan_id = static_cast<unsigned>(rtnl_link_vlan_get_id(link->get()));
-  info.up = (rtnl_link_get_flags(link->get()) & IFF_UP) != 0;
-  int parent = rtnl_link_get_link(link->get());
-  if (parent > 0) {
-    char buf[IF_NAMESIZE] = {0};
-    if (if_indextoname(static_cast<unsigned>(parent), buf)) info.parent = buf;
-  }
+  LinkInfo info = describe(link->get());
+  const int ifindex = rtnl_link_get_ifindex(link->get());
+  IJ_TRY(each_ipv4_address(*sock, [&](int index, const Ipv4Cidr& a) {
+    if (index == ifindex) info.addresses.push_back(a);
+  }));
+  return std::optional<LinkInfo>(std::move(info));
+}
+
+Result<std::map<std::string, LinkInfo>> NetlinkLinks::inspect_all() {
+  auto sock = socket();
+  if (!sock) return sock.error();
   nl_cache* cache = nullptr;
-  int err = rtnl_addr_alloc_cache(*sock, &cache);
-  if (err < 0) return nl_error("cannot list addresses", err);
-  int ifindex = rtnl_link_get_ifindex(link->get());
+  int err = rtnl_link_alloc_cache(*sock, AF_UNSPEC, &cache);
+  if (err < 0) return nl_error("cannot list links", err);
+  std::map<std::string, LinkInfo> out;
+  std::map<int, LinkInfo*> by_index;
   for (nl_object* o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
-    auto* a = reinterpret_cast<rtnl_addr*>(o);
-    if (rtnl_addr_get_ifindex(a) != ifindex || rtnl_addr_get_family(a) != AF_INET) continue;
-    nl_addr* local = rtnl_addr_get_local(a);
-    if (!local || nl_addr_get_len(local) != 4) continue;
-    auto* b = static_cast<unsigned char*>(nl_addr_get_binary_addr(local));
-    uint32_t v = (uint32_t(b[0]) << 24) | (uint32_t(b[1]) << 16) | (uint32_t(b[2]) << 8) | b[3];
-    info.addresses.push_back(Ipv4Cidr{Ipv4{v}, static_cast<unsigned>(rtnl_addr_get_prefixlen(a))});
+    auto* link = reinterpret_cast<rtnl_link*>(o);
+    const char* name = rtnl_link_get_name(link);
+    if (!name) continue;
+    LinkInfo& info = out[name] = describe(link);
+    by_index[rtnl_link_get_ifindex(link)] = &info;
   }
   nl_cache_free(cache);
-  return std::optional<LinkInfo>(std::move(info));
+  IJ_TRY(each_ipv4_address(*sock, [&](int index, const Ipv4Cidr& a) {
+    if (auto it = by_index.find(index); it != by_index.end()) it->second->addresses.push_back(a);
+  }));
+  return out;
 }
 
 }  // namespace ij

@@ -22,6 +22,7 @@ class NetlinkLinks : public Links {
   Status remove(const std::string& name) override;
   Status configure(const std::string& name, const Ipv4Cidr& address) override;
   Result<std::optional<LinkInfo>> inspect(const std::string& name) override;
+  Result<std::map<std::string, LinkInfo>> inspect_all() override;
 
  private:
   Result<nl_sock*> socket();

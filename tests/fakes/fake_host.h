@@ -17,6 +17,7 @@ class FakeLinks : public Links {
   Status remove(const std::string& name) override;
   Status configure(const std::string& name, const Ipv4Cidr& address) override;
   Result<std::optional<LinkInfo>> inspect(const std::string& name) override;
+  Result<std::map<std::string, LinkInfo>> inspect_all() override { return links; }
 
   std::map<std::string, LinkInfo> links;
   bool no_8021q = false;
