@@ -27,14 +27,13 @@ Result<std::optional<std::string>> RealFirewall::listing() {
 Status RealFirewall::apply(const std::string& script) {
   IJ_TRY(ensure_dir(config_.runtime_dir, 0700));
   IJ_TRY(write_file_atomic(script_path(), script, 0600));
-  auto check = run_program({config_.nft_binary, "-c", "-f", script_path()});
-  if (!check) return check.error();
-  if (check->exit_code != 0)
-    return make_error(Errc::failed, "nft -c rejects the firewall: " + last_line(check->output) +
-                                        " (is nftables installed and the kernel's nf_tables available?)");
+  // nft -f applies a file as one transaction: when any part of it fails,
+  // nothing of it is applied, so no separate check (nft -c) is needed.
   auto run = run_program({config_.nft_binary, "-f", script_path()});
   if (!run) return run.error();
-  if (run->exit_code != 0) return make_error(Errc::failed, "nft -f failed: " + last_line(run->output));
+  if (run->exit_code != 0)
+    return make_error(Errc::failed, "nft rejects the firewall: " + last_line(run->output) +
+                                        " (is nftables installed and the kernel's nf_tables available?)");
   auto now = listing();
   if (!now) return now.error();
   if (!now->has_value()) return make_error(Errc::failed, "the firewall table is missing right after nft -f");

@@ -1,7 +1,8 @@
 // The daemon's nftables table through nft(8): the script is written to the
-// runtime directory, checked with "nft -c -f", applied with "nft -f" (one
-// transaction), and the stateless listing that resulted is kept beside it so
-// that a later check can tell whether someone changed the live table.
+// runtime directory and applied with "nft -f" (one transaction: all of it
+// or, on an error, nothing); the stateless listing that resulted is kept
+// beside it so that a later check can tell whether someone changed the live
+// table.
 #pragma once
 
 #include "common/config/config.h"

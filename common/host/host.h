@@ -82,7 +82,7 @@ class Sshd {
 class Firewall {
  public:
   virtual ~Firewall() = default;
-  // Checks the script (nft -c), then applies it atomically.
+  // Applies the script atomically (all of it or, on error, nothing).
   virtual Status apply(const std::string& script) = 0;
   // Whether the live table is the one `script` made when it was last
   // applied (counters aside); false when it was changed, removed or never

@@ -29,7 +29,7 @@ std::string render_firewall(const State& state, const std::map<std::string, uid_
 
   const std::string table = std::string(kFirewallFamily) + " " + kFirewallTable;
   std::string out;
-  out += "# Managed by ipmi-jumphostd; do not edit. Applied with nft -f after nft -c.\n";
+  out += "# Managed by ipmi-jumphostd; do not edit. Applied with nft -f, in one transaction.\n";
   // Declaring the table first makes the delete valid when it does not exist yet.
   out += "table " + table + "\n";
   out += "delete table " + table + "\n";

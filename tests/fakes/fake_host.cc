@@ -113,7 +113,7 @@ Status FakeSshd::reload() {
 }
 
 Status FakeFirewall::apply(const std::string& script) {
-  if (reject) return make_error(Errc::failed, "nft -c rejects the firewall: injected");
+  if (reject) return make_error(Errc::failed, "nft rejects the firewall: injected");
   live = script;
   ++applies;
   return ok_status();

@@ -28,7 +28,7 @@ TEST(Firewall, ExactText) {
   s.tenants["carol"] = Tenant{"carol", {}};
   // carol has no uid yet (her user is created later in the enroll): no rule.
   EXPECT_EQ(render_firewall(s, {{"alice", 1001}, {"bob", 1002}}),
-            "# Managed by ipmi-jumphostd; do not edit. Applied with nft -f after nft -c.\n"
+            "# Managed by ipmi-jumphostd; do not edit. Applied with nft -f, in one transaction.\n"
             "table inet ipmi_jumphost\n"
             "delete table inet ipmi_jumphost\n"
             "table inet ipmi_jumphost {\n"

@@ -175,7 +175,7 @@ TEST_F(JumphostTest, FirewallCoversEveryLinkAndOnlyThem) {
 TEST_F(JumphostTest, RejectedFirewallLeavesNothing) {
   host.firewall.reject = true;
   expect_refused(request("web01", 101),
-                 "enroll web01: step 1/6 (VLAN link) failed: nft -c rejects the firewall: injected; nothing was changed");
+                 "enroll web01: step 1/6 (VLAN link) failed: nft rejects the firewall: injected; nothing was changed");
 }
 
 TEST_F(JumphostTest, No8021qSaysSoAndLeavesNothing) {
