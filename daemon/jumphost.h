@@ -71,7 +71,8 @@ class Jumphost {
   // What the isolation relies on, read-only: [{"ok", "what", "fix"}...].
   nlohmann::json doctor();
 
-  // Files in keys_dir and our drop-ins in sshd_dropin_dir of no tenant.
+  // Files in keys_dir of no tenant; our drop-in while there is no tenant, and
+  // the per-tenant drop-ins of the first versions.
   struct StrayFile {
     std::string path;
     bool dropin;

@@ -5,8 +5,8 @@
 // Why one block and not one per tenant: sshd re-reads its configuration and
 // evaluates every Match block for each connection, so per-tenant blocks make
 // every login slower as tenants grow (tests/bench/sshd_layout_bench.sh:
-// 9 ms with one tenant, 32 ms with 1,000, 114 ms with 4,000), and listing
-// every tenant's targets in one block's PermitOpen is slower still (133 ms
+// 10 ms with one tenant, 37 ms with 1,000, 119 ms with 4,000), and listing
+// every tenant's targets in one block's PermitOpen is slower still (141 ms
 // at 1,000). The block stays the same size whatever the number of tenants;
 // the per-tenant limits are the keys' permitopen= options (sshd refuses a
 // forward that the key does not list) and, below sshd, the firewall's

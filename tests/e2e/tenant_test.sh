@@ -1,6 +1,6 @@
 #!/bin/bash
 # Tenants through the real path: ssh → sshd (with the daemon's keys and
-# drop-ins) → ipmi-wrapper → D-Bus → ipmi-jumphostd → FreeIPMI → ipmi_sim.
+# drop-in) → ipmi-wrapper → D-Bus → ipmi-jumphostd → FreeIPMI → ipmi_sim.
 # Runs inside run-sandbox.sh.
 set -u
 . "$IJ_SRC/tests/e2e/lib.sh"
