@@ -2,8 +2,7 @@
 // with it and every repair is logged. Problems that cannot be repaired are
 // logged and counted, and the daemon still starts (degraded), so operators
 // can act through jumpctl.
-#include <set>
-#include <tuple>
+#include <map>
 
 #include "common/base/log.h"
 #include "common/base/strings.h"
@@ -53,9 +52,12 @@ int Jumphost::reconcile() {
   };
 
   // The firewall first, so that no link comes up without its rules; again
-  // after the users, in case a recreated user has a new uid.
-  auto sync_firewall = [&] {
-    const std::string firewall = firewall_for(state_);
+  // after the users, in case a recreated user has a new uid. One pass over
+  // the user database serves the firewall and the missing-user check.
+  auto uids = host_.users.lookup_many(state_.tenant_names());
+  if (!uids) report(uids.error());
+  auto sync_firewall = [&](const std::map<std::string, uid_t>& known) {
+    const std::string firewall = render_firewall(state_, known);
     auto same = host_.firewall.matches(firewall);
     if (!same) {
       report(same.error());
@@ -65,7 +67,7 @@ int Jumphost::reconcile() {
                         " was missing or changed; rewritten");
     }
   };
-  sync_firewall();
+  sync_firewall(uids ? *uids : std::map<std::string, uid_t>{});
 
   auto links = host_.links.inspect_all();
   if (!links) report(links.error());
@@ -94,18 +96,14 @@ int Jumphost::reconcile() {
   }
 
   bool recreated = false;
-  std::set<std::string> tenants;
-  for (const auto& [user, t] : state_.tenants) tenants.insert(user);
-  auto uids = host_.users.lookup_many(tenants);
-  if (!uids) report(uids.error());
-  for (const std::string& user : tenants) {
+  for (const auto& [user, t] : state_.tenants) {
     if (!uids || uids->count(user)) continue;
     Status s = host_.users.add(user, config_.tenant_group, config_.wrapper, config_.tenant_home);
     if (s) log::warning("drift: tenant user " + user + " was missing; recreated");
     else report(s.error());
     recreated |= s.ok();
   }
-  if (recreated) sync_firewall();
+  if (recreated) sync_firewall(tenant_uids(state_));
 
   auto hosts = host_.files.read(config_.hosts_file);
   if (!hosts) {

@@ -1,6 +1,4 @@
 // The file steps of enroll and revoke, shared by both.
-#include <set>
-
 #include "common/render/firewall.h"
 #include "common/render/hosts.h"
 #include "common/render/sshd.h"
@@ -20,10 +18,9 @@ Step Jumphost::dropin_step(const State& next, const std::string& user) {
   // One file for all tenants: it changes only when the first tenant comes
   // or the last one goes. Each enroll or revoke still checks that sshd
   // gives `user` the block (their group, no earlier Match overriding it).
-  std::optional<std::string> content, installed;
+  std::optional<std::string> content;
   if (!next.tenants.empty()) content = render_sshd_dropin(config_);
-  if (!state_.tenants.empty()) installed = render_sshd_dropin(config_);
-  const bool changes = content != installed;
+  const bool changes = next.tenants.empty() != state_.tenants.empty();
   const bool verify = next.tenants.count(user) > 0;
   const std::string path = dropin_path(config_);
   Step file = replace_file_step(host_.files, "sshd drop-in", path, content, 0644);
@@ -51,10 +48,8 @@ Step Jumphost::dropin_step(const State& next, const std::string& user) {
 }
 
 std::map<std::string, uid_t> Jumphost::tenant_uids(const State& s) const {
-  std::set<std::string> users;
-  for (const auto& [user, t] : s.tenants) users.insert(user);
   // A user that cannot be looked up gets no rule: it can open nothing.
-  auto uids = host_.users.lookup_many(users);
+  auto uids = host_.users.lookup_many(s.tenant_names());
   return uids ? *uids : std::map<std::string, uid_t>{};
 }
 

@@ -14,4 +14,10 @@ std::vector<const Enrollment*> State::owned_by(const std::string& user) const {
   return out;
 }
 
+std::set<std::string> State::tenant_names() const {
+  std::set<std::string> out;
+  for (const auto& [user, t] : tenants) out.insert(user);
+  return out;
+}
+
 }  // namespace ij

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,7 @@ struct State {
   const Enrollment* find(const std::string& name) const;
   // The enrollments a tenant owns, ordered by name.
   std::vector<const Enrollment*> owned_by(const std::string& user) const;
+  std::set<std::string> tenant_names() const;
 };
 
 }  // namespace ij

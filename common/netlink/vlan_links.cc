@@ -154,7 +154,7 @@ Status NetlinkLinks::configure(const std::string& name, const Ipv4Cidr& address)
 
 namespace {
 
-// The link's own facts; addresses come from an address dump (add_addresses).
+// The link's own facts; addresses come from an address dump (each_ipv4_address).
 LinkInfo describe(rtnl_link* link) {
   LinkInfo info;
   info.is_vlan = rtnl_link_is_vlan(link);
