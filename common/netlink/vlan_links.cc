@@ -120,7 +120,10 @@ Status NetlinkLinks::create_vlan(const std::string& trunk, unsigned vid, const s
                          : apply_link_hardening(name);
   if (s) s = add_address(rtnl_link_get_ifindex(created->get()), name, address);
   if (s) s = set_up(*sock, created->get(), name);
-  if (!s) remove(name);  // leave nothing behind
+  if (!s)  // leave nothing behind, or say what was left
+    if (Status gone = remove(name); !gone)
+      return make_error(s.error().code, s.error().message + "; removing the half-made link " + name +
+                                            " failed too: " + gone.error().message);
   return s;
 }
 
