@@ -14,15 +14,15 @@
 
 #include "common/base/log.h"
 #include "common/bus/names.h"
-#include "common/config/config.h"
-#include "common/host/files_real.h"
-#include "common/host/firewall_real.h"
-#include "common/host/sshd_real.h"
-#include "common/host/users_real.h"
-#include "common/netlink/vlan_links.h"
-#include "common/state/state_json.h"
+#include "daemon/config/config.h"
+#include "daemon/host/files_real.h"
+#include "daemon/host/firewall_real.h"
+#include "daemon/host/sshd_real.h"
+#include "daemon/host/users_real.h"
+#include "daemon/netlink/vlan_links.h"
+#include "daemon/state/state_json.h"
 #include "common/sys/fs.h"
-#include "daemon/bus_service.h"
+#include "daemon/bus/bus_service.h"
 
 namespace {
 

@@ -6,8 +6,8 @@
 #include <set>
 #include <string>
 
-#include "common/host/host.h"
-#include "daemon/jumphost.h"
+#include "daemon/host/host.h"
+#include "daemon/core/jumphost.h"
 
 namespace ij::testing {
 

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "common/config/config.h"
+#include "daemon/config/config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto c = ij::parse_config("fuzz", std::string_view(reinterpret_cast<const char*>(data), size));

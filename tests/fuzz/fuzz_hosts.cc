@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/render/hosts.h"
+#include "daemon/render/hosts.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view hosts(reinterpret_cast<const char*>(data), size);

@@ -6,11 +6,11 @@
 #include <map>
 #include <string_view>
 
-#include "common/config/config.h"
-#include "common/render/firewall.h"
-#include "common/render/hosts.h"
-#include "common/render/sshd.h"
-#include "common/state/state_json.h"
+#include "daemon/config/config.h"
+#include "daemon/render/firewall.h"
+#include "daemon/render/hosts.h"
+#include "daemon/render/sshd.h"
+#include "daemon/state/state_json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto state = ij::parse_state("fuzz", std::string_view(reinterpret_cast<const char*>(data), size));

@@ -1,4 +1,4 @@
-#include "daemon/access.h"
+#include "daemon/core/access.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "common/config/config.h"
+#include "daemon/config/config.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "common/host/hardening.h"
-#include "daemon/jumphost.h"
+#include "daemon/host/hardening.h"
+#include "daemon/core/jumphost.h"
 #include "tests/fakes/fake_host.h"
 #include "tests/unit/test_keys.h"
 

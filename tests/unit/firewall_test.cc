@@ -1,8 +1,8 @@
-#include "common/render/firewall.h"
+#include "daemon/render/firewall.h"
 
 #include <gtest/gtest.h>
 
-#include "common/model/ipv4.h"
+#include "daemon/model/ipv4.h"
 
 namespace ij {
 namespace {

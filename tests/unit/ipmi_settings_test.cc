@@ -1,4 +1,5 @@
-#include "common/ipmi/settings.h"
+#include "daemon/ipmi/settings.h"
+#include "common/ipmi/power.h"
 
 #include <gtest/gtest.h>
 #include <ipmiconsole.h>

@@ -1,4 +1,4 @@
-#include "common/model/ipv4.h"
+#include "daemon/model/ipv4.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "cli/jumpctl_args.h"
+#include "cli/jumpctl/args.h"
 
 #include <gtest/gtest.h>
 

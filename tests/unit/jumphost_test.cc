@@ -1,8 +1,8 @@
-#include "daemon/jumphost.h"
+#include "daemon/core/jumphost.h"
 
 #include <gtest/gtest.h>
 
-#include "common/state/state_json.h"
+#include "daemon/state/state_json.h"
 #include "tests/fakes/fake_host.h"
 #include "tests/unit/test_keys.h"
 

@@ -1,4 +1,4 @@
-#include "daemon/plan.h"
+#include "daemon/core/plan.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "daemon/jumphost.h"
+#include "daemon/core/jumphost.h"
 #include "tests/fakes/fake_host.h"
 #include "tests/unit/test_keys.h"
 

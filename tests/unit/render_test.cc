@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "common/render/hosts.h"
-#include "common/render/sshd.h"
+#include "daemon/render/hosts.h"
+#include "daemon/render/sshd.h"
 #include "tests/fakes/fake_host.h"
 #include "tests/unit/test_keys.h"
 

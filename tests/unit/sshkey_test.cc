@@ -1,8 +1,8 @@
-#include "common/model/sshkey.h"
+#include "daemon/model/sshkey.h"
 
 #include <gtest/gtest.h>
 
-#include "common/model/base64.h"
+#include "daemon/model/base64.h"
 #include "tests/unit/test_keys.h"
 
 namespace ij {

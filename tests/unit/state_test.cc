@@ -1,4 +1,4 @@
-#include "common/state/state_json.h"
+#include "daemon/state/state_json.h"
 
 #include <gtest/gtest.h>
 

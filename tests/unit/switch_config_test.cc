@@ -1,9 +1,9 @@
 // Golden tests: the exact text per vendor for two BMCs, one revoked port.
-#include "common/render/switch_config.h"
+#include "daemon/render/switch_config.h"
 
 #include <gtest/gtest.h>
 
-#include "common/model/ipv4.h"
+#include "daemon/model/ipv4.h"
 #include "tests/fakes/fake_host.h"
 
 namespace ij {

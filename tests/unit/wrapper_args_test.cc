@@ -1,4 +1,4 @@
-#include "cli/wrapper_args.h"
+#include "cli/wrapper/args.h"
 
 #include <gtest/gtest.h>
 

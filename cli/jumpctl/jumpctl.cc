@@ -1,0 +1,236 @@
+// jumpctl: the operator's CLI. It reads the files an operator names (keys,
+// BMC password) itself and sends their contents; it speaks only D-Bus.
+// Exit codes: 0 done, 1 the operation failed, 2 bad usage.
+#include <sdbus-c++/sdbus-c++.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "cli/jumpctl/args.h"
+#include "common/base/strings.h"
+#include "common/bus/client.h"
+#include "common/bus/names.h"
+#include "common/model/names.h"
+#include "common/sys/fs.h"
+
+namespace {
+
+using nlohmann::json;
+using Options = std::map<std::string, sdbus::Variant>;
+
+constexpr size_t kMaxInputFile = 256 * 1024;
+
+struct Failure {
+  int exit_code;
+  std::string message;
+};
+
+std::string read_input_file(const std::string& path, const char* what) {
+  auto text = ij::read_file(path);
+  if (!text) throw Failure{1, "cannot read " + std::string(what) + " " + text.error().message};
+  if (!text->has_value()) throw Failure{1, std::string(what) + " " + path + " does not exist"};
+  if ((*text)->size() > kMaxInputFile) throw Failure{1, std::string(what) + " " + path + " is larger than 256 KiB"};
+  return **text;
+}
+
+std::string read_password_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 0077))
+    std::fprintf(stderr, "jumpctl: warning: %s is readable by others; chmod 600 it\n", path.c_str());
+  std::string text = read_input_file(path, "password file");
+  // The first line is the password; a trailing newline is not part of it.
+  size_t nl = text.find('\n');
+  if (nl != std::string::npos) text.resize(nl);
+  if (!text.empty() && text.back() == '\r') text.pop_back();
+  if (text.empty()) throw Failure{1, "password file " + path + " is empty"};
+  return text;
+}
+
+class Client : public ij::bus::Client {
+ public:
+  // The daemon finishes (or rolls back) a change whatever the client does,
+  // so giving up early would only report a failure that did not happen:
+  // wait up to 10 minutes, not sd-bus's 25 s (a doctor with thousands of
+  // tenants, or an enroll on a slow machine, can take longer than that).
+  Client() : ij::bus::Client(ij::bus::kManagerInterface, 600'000'000) {}
+};
+
+std::string ports_text(const json& ports) {
+  std::vector<std::string> out;
+  for (const auto& p : ports) out.push_back(std::to_string(p.get<unsigned>()));
+  return ij::join(out, ",");
+}
+
+void print_table(const json& list) {
+  std::printf("%-20s %5s %-16s %-18s %-16s %s\n", "NAME", "VLAN", "OWNER", "BMC ADDRESS", "LINK", "PORTS");
+  for (const auto& e : list)
+    std::printf("%-20s %5u %-16s %-18s %-16s %s\n", e["name"].get<std::string>().c_str(), e["vlan"].get<unsigned>(),
+                e["owner"].get<std::string>().c_str(), e["bmc_address"].get<std::string>().c_str(),
+                e["link"].get<std::string>().c_str(), ports_text(e["ports"]).c_str());
+}
+
+void print_show(const json& e) {
+  auto line = [](const char* k, const std::string& v) { std::printf("%-18s %s\n", k, v.c_str()); };
+  line("name:", e["name"]);
+  line("host name:", e["host_name"]);
+  line("vlan:", std::to_string(e["vlan"].get<unsigned>()));
+  line("link:", e["link"]);
+  line("bmc address:", e["bmc_address"]);
+  line("jumphost address:", e["jumphost_address"]);
+  line("ports:", ports_text(e["ports"]));
+  line("owner:", e["owner"]);
+  std::vector<std::string> bmcs = e["owner_bmcs"];
+  line("owner's bmcs:", ij::join(bmcs, " "));
+  line("bmc user:", e["bmc_user"].get<std::string>().empty() ? "-" : e["bmc_user"].get<std::string>());
+  line("bmc password:", e["bmc_password_stored"].get<bool>() ? "stored" : "not stored (asked per request)");
+  const json& ipmi = e["ipmi"];
+  std::vector<std::string> workarounds = ipmi["workarounds"];
+  line("ipmi:", "privilege " + ipmi["privilege"].get<std::string>() + ", cipher suite " +
+                    std::to_string(ipmi["cipher_suite"].get<unsigned>()) +
+                    (workarounds.empty() ? "" : ", workarounds " + ij::join(workarounds, ",")));
+  line("switch port:", e["switch_port"].get<std::string>().empty() ? "-" : e["switch_port"].get<std::string>());
+  line("enrolled:", e["enrolled_at"].get<std::string>() + " by " + e["enrolled_by"].get<std::string>());
+  for (const auto& k : e["tenant"]["keys"])
+    line("key:", k["fingerprint"].get<std::string>() + " " + k["type"].get<std::string>() + " " +
+                     k["comment"].get<std::string>());
+}
+
+int run(const ij::cli::Command& c) {
+  if (c.verb == "help") {
+    std::fputs(ij::cli::kUsage, stdout);
+    return 0;
+  }
+  if (c.verb == "enroll") {
+    // Checked here for a quick usage error; the daemon checks everything again.
+    unsigned long vid = 0;
+    if (!ij::parse_uint(c.vlan, 0, 4294967295UL, &vid)) throw Failure{2, "--vlan '" + c.vlan + "' is not a number"};
+    Options options;
+    if (!c.owner.empty()) options["owner"] = c.owner;
+    if (!c.bmc_ip.empty()) options["bmc_address"] = c.bmc_ip;
+    if (!c.switch_port.empty()) options["switch_port"] = c.switch_port;
+    if (!c.ipmi_privilege.empty()) options["ipmi_privilege"] = c.ipmi_privilege;
+    if (!c.ipmi_workarounds.empty()) options["ipmi_workarounds"] = c.ipmi_workarounds;
+    if (!c.cipher_suite.empty()) {
+      unsigned long id = 0;
+      if (!ij::parse_uint(c.cipher_suite, 0, 255, &id)) throw Failure{2, "--cipher-suite '" + c.cipher_suite + "' is not a number in 0-255"};
+      options["cipher_suite"] = static_cast<uint32_t>(id);
+    }
+    if (!c.bmc_user.empty()) options["bmc_user"] = c.bmc_user;
+    if (!c.bmc_password_file.empty()) options["bmc_password"] = read_password_file(c.bmc_password_file);
+    if (!c.ports.empty()) {
+      auto ports = ij::parse_ports(c.ports);
+      if (!ports) throw Failure{2, "--ports: " + ports.error().message};
+      std::vector<uint16_t> wire(ports->begin(), ports->end());
+      options["ports"] = wire;
+    }
+    if (!c.key_files.empty()) {
+      std::vector<sdbus::Struct<std::string, std::string>> keys;
+      for (const std::string& f : c.key_files) keys.emplace_back(f, read_input_file(f, "key file"));
+      options["keys"] = keys;
+    }
+    std::string result;
+    Client().call("Enroll").withArguments(c.args[0], static_cast<uint32_t>(vid), options).storeResultsTo(result);
+    json e = json::parse(result);
+    std::printf("enrolled %s: VLAN %u on %s, BMC %s reachable as %s, tenant %s\n", c.args[0].c_str(),
+                e["vlan"].get<unsigned>(), e["link"].get<std::string>().c_str(),
+                e["bmc_address"].get<std::string>().c_str(), e["host_name"].get<std::string>().c_str(),
+                e["owner"].get<std::string>().c_str());
+    return 0;
+  }
+  if (c.verb == "revoke") {
+    Client().call("Revoke").withArguments(c.args[0]);
+    std::printf("revoked %s\n", c.args[0].c_str());
+    return 0;
+  }
+  if (c.verb == "list") {
+    std::string result;
+    Client().call("List").storeResultsTo(result);
+    if (c.json) std::printf("%s\n", json::parse(result).dump(2).c_str());
+    else print_table(json::parse(result));
+    return 0;
+  }
+  if (c.verb == "show") {
+    std::string result;
+    Client().call("Show").withArguments(c.args[0]).storeResultsTo(result);
+    if (c.json) std::printf("%s\n", json::parse(result).dump(2).c_str());
+    else print_show(json::parse(result));
+    return 0;
+  }
+  if (c.verb == "key-add") {
+    std::vector<std::string> fingerprints;
+    Client().call("AddKeys").withArguments(c.args[0], c.args[1], read_input_file(c.args[1], "key file"))
+        .storeResultsTo(fingerprints);
+    for (const std::string& f : fingerprints) std::printf("added %s to %s\n", f.c_str(), c.args[0].c_str());
+    return 0;
+  }
+  if (c.verb == "key-remove") {
+    Client().call("RemoveKey").withArguments(c.args[0], c.args[1]);
+    std::printf("removed %s from %s\n", c.args[1].c_str(), c.args[0].c_str());
+    return 0;
+  }
+  if (c.verb == "doctor") {
+    std::string text;
+    Client().call("Doctor").storeResultsTo(text);
+    json findings = json::parse(text);
+    int problems = 0;
+    for (const json& f : findings) problems += !f["ok"].get<bool>();
+    if (c.json) {
+      std::printf("%s\n", findings.dump(2).c_str());
+    } else {
+      for (const json& f : findings) {
+        if (f["ok"].get<bool>()) std::printf("ok       %s\n", f["what"].get<std::string>().c_str());
+        else std::printf("PROBLEM  %s\n         fix: %s\n", f["what"].get<std::string>().c_str(), f["fix"].get<std::string>().c_str());
+      }
+      std::printf("%d problem(s)\n", problems);
+    }
+    return problems ? 1 : 0;
+  }
+  if (c.verb == "switch-config") {
+    std::string text;
+    Client().call("SwitchConfig").withArguments(c.vendor, c.args).storeResultsTo(text);
+    std::fputs(text.c_str(), stdout);
+    return 0;
+  }
+  if (c.verb == "client-config") {
+    std::string text;
+    Client().call("ClientConfig").withArguments(c.args[0]).storeResultsTo(text);
+    std::fputs(text.c_str(), stdout);
+    return 0;
+  }
+  throw Failure{2, "unknown command"};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto command = ij::cli::parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
+  if (!command) {
+    std::fprintf(stderr, "jumpctl: %s\n%s", command.error().message.c_str(), ij::cli::kUsage);
+    return 2;
+  }
+  try {
+    return run(*command);
+  } catch (const Failure& f) {
+    std::fprintf(stderr, "jumpctl: %s\n", f.message.c_str());
+    return f.exit_code;
+  } catch (const sdbus::Error& e) {
+    const std::string& name = e.getName();
+    if (ij::starts_with(name, ij::bus::kErrorPrefix)) {
+      std::fprintf(stderr, "jumpctl: %s\n", e.getMessage().c_str());
+    } else if (name == "org.freedesktop.DBus.Error.ServiceUnknown" || name == "org.freedesktop.DBus.Error.NoReply" ||
+               name == "org.freedesktop.DBus.Error.FileNotFound" || name == "sdbus.Error" ||
+               name == "org.freedesktop.DBus.Error.NoServer") {
+      std::fprintf(stderr, "jumpctl: cannot reach ipmi-jumphostd on the system bus (%s): is the service running?\n",
+                   e.getMessage().c_str());
+    } else {
+      std::fprintf(stderr, "jumpctl: %s: %s\n", name.c_str(), e.getMessage().c_str());
+    }
+    return 1;
+  } catch (const json::exception& e) {
+    std::fprintf(stderr, "jumpctl: the daemon's answer is not what this jumpctl expects: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,267 @@
+// ipmi-wrapper: the tenant's forced command and login shell. It parses what
+// the tenant typed (cli/wrapper/args.h) and asks ipmi-jumphostd over the
+// system bus; the daemon knows the tenant from the bus credentials and
+// holds the BMC credentials. Nothing here runs a shell or reads a secret
+// other than a password the tenant types for one request.
+#include <poll.h>
+#include <sdbus-c++/sdbus-c++.h>
+#include <signal.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cli/wrapper/args.h"
+#include "common/bus/client.h"
+#include "common/bus/names.h"
+
+namespace {
+
+using ij::wrapper::TenantCommand;
+using nlohmann::json;
+
+const char* const kHelp =
+    "Commands:\n"
+    "  power [status|on|off|cycle|reset|soft] [NAME]   NAME's chassis power (default: status)\n"
+    "  console [NAME]                                  NAME's serial console (&. detaches, &? help)\n"
+    "  list                                            your BMCs and the tunnels to them\n"
+    "  help                                            this text\n"
+    "NAME may be left out when you have one BMC. Run commands as: ssh -t USER@JUMPHOST COMMAND\n";
+
+constexpr int kPasswordTimeoutSeconds = 60;
+
+struct Failure {
+  std::string message;
+};
+
+// An IPMI session may take its full timeout: wait longer than sd-bus's 25 s.
+class Daemon : public ij::bus::Client {
+ public:
+  Daemon() : Client(ij::bus::kTenantInterface, 60'000'000) {}
+};
+
+// The terminal is restored on every way out, signals included.
+struct termios g_saved;
+bool g_raw = false;
+
+void restore_terminal() {
+  if (g_raw) tcsetattr(STDIN_FILENO, TCSANOW, &g_saved);
+  g_raw = false;
+}
+
+void on_signal(int) {
+  restore_terminal();
+  _exit(1);
+}
+
+void enter_raw_mode() {
+  if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &g_saved) < 0) return;
+  struct termios raw = g_saved;
+  cfmakeraw(&raw);
+  // TCSANOW, not TCSAFLUSH: what the tenant typed ahead is console input.
+  g_raw = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
+  for (int s : {SIGHUP, SIGTERM, SIGINT, SIGQUIT}) signal(s, on_signal);
+}
+
+void write_all(int fd, const char* p, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      throw Failure{"the connection was lost"};
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+}
+
+void say(const std::string& text) { write_all(STDOUT_FILENO, text.data(), text.size()); }
+
+json list_mine(Daemon& d) {
+  std::string text;
+  d.call("ListMine").storeResultsTo(text);
+  return json::parse(text);
+}
+
+// The password of a BMC whose password the operator did not store, typed by
+// the tenant without echo, for this one request.
+std::string ask_password(const std::string& bmc) {
+  FILE* tty = std::fopen("/dev/tty", "r+");
+  if (!tty) throw Failure{"BMC " + bmc + " needs its password and there is no terminal to ask it on: use ssh -t"};
+  std::fprintf(tty, "IPMI password for %s: ", bmc.c_str());
+  std::fflush(tty);
+  struct termios old {};
+  bool have = tcgetattr(fileno(tty), &old) == 0;
+  if (have) {
+    struct termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(fileno(tty), TCSANOW, &quiet);
+  }
+  char buf[64] = {0};
+  // A forgotten prompt must not hold the session (and a D-Bus slot) forever.
+  struct pollfd p = {fileno(tty), POLLIN, 0};
+  bool got = poll(&p, 1, kPasswordTimeoutSeconds * 1000) == 1 && std::fgets(buf, sizeof buf, tty) != nullptr;
+  if (have) tcsetattr(fileno(tty), TCSANOW, &old);
+  std::fprintf(tty, "\n");
+  std::fclose(tty);
+  std::string pw = got ? buf : "";
+  while (!pw.empty() && (pw.back() == '\n' || pw.back() == '\r')) pw.pop_back();
+  std::memset(buf, 0, sizeof buf);
+  if (pw.empty()) throw Failure{"no password given (the prompt waits " + std::to_string(kPasswordTimeoutSeconds) + " s)"};
+  return pw;
+}
+
+// The password to send: empty when the daemon has it.
+std::string password_for(Daemon& d, std::string& bmc) {
+  json mine = list_mine(d);
+  const json& bmcs = mine["bmcs"];
+  if (bmc.empty() && bmcs.size() == 1) bmc = bmcs[0]["name"].get<std::string>();
+  for (const json& b : bmcs)
+    if (b["name"] == bmc) return b["password_stored"].get<bool>() ? "" : ask_password(bmc);
+  return "";  // the daemon gives the error
+}
+
+int do_list(Daemon& d) {
+  json mine = list_mine(d);
+  const std::string host = mine["jumphost"].get<std::string>();
+  const unsigned port = mine["port"].get<unsigned>();
+  const std::string user = mine["user"].get<std::string>();
+  const std::string p = port == 22 ? "" : " -p " + std::to_string(port);
+  if (mine["bmcs"].empty()) say("You have no BMC.\n");
+  for (const json& b : mine["bmcs"]) {
+    const std::string name = b["name"], hn = b["host_name"];
+    say(name + " (" + hn + ")\n");
+    say("  power:   ssh" + p + " -t " + user + "@" + host + " power status " + name + "\n");
+    say("  console: ssh" + p + " -t " + user + "@" + host + " console " + name + "\n");
+    for (const json& port_j : b["ports"]) {
+      unsigned bp = port_j.get<unsigned>();
+      unsigned local = bp < 1024 ? 10000 + bp : bp;
+      say("  tunnel:  ssh" + p + " -N -L " + std::to_string(local) + ":" + hn + ":" + std::to_string(bp) + " " + user +
+          "@" + host + "   (then localhost:" + std::to_string(local) + ")\n");
+    }
+  }
+  return 0;
+}
+
+int do_power(Daemon& d, TenantCommand c) {
+  std::string password = password_for(d, c.bmc);
+  std::string result;
+  d.call("Power").withArguments(c.bmc, c.action, password).storeResultsTo(result);
+  std::fill(password.begin(), password.end(), '\0');
+  say(result + "\n");
+  return 0;
+}
+
+int do_console(Daemon& d, TenantCommand c) {
+  std::string password = password_for(d, c.bmc);
+  sdbus::UnixFd console;
+  d.call("Console").withArguments(c.bmc, password).storeResultsTo(console);
+  std::fill(password.begin(), password.end(), '\0');
+  const int fd = console.get();
+  const std::string name = c.bmc.empty() ? "your BMC" : c.bmc;
+  say("[console of " + name + " attached; &. detaches, &? help]\r\n");
+  enter_raw_mode();
+  bool escape = false;
+  bool detached = false;
+  for (;;) {
+    struct pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {fd, POLLIN, 0}};
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    char buf[4096];
+    if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n <= 0) break;
+      write_all(STDOUT_FILENO, buf, static_cast<size_t>(n));
+    }
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+      if (n <= 0) {
+        detached = true;
+        break;
+      }
+      std::string out;
+      for (ssize_t i = 0; i < n && !detached; ++i) {
+        char ch = buf[i];
+        if (!escape) {
+          if (ch == '&') escape = true;
+          else out += ch;
+          continue;
+        }
+        escape = false;
+        switch (ch) {
+          case '.': detached = true; break;
+          case '?': say("\r\n[&. detach, &B send a break, && send &, &? this help]\r\n"); break;
+          case 'B':
+            write_all(fd, out.data(), out.size());
+            out.clear();
+            d.call("ConsoleBreak").withArguments(c.bmc);
+            say("\r\n[break sent]\r\n");
+            break;
+          case '&': out += '&'; break;
+          default: out += '&'; out += ch; break;
+        }
+      }
+      write_all(fd, out.data(), out.size());
+      if (detached) break;
+    }
+  }
+  restore_terminal();
+  say(detached ? "\r\n[console detached]\r\n" : "\r\n[console closed by the jumphost or the BMC]\r\n");
+  return detached ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const char* original = std::getenv("SSH_ORIGINAL_COMMAND");
+  auto text = ij::wrapper::command_text(std::vector<std::string>(argv, argv + argc), original);
+  // Nothing from the tenant's environment is used past this point.
+  std::string command = text.value_or("");
+  clearenv();
+  setenv("PATH", "/usr/bin:/bin", 1);
+  if (!text) {
+    std::fprintf(stderr, "%s\n", ij::wrapper::kRefusal);
+    return 1;
+  }
+  auto parsed = ij::wrapper::parse_tenant_command(command);
+  if (!parsed) {
+    std::fprintf(stderr, "%s\n", ij::wrapper::kRefusal);
+    return 1;
+  }
+  try {
+    if (parsed->verb == TenantCommand::Verb::help) {
+      std::fputs(kHelp, stdout);
+      return 0;
+    }
+    Daemon daemon;
+    switch (parsed->verb) {
+      case TenantCommand::Verb::list: return do_list(daemon);
+      case TenantCommand::Verb::power: return do_power(daemon, *parsed);
+      case TenantCommand::Verb::console: return do_console(daemon, *parsed);
+      case TenantCommand::Verb::help: break;
+    }
+    return 0;
+  } catch (const Failure& f) {
+    restore_terminal();
+    std::fprintf(stderr, "%s\n", f.message.c_str());
+    return 1;
+  } catch (const sdbus::Error& e) {
+    restore_terminal();
+    if (e.getName().rfind(ij::bus::kErrorPrefix, 0) == 0)
+      std::fprintf(stderr, "%s\n", e.getMessage().c_str());
+    else
+      std::fprintf(stderr, "the jumphost's service is not answering; tell the operator (%s)\n", e.getName().c_str());
+    return 1;
+  } catch (const json::exception&) {
+    restore_terminal();
+    std::fprintf(stderr, "the jumphost's service gave an answer this wrapper does not understand\n");
+    return 1;
+  }
+}

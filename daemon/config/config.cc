@@ -1,0 +1,168 @@
+#include "daemon/config/config.h"
+
+#include <unistd.h>
+
+#include <functional>
+#include <map>
+
+#include "common/base/strings.h"
+#include "common/model/names.h"
+#include "common/sys/fs.h"
+
+#ifndef IJ_WRAPPER_PATH
+#define IJ_WRAPPER_PATH "/usr/local/bin/ipmi-wrapper"
+#endif
+
+namespace ij {
+namespace {
+
+using Setter = std::function<Status(Config&, const std::string&)>;
+
+Error bad(const std::string& what) { return make_error(Errc::invalid_argument, what); }
+
+Setter absolute_path(std::string Config::*field) {
+  return [field](Config& c, const std::string& v) -> Status {
+    if (v.empty() || v[0] != '/') return bad("'" + quote_for_message(v) + "' is not an absolute path");
+    if (v.find('\n') != std::string::npos || v.find(' ') != std::string::npos)
+      return bad("a path with spaces is not supported");
+    c.*field = v;
+    return ok_status();
+  };
+}
+
+Setter group_name(std::string Config::*field) {
+  return [field](Config& c, const std::string& v) -> Status {
+    IJ_TRY(validate_user_name(v));
+    c.*field = v;
+    return ok_status();
+  };
+}
+
+const std::map<std::string, Setter>& setters() {
+  static const std::map<std::string, Setter> table = {
+      {"trunk",
+       [](Config& c, const std::string& v) -> Status {
+         IJ_TRY(validate_ifname(v));
+         IJ_TRY(vlan_link_name(v, kMaxVlan));  // the longest link name must fit
+         c.trunk = v;
+         return ok_status();
+       }},
+      {"address_pool",
+       [](Config& c, const std::string& v) -> Status {
+         auto cidr = parse_ipv4_cidr(v);
+         if (!cidr) return cidr.error();
+         if (cidr->address != cidr->network()) return bad("'" + v + "' is not a network address (host bits set)");
+         c.address_pool = *cidr;
+         return ok_status();
+       }},
+      {"pool_prefix",
+       [](Config& c, const std::string& v) -> Status {
+         unsigned long p = 0;
+         if (!parse_uint(v, 16, 30, &p)) return bad("'" + quote_for_message(v) + "' is not a prefix length in 16-30");
+         c.pool_prefix = static_cast<unsigned>(p);
+         return ok_status();
+       }},
+      {"default_ports",
+       [](Config& c, const std::string& v) -> Status {
+         auto ports = parse_ports(v);
+         if (!ports) return ports.error();
+         c.default_ports = *ports;
+         return ok_status();
+       }},
+      {"state_dir", absolute_path(&Config::state_dir)},
+      {"hosts_file", absolute_path(&Config::hosts_file)},
+      {"keys_dir", absolute_path(&Config::keys_dir)},
+      {"sshd_config", absolute_path(&Config::sshd_config)},
+      {"sshd_dropin_dir", absolute_path(&Config::sshd_dropin_dir)},
+      {"sshd_binary", absolute_path(&Config::sshd_binary)},
+      {"sshd_pid_file", absolute_path(&Config::sshd_pid_file)},
+      {"nft_binary", absolute_path(&Config::nft_binary)},
+      {"wrapper", absolute_path(&Config::wrapper)},
+      {"tenant_home", absolute_path(&Config::tenant_home)},
+      {"runtime_dir", absolute_path(&Config::runtime_dir)},
+      {"tenant_group", group_name(&Config::tenant_group)},
+      {"admin_group", group_name(&Config::admin_group)},
+      {"public_host",
+       [](Config& c, const std::string& v) -> Status {
+         for (char ch : v)
+           if (!(isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' || ch == ':'))
+             return bad("'" + quote_for_message(v) + "' is not a host name or address");
+         c.public_host = v;
+         return ok_status();
+       }},
+      {"switch_vendor",
+       [](Config& c, const std::string& v) -> Status {
+         IJ_TRY(validate_switch_vendor(v));
+         c.switch_vendor = v;
+         return ok_status();
+       }},
+      {"switch_trunk_port",
+       [](Config& c, const std::string& v) -> Status {
+         IJ_TRY(validate_switch_port(v));
+         c.switch_trunk_port = v;
+         return ok_status();
+       }},
+      {"switch_quarantine_vlan",
+       [](Config& c, const std::string& v) -> Status {
+         unsigned long vid = 0;
+         if (!parse_uint(v, 0, 4094, &vid)) return bad("'" + quote_for_message(v) + "' is not 0 or a VLAN ID in 1-4094");
+         c.switch_quarantine_vlan = static_cast<unsigned>(vid);
+         return ok_status();
+       }},
+      {"switch_bridge",
+       [](Config& c, const std::string& v) -> Status {
+         IJ_TRY(validate_ifname(v));
+         c.switch_bridge = v;
+         return ok_status();
+       }},
+      {"public_port",
+       [](Config& c, const std::string& v) -> Status {
+         unsigned long p = 0;
+         if (!parse_uint(v, 1, 65535, &p)) return bad("'" + quote_for_message(v) + "' is not a port in 1-65535");
+         c.public_port = static_cast<unsigned>(p);
+         return ok_status();
+       }},
+  };
+  return table;
+}
+
+}  // namespace
+
+Config default_config() {
+  Config c;
+  c.wrapper = IJ_WRAPPER_PATH;
+  char host[256] = {0};
+  if (gethostname(host, sizeof host - 1) == 0) c.public_host = host;
+  return c;
+}
+
+Result<Config> parse_config(std::string_view source, std::string_view text) {
+  Config c = default_config();
+  std::vector<std::string> lines = split(text, '\n');
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string where = std::string(source) + ":" + std::to_string(i + 1);
+    std::string_view line = trim(lines[i]);
+    if (line.empty() || line[0] == '#') continue;
+    size_t eq = line.find('=');
+    if (eq == std::string_view::npos) return bad(where + ": expected 'key = value'");
+    std::string key(trim(line.substr(0, eq)));
+    std::string value(trim(line.substr(eq + 1)));
+    auto it = setters().find(key);
+    if (it == setters().end()) return bad(where + ": unknown key '" + quote_for_message(key) + "'");
+    Status s = it->second(c, value);
+    if (!s) return s.error().with_context(where + ": " + key);
+  }
+  return c;
+}
+
+Result<Config> load_config(const std::string& path, bool must_exist) {
+  auto text = read_file(path);
+  if (!text) return text.error();
+  if (!text->has_value()) {
+    if (must_exist) return make_error(Errc::not_found, path + ": no such file");
+    return default_config();
+  }
+  return parse_config(path, **text);
+}
+
+}  // namespace ij

@@ -1,0 +1,49 @@
+// /etc/ipmi-jumphost/jumphost.conf: "key = value" lines, '#' comments. Every
+// key has a default; an unknown key or a bad value is an error "FILE:LINE: what".
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/base/result.h"
+#include "daemon/model/ipv4.h"
+
+namespace ij {
+
+struct Config {
+  std::string trunk = "eth1";                        // interface carrying the tagged BMC VLANs
+  Ipv4Cidr address_pool{Ipv4{0x0afe0000}, 16};       // 10.254.0.0/16: subnets for enrolls without --bmc-ip
+  unsigned pool_prefix = 30;                         // size of each allocated subnet
+  std::vector<unsigned> default_ports{22, 80, 443, 5900};
+  std::string state_dir = "/var/lib/ipmi-jumphost";
+  std::string hosts_file = "/etc/hosts";
+  std::string keys_dir = "/etc/ipmi-jumphost/keys";
+  std::string sshd_config = "/etc/ssh/sshd_config";
+  std::string sshd_dropin_dir = "/etc/ssh/sshd_config.d";
+  std::string sshd_binary = "/usr/sbin/sshd";
+  std::string sshd_pid_file = "/run/sshd.pid";
+  std::string nft_binary = "/usr/sbin/nft";
+  std::string wrapper;                               // default set from the install prefix
+  std::string tenant_group = "ipmi-tenants";
+  std::string admin_group = "jumphost-admin";
+  std::string tenant_home = "/var/lib/ipmi-jumphost/empty";
+  std::string runtime_dir = "/run/ipmi-jumphost";
+  std::string public_host;                           // for client-config; default: this host's name
+  unsigned public_port = 22;
+  // jumpctl switch-config
+  std::string switch_vendor = "procurve";            // procurve, aoscx, ios, junos, linux
+  std::string switch_trunk_port;                     // the jumphost's port on the switch
+  unsigned switch_quarantine_vlan = 0;               // revoked BMCs' ports go here; 0: shut them down
+  std::string switch_bridge = "br0";                 // vendor linux: the VLAN-filtering bridge
+
+  std::string state_file() const { return state_dir + "/state.json"; }
+};
+
+Config default_config();
+// Parses the text of a config file; `source` names it in errors.
+Result<Config> parse_config(std::string_view source, std::string_view text);
+// Reads and parses FILE; a missing file at the default path means all defaults.
+Result<Config> load_config(const std::string& path, bool must_exist);
+
+}  // namespace ij

@@ -1,0 +1,118 @@
+#include "daemon/core/consoles.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "common/base/log.h"
+#include "daemon/core/jumphost.h"
+
+namespace ij {
+namespace {
+
+// Copies what is readable on `from` to `to`; false on EOF or error.
+bool pump(int from, int to) {
+  char buf[4096];
+  ssize_t n = ::read(from, buf, sizeof buf);
+  if (n == 0) return false;
+  if (n < 0) return errno == EINTR || errno == EAGAIN;
+  for (ssize_t off = 0; off < n;) {
+    ssize_t w = ::write(to, buf + off, static_cast<size_t>(n - off));
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) {
+        struct pollfd p = {to, POLLOUT, 0};
+        ::poll(&p, 1, 1000);
+        continue;
+      }
+      return false;
+    }
+    off += w;
+  }
+  return true;
+}
+
+}  // namespace
+
+Status Consoles::reserve(const std::string& bmc, const std::string& tenant) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = open_.find(bmc);
+  if (it != open_.end())
+    return make_error(Errc::exists, "the console of " + bmc + " is already attached (by " + it->second.tenant +
+                                        " since " + it->second.since + "); detach that one with &. first");
+  open_[bmc] = Entry{tenant, utc_now_rfc3339(), nullptr};
+  return ok_status();
+}
+
+void Consoles::release(const std::string& bmc) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  open_.erase(bmc);
+}
+
+Result<int> Consoles::attach(const std::string& bmc, std::unique_ptr<SolSession> session) {
+  int pair[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
+    release(bmc);
+    return make_error(Errc::failed, std::string("socketpair: ") + std::strerror(errno));
+  }
+  std::shared_ptr<SolSession> shared(std::move(session));
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    open_[bmc].session = shared;
+  }
+  std::thread(&Consoles::relay, this, bmc, shared, pair[0]).detach();
+  return pair[1];
+}
+
+void Consoles::relay(std::string bmc, std::shared_ptr<SolSession> session, int ours) {
+  auto start = std::chrono::steady_clock::now();
+  const int sol = session->fd();
+  for (;;) {
+    struct pollfd fds[2] = {{sol, POLLIN, 0}, {ours, POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      if (!pump(sol, ours)) break;
+    }
+    if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+      if (!pump(ours, sol)) break;
+    }
+  }
+  ::close(ours);
+  std::string tenant;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    tenant = open_[bmc].tenant;
+    open_.erase(bmc);
+  }
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count();
+  log::notice("console " + bmc + " detach by=" + tenant + " after " + std::to_string(seconds) + " s");
+  // `session` goes with the last reference: the SOL session is closed.
+}
+
+Status Consoles::send_break(const std::string& bmc, const std::string& tenant) {
+  std::shared_ptr<SolSession> session;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = open_.find(bmc);
+    if (it == open_.end() || it->second.tenant != tenant || !it->second.session)
+      return make_error(Errc::not_found, "you have no console of " + bmc + " attached");
+    session = it->second.session;
+  }
+  return session->send_break();
+}
+
+size_t Consoles::open_count() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return open_.size();
+}
+
+}  // namespace ij

@@ -1,0 +1,41 @@
+// Open serial consoles, one per BMC at most. Each runs a relay thread that
+// copies bytes between the SOL session and the socket whose other end the
+// tenant's wrapper holds; either side closing ends both.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "common/base/result.h"
+#include "daemon/ipmi/bmc.h"
+
+namespace ij {
+
+class Consoles {
+ public:
+  // Reserves `bmc` for `tenant` before the (slow) SOL session is opened;
+  // refused while someone holds it.
+  Status reserve(const std::string& bmc, const std::string& tenant);
+  // Gives up a reservation whose session did not open.
+  void release(const std::string& bmc);
+  // Starts relaying between `session` and a new socket pair; returns the
+  // tenant's end (the caller sends it and closes its copy).
+  Result<int> attach(const std::string& bmc, std::unique_ptr<SolSession> session);
+  Status send_break(const std::string& bmc, const std::string& tenant);
+  size_t open_count();
+
+ private:
+  struct Entry {
+    std::string tenant;
+    std::string since;  // RFC 3339
+    std::shared_ptr<SolSession> session;
+  };
+  void relay(std::string bmc, std::shared_ptr<SolSession> session, int ours);
+
+  std::mutex mutex_;
+  std::map<std::string, Entry> open_;
+};
+
+}  // namespace ij

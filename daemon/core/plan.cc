@@ -1,0 +1,46 @@
+#include "daemon/core/plan.h"
+
+#include "common/base/log.h"
+
+namespace ij {
+
+Status Plan::run() {
+  const size_t n = steps_.size();
+  for (size_t i = 0; i < n; ++i) {
+    Status s = steps_[i].apply();
+    if (s) continue;
+    bool clean = true;
+    for (size_t j = i; j-- > 0;) {
+      Status u = steps_[j].undo();
+      if (!u) {
+        clean = false;
+        log::error("rollback of step " + std::to_string(j + 1) + " (" + steps_[j].name +
+                   ") failed: " + u.error().message + "; fix by hand");
+      }
+    }
+    std::string outcome = i == 0 ? "nothing was changed"
+                          : clean ? "the earlier steps were undone"
+                                  : "ROLLBACK INCOMPLETE, see the daemon's log";
+    return make_error(s.error().code, "step " + std::to_string(i + 1) + "/" + std::to_string(n) + " (" +
+                                          steps_[i].name + ") failed: " + s.error().message + "; " + outcome);
+  }
+  return ok_status();
+}
+
+Step replace_file_step(Files& files, std::string name, std::string path, std::optional<std::string> content,
+                       mode_t mode) {
+  auto before = std::make_shared<std::optional<std::string>>();
+  Files* f = &files;
+  return Step{
+      std::move(name),
+      [f, path, content, mode, before]() -> Status {
+        auto old = f->read(path);
+        if (!old) return old.error();
+        *before = *old;
+        return content ? f->write(path, *content, mode) : f->remove(path);
+      },
+      [f, path, mode, before]() -> Status { return *before ? f->write(path, **before, mode) : f->remove(path); },
+  };
+}
+
+}  // namespace ij

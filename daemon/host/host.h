@@ -1,0 +1,93 @@
+// The narrow interfaces through which the daemon changes the host. Each has a
+// real implementation (netlink, useradd, files, sshd) and a fake in tests.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/base/result.h"
+#include "daemon/model/ipv4.h"
+
+namespace ij {
+
+struct LinkInfo {
+  bool is_vlan = false;
+  unsigned vlan_id = 0;
+  std::string parent;  // name of the lower link
+  bool up = false;
+  std::vector<Ipv4Cidr> addresses;
+};
+
+class Links {
+ public:
+  virtual ~Links() = default;
+  // Creates link `name` as 802.1Q VID `vid` on `trunk`, with `address`, up.
+  // Leaves nothing behind when it fails.
+  virtual Status create_vlan(const std::string& trunk, unsigned vid, const std::string& name,
+                             const Ipv4Cidr& address) = 0;
+  virtual Status remove(const std::string& name) = 0;
+  // Sets an existing link up and adds `address` if it lacks it.
+  virtual Status configure(const std::string& name, const Ipv4Cidr& address) = 0;
+  // nullopt when no link has that name.
+  virtual Result<std::optional<LinkInfo>> inspect(const std::string& name) = 0;
+  // Every link by name, from one dump of links and one of addresses (the
+  // reconcile and the doctor: inspect() per link would dump every address
+  // each time).
+  virtual Result<std::map<std::string, LinkInfo>> inspect_all() = 0;
+};
+
+class Users {
+ public:
+  virtual ~Users() = default;
+  virtual Result<std::optional<uid_t>> lookup(const std::string& user) = 0;
+  // The uids of those of `users` that exist, in one pass over the user
+  // database rather than one lookup (one scan) per user.
+  virtual Result<std::map<std::string, uid_t>> lookup_many(const std::set<std::string>& users) = 0;
+  virtual Status ensure_group(const std::string& group) = 0;
+  virtual Status add(const std::string& user, const std::string& group, const std::string& shell,
+                     const std::string& home) = 0;
+  // Ends the user's processes (their ssh sessions), then deletes the user.
+  virtual Status remove(const std::string& user) = 0;
+};
+
+class Files {
+ public:
+  virtual ~Files() = default;
+  virtual Result<std::optional<std::string>> read(const std::string& path) = 0;
+  virtual Status write(const std::string& path, const std::string& content, mode_t mode) = 0;
+  virtual Status remove(const std::string& path) = 0;
+  virtual Result<std::vector<std::string>> list(const std::string& dir) = 0;
+};
+
+class Sshd {
+ public:
+  virtual ~Sshd() = default;
+  // Checks the live configuration with a candidate for our drop-in read
+  // first (as if installed); the error carries sshd's complaint.
+  virtual Status check_candidate(const std::string& dropin) = 0;
+  // Checks that the live configuration gives `user` ForceCommand `command`,
+  // i.e. that sshd really reads the drop-in we installed.
+  virtual Status verify_effective(const std::string& user, const std::string& command) = 0;
+  // `sshd -t` of the live configuration, then SIGHUP to the running sshd.
+  virtual Status reload() = 0;
+  // `sshd -T -C user=USER,...`: the settings sshd applies to USER's logins.
+  virtual Result<std::string> effective(const std::string& user) = 0;
+};
+
+class Firewall {
+ public:
+  virtual ~Firewall() = default;
+  // Applies the script atomically (all of it or, on error, nothing).
+  virtual Status apply(const std::string& script) = 0;
+  // Whether the live table is the one `script` made when it was last
+  // applied (counters aside); false when it was changed, removed or never
+  // applied since boot.
+  virtual Result<bool> matches(const std::string& script) = 0;
+};
+
+}  // namespace ij

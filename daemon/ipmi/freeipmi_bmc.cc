@@ -1,0 +1,212 @@
+#include <freeipmi/freeipmi.h>
+#include <ipmiconsole.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <mutex>
+
+#include "daemon/ipmi/bmc.h"
+
+namespace ij {
+namespace {
+
+uint8_t freeipmi_privilege(const std::string& p) {
+  if (p == "user") return IPMI_PRIVILEGE_LEVEL_USER;
+  if (p == "operator") return IPMI_PRIVILEGE_LEVEL_OPERATOR;
+  return IPMI_PRIVILEGE_LEVEL_ADMIN;
+}
+
+int ipmiconsole_privilege(const std::string& p) {
+  if (p == "user") return IPMICONSOLE_PRIVILEGE_USER;
+  if (p == "operator") return IPMICONSOLE_PRIVILEGE_OPERATOR;
+  return IPMICONSOLE_PRIVILEGE_ADMIN;
+}
+
+std::string who(const BmcTarget& t) { return "BMC " + t.name + " (" + t.host + ")"; }
+
+// One message per kind of failure, with what to do; never the password.
+Error session_error(const BmcTarget& t, int errnum, const char* detail) {
+  switch (errnum) {
+    case IPMI_ERR_SESSION_TIMEOUT:
+    case IPMI_ERR_CONNECTION_TIMEOUT:
+      return make_error(Errc::failed, who(t) + " did not answer within " +
+                                          std::to_string(kIpmiSessionTimeoutMs / 1000) +
+                                          " s: it may be unplugged, down or not on its VLAN; tell the operator");
+    case IPMI_ERR_USERNAME_INVALID:
+    case IPMI_ERR_PASSWORD_INVALID:
+      return make_error(Errc::access_denied, who(t) + " refused the IPMI user name or password");
+    case IPMI_ERR_PRIVILEGE_LEVEL_INSUFFICIENT:
+    case IPMI_ERR_PRIVILEGE_LEVEL_CANNOT_BE_OBTAINED:
+      return make_error(Errc::access_denied, who(t) + ": the IPMI user cannot get " + t.settings.privilege +
+                                                 " privilege (the operator may need another privilege or workaround)");
+    default:
+      return make_error(Errc::failed, who(t) + ": " + detail);
+  }
+}
+
+class Session {
+ public:
+  Session() : ctx_(ipmi_ctx_create()) {}
+  ~Session() {
+    if (!ctx_) return;
+    if (open_) ipmi_ctx_close(ctx_);
+    ipmi_ctx_destroy(ctx_);
+  }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  Status open(const BmcTarget& t) {
+    if (!ctx_) return make_error(Errc::failed, "cannot create an IPMI context");
+    const char* user = t.user.empty() ? nullptr : t.user.c_str();
+    const char* password = t.password.empty() ? nullptr : t.password.c_str();
+    if (ipmi_ctx_open_outofband_2_0(ctx_, t.host.c_str(), user, password, nullptr, 0,
+                                    freeipmi_privilege(t.settings.privilege),
+                                    static_cast<uint8_t>(t.settings.cipher_suite), kIpmiSessionTimeoutMs,
+                                    kIpmiRetransmissionTimeoutMs, freeipmi_workaround_flags(t.settings.workarounds),
+                                    IPMI_FLAGS_DEFAULT) < 0)
+      return error(t);
+    open_ = true;
+    return ok_status();
+  }
+  Error error(const BmcTarget& t) const { return session_error(t, ipmi_ctx_errnum(ctx_), ipmi_ctx_errormsg(ctx_)); }
+  ipmi_ctx_t get() const { return ctx_; }
+
+ private:
+  ipmi_ctx_t ctx_;
+  bool open_ = false;
+};
+
+class FiidObj {
+ public:
+  explicit FiidObj(fiid_template_t tmpl) : obj_(fiid_obj_create(tmpl)) {}
+  ~FiidObj() {
+    if (obj_) fiid_obj_destroy(obj_);
+  }
+  FiidObj(const FiidObj&) = delete;
+  FiidObj& operator=(const FiidObj&) = delete;
+  fiid_obj_t get() const { return obj_; }
+
+ private:
+  fiid_obj_t obj_;
+};
+
+uint8_t chassis_control_code(PowerAction a) {
+  switch (a) {
+    case PowerAction::on: return IPMI_CHASSIS_CONTROL_POWER_UP;
+    case PowerAction::off: return IPMI_CHASSIS_CONTROL_POWER_DOWN;
+    case PowerAction::cycle: return IPMI_CHASSIS_CONTROL_POWER_CYCLE;
+    case PowerAction::reset: return IPMI_CHASSIS_CONTROL_HARD_RESET;
+    case PowerAction::soft: return IPMI_CHASSIS_CONTROL_INITIATE_SOFT_SHUTDOWN;
+    case PowerAction::status: break;
+  }
+  return IPMI_CHASSIS_CONTROL_POWER_DOWN;  // unreachable: status is not a control
+}
+
+class IpmiconsoleSession : public SolSession {
+ public:
+  IpmiconsoleSession(ipmiconsole_ctx_t ctx, int fd) : ctx_(ctx), fd_(fd) {}
+  ~IpmiconsoleSession() override {
+    // Closing the fd tears the SOL session down in the engine (ipmiconsole.h).
+    ::close(fd_);
+    ipmiconsole_ctx_destroy(ctx_);
+  }
+  int fd() const override { return fd_; }
+  Status send_break() override {
+    if (ipmiconsole_ctx_generate_break(ctx_) < 0)
+      return make_error(Errc::failed, std::string("cannot send a break: ") + ipmiconsole_ctx_errormsg(ctx_));
+    return ok_status();
+  }
+
+ private:
+  ipmiconsole_ctx_t ctx_;
+  int fd_;
+};
+
+class FreeIpmiBmc : public Bmc {
+ public:
+  Result<bool> power_status(const BmcTarget& t) override {
+    Session s;
+    IJ_TRY(s.open(t));
+    FiidObj rs(tmpl_cmd_get_chassis_status_rs);
+    if (!rs.get()) return make_error(Errc::failed, "out of memory");
+    if (ipmi_cmd_get_chassis_status(s.get(), rs.get()) < 0) return s.error(t);
+    uint64_t on = 0;
+    if (fiid_obj_get(rs.get(), "current_power_state.power_is_on", &on) < 0)
+      return make_error(Errc::failed, who(t) + " sent a chassis status without the power state");
+    return on != 0;
+  }
+
+  Status power_control(const BmcTarget& t, PowerAction a) override {
+    Session s;
+    IJ_TRY(s.open(t));
+    FiidObj rs(tmpl_cmd_chassis_control_rs);
+    if (!rs.get()) return make_error(Errc::failed, "out of memory");
+    if (ipmi_cmd_chassis_control(s.get(), chassis_control_code(a), rs.get()) < 0) {
+      if (ipmi_ctx_errnum(s.get()) == IPMI_ERR_BAD_COMPLETION_CODE)
+        return make_error(Errc::failed, who(t) + " refused power " + power_action_name(a) + ": " +
+                                            ipmi_ctx_errormsg(s.get()));
+      return s.error(t);
+    }
+    return ok_status();
+  }
+
+  Result<std::unique_ptr<SolSession>> open_sol(const BmcTarget& t) override {
+    static std::once_flag once;
+    static int init = -1;
+    std::call_once(once, [] { init = ipmiconsole_engine_init(0, 0); });
+    if (init < 0) return make_error(Errc::failed, "cannot start the FreeIPMI console engine");
+    // The library keeps its own copies of these strings.
+    std::string user = t.user, password = t.password;
+    ipmiconsole_ipmi_config ipmi{};
+    ipmi.username = user.empty() ? nullptr : user.data();
+    ipmi.password = password.empty() ? nullptr : password.data();
+    ipmi.privilege_level = ipmiconsole_privilege(t.settings.privilege);
+    ipmi.cipher_suite_id = static_cast<int>(t.settings.cipher_suite);
+    ipmi.workaround_flags = ipmiconsole_workaround_flags(t.settings.workarounds);
+    ipmiconsole_protocol_config protocol{};
+    protocol.session_timeout_len = static_cast<int>(kIpmiSessionTimeoutMs);
+    protocol.retransmission_timeout_len = static_cast<int>(kIpmiRetransmissionTimeoutMs);
+    protocol.retransmission_backoff_count = -1;
+    // Keepalives must fit inside the session timeout (the library refuses
+    // a context otherwise, with EINVAL).
+    protocol.keepalive_timeout_len = static_cast<int>(kIpmiSessionTimeoutMs * 3 / 4);
+    protocol.retransmission_keepalive_timeout_len = static_cast<int>(kIpmiSessionTimeoutMs * 3 / 8);
+    protocol.acceptable_packet_errors_count = -1;
+    protocol.maximum_retransmission_count = -1;
+    ipmiconsole_engine_config engine{};
+    // Refuse rather than steal a SOL session someone else holds.
+    engine.behavior_flags = IPMICONSOLE_BEHAVIOR_ERROR_ON_SOL_INUSE;
+    ipmiconsole_ctx_t ctx = ipmiconsole_ctx_create(t.host.c_str(), &ipmi, &protocol, &engine);
+    std::fill(password.begin(), password.end(), '\0');
+    if (!ctx) return make_error(Errc::failed, who(t) + ": cannot create a console context: " + std::strerror(errno));
+    if (ipmiconsole_engine_submit_block(ctx) < 0) {
+      int errnum = ipmiconsole_ctx_errnum(ctx);
+      std::string detail = ipmiconsole_ctx_errormsg(ctx);
+      ipmiconsole_ctx_destroy(ctx);
+      switch (errnum) {
+        case IPMICONSOLE_ERR_SESSION_TIMEOUT:
+        case IPMICONSOLE_ERR_CONNECTION_TIMEOUT:
+          return session_error(t, IPMI_ERR_SESSION_TIMEOUT, "");
+        case IPMICONSOLE_ERR_USERNAME_INVALID:
+        case IPMICONSOLE_ERR_PASSWORD_INVALID:
+          return session_error(t, IPMI_ERR_PASSWORD_INVALID, "");
+        case IPMICONSOLE_ERR_SOL_INUSE:
+          return make_error(Errc::exists, who(t) + ": its serial console is in use by another SOL session");
+        default:
+          return make_error(Errc::failed, who(t) + ": the serial console did not start: " + detail);
+      }
+    }
+    int fd = ipmiconsole_ctx_fd(ctx);
+    if (fd < 0) {
+      ipmiconsole_ctx_destroy(ctx);
+      return make_error(Errc::failed, who(t) + ": the console engine gave no file descriptor");
+    }
+    return std::unique_ptr<SolSession>(new IpmiconsoleSession(ctx, fd));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Bmc> make_freeipmi_bmc() { return std::make_unique<FreeIpmiBmc>(); }
+
+}  // namespace ij

@@ -1,0 +1,101 @@
+#include "daemon/ipmi/settings.h"
+
+#include <freeipmi/api/ipmi-api.h>
+#include <ipmiconsole.h>
+
+#include <set>
+
+#include "common/base/strings.h"
+
+namespace ij {
+namespace {
+
+struct Workaround {
+  const char* name;
+  unsigned freeipmi;     // for ipmi_ctx_open_outofband_2_0, 0 if it has no meaning there
+  unsigned ipmiconsole;  // for libipmiconsole
+};
+
+// ipmiconsole(8) and ipmipower(8), "-W": the names FreeIPMI's tools accept.
+constexpr Workaround kWorkarounds[] = {
+    {"authcap", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_AUTHENTICATION_CAPABILITIES,
+     IPMICONSOLE_WORKAROUND_AUTHENTICATION_CAPABILITIES},
+    {"intel20", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_INTEL_2_0_SESSION, IPMICONSOLE_WORKAROUND_INTEL_2_0_SESSION},
+    {"supermicro20", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_SUPERMICRO_2_0_SESSION,
+     IPMICONSOLE_WORKAROUND_SUPERMICRO_2_0_SESSION},
+    {"sun20", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_SUN_2_0_SESSION, IPMICONSOLE_WORKAROUND_SUN_2_0_SESSION},
+    {"opensesspriv", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_OPEN_SESSION_PRIVILEGE,
+     IPMICONSOLE_WORKAROUND_OPEN_SESSION_PRIVILEGE},
+    {"integritycheckvalue", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_NON_EMPTY_INTEGRITY_CHECK_VALUE,
+     IPMICONSOLE_WORKAROUND_NON_EMPTY_INTEGRITY_CHECK_VALUE},
+    {"nochecksumcheck", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_NO_CHECKSUM_CHECK, IPMICONSOLE_WORKAROUND_NO_CHECKSUM_CHECK},
+    {"serialalertsdeferred", 0, IPMICONSOLE_WORKAROUND_SERIAL_ALERTS_DEFERRED},
+    {"solpacketseq", 0, IPMICONSOLE_WORKAROUND_INCREMENT_SOL_PACKET_SEQUENCE},
+    {"solpayloadsize", 0, IPMICONSOLE_WORKAROUND_IGNORE_SOL_PAYLOAD_SIZE},
+    {"solport", 0, IPMICONSOLE_WORKAROUND_IGNORE_SOL_PORT},
+    {"solstatus", 0, IPMICONSOLE_WORKAROUND_SKIP_SOL_ACTIVATION_STATUS},
+    {"solchannelsupport", 0, IPMICONSOLE_WORKAROUND_SKIP_CHANNEL_PAYLOAD_SUPPORT},
+};
+
+const Workaround* find_workaround(std::string_view name) {
+  for (const Workaround& w : kWorkarounds)
+    if (name == w.name) return &w;
+  return nullptr;
+}
+
+Error invalid(std::string m) { return make_error(Errc::invalid_argument, std::move(m)); }
+
+}  // namespace
+
+Status validate_privilege(std::string_view p) {
+  if (p == "user" || p == "operator" || p == "admin") return ok_status();
+  return invalid("IPMI privilege '" + quote_for_message(p) + "' is not one of user, operator, admin");
+}
+
+Status validate_cipher_suite(long id) {
+  // IPMI 2.0 table 22-20; FreeIPMI supports 0-3, 6-8, 11, 12 and 17.
+  for (long ok : {0, 1, 2, 3, 6, 7, 8, 11, 12, 17})
+    if (id == ok) return ok_status();
+  return invalid("cipher suite " + std::to_string(id) + " is not one FreeIPMI supports (0-3, 6-8, 11, 12, 17)");
+}
+
+Result<std::vector<std::string>> parse_workarounds(std::string_view text) {
+  std::vector<std::string> out;
+  if (trim(text).empty()) return out;
+  std::set<std::string> seen;
+  for (const std::string& raw : split(text, ',')) {
+    std::string name(trim(raw));
+    if (!find_workaround(name)) {
+      std::vector<std::string> known;
+      for (const Workaround& w : kWorkarounds) known.push_back(w.name);
+      return invalid("unknown IPMI workaround '" + quote_for_message(name) + "' (known: " + join(known, ",") + ")");
+    }
+    if (!seen.insert(name).second) return invalid("IPMI workaround '" + name + "' is listed twice");
+    out.push_back(name);
+  }
+  return out;
+}
+
+Status validate_ipmi_settings(const IpmiSettings& s) {
+  IJ_TRY(validate_privilege(s.privilege));
+  IJ_TRY(validate_cipher_suite(s.cipher_suite));
+  auto w = parse_workarounds(join(s.workarounds, ","));
+  if (!w) return w.error();
+  return ok_status();
+}
+
+unsigned freeipmi_workaround_flags(const std::vector<std::string>& names) {
+  unsigned flags = 0;
+  for (const std::string& n : names)
+    if (const Workaround* w = find_workaround(n)) flags |= w->freeipmi;
+  return flags;
+}
+
+unsigned ipmiconsole_workaround_flags(const std::vector<std::string>& names) {
+  unsigned flags = 0;
+  for (const std::string& n : names)
+    if (const Workaround* w = find_workaround(n)) flags |= w->ipmiconsole;
+  return flags;
+}
+
+}  // namespace ij

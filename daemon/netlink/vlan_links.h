@@ -1,0 +1,34 @@
+// 802.1Q VLAN links through rtnetlink (libnl-3 route), as systemd-networkd's
+// netdev/vlan.c does it: one message that creates the link with its VID on
+// its lower link, then one that adds the address.
+#pragma once
+
+#include "daemon/host/host.h"
+
+struct nl_sock;
+struct rtnl_link;
+
+namespace ij {
+
+class NetlinkLinks : public Links {
+ public:
+  NetlinkLinks();
+  ~NetlinkLinks() override;
+  NetlinkLinks(const NetlinkLinks&) = delete;
+  NetlinkLinks& operator=(const NetlinkLinks&) = delete;
+
+  Status create_vlan(const std::string& trunk, unsigned vid, const std::string& name,
+                     const Ipv4Cidr& address) override;
+  Status remove(const std::string& name) override;
+  Status configure(const std::string& name, const Ipv4Cidr& address) override;
+  Result<std::optional<LinkInfo>> inspect(const std::string& name) override;
+  Result<std::map<std::string, LinkInfo>> inspect_all() override;
+
+ private:
+  Result<nl_sock*> socket();
+  Status add_address(int ifindex, const std::string& name, const Ipv4Cidr& address);
+  Status set_up(nl_sock* sock, rtnl_link* link, const std::string& name);
+  nl_sock* sock_ = nullptr;
+};
+
+}  // namespace ij

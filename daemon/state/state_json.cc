@@ -1,0 +1,219 @@
+#include "daemon/state/state_json.h"
+
+#include <map>
+
+#include "common/model/names.h"
+
+namespace ij {
+namespace {
+
+using nlohmann::json;
+
+json enrollment_json(const Enrollment& e, bool with_secret) {
+  json j = {{"name", e.name},
+            {"vlan", e.vlan},
+            {"owner", e.owner},
+            {"link", e.link},
+            {"bmc_address", e.bmc_address.str()},
+            {"jumphost_address", e.jumphost_address.str()},
+            {"host_name", bmc_host_name(e.name)},
+            {"ports", e.ports},
+            {"bmc_user", e.bmc_user},
+            {"switch_port", e.switch_port},
+            {"ipmi", {{"privilege", e.ipmi.privilege},
+                      {"cipher_suite", e.ipmi.cipher_suite},
+                      {"workarounds", e.ipmi.workarounds}}},
+            {"enrolled_at", e.enrolled_at},
+            {"enrolled_by", e.enrolled_by}};
+  if (with_secret) j["bmc_password"] = e.bmc_password;
+  else j["bmc_password_stored"] = !e.bmc_password.empty();
+  return j;
+}
+
+Error bad(const std::string& m) { return make_error(Errc::invalid_argument, m); }
+
+// Free text that ends up in messages and IPMI sessions: printable ASCII.
+Status check_text_field(const char* name, const std::string& v, size_t max) {
+  if (v.size() > max) return bad(std::string("field '") + name + "' is too long");
+  for (char c : v)
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f)
+      return bad(std::string("field '") + name + "' contains a control or non-ASCII character");
+  return ok_status();
+}
+
+template <class T>
+Result<T> field(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end()) return make_error(Errc::invalid_argument, std::string("missing field '") + key + "'");
+  try {
+    return it->get<T>();
+  } catch (const json::exception&) {
+    return make_error(Errc::invalid_argument, std::string("field '") + key + "' has the wrong type");
+  }
+}
+
+#define IJ_FIELD(var, type, obj, key)      \
+  auto var##_r = field<type>(obj, key);    \
+  if (!var##_r) return var##_r.error();    \
+  type var = std::move(*var##_r)
+
+Result<Enrollment> parse_enrollment(const json& j) {
+  if (!j.is_object()) return make_error(Errc::invalid_argument, "an enrollment is not an object");
+  Enrollment e;
+  IJ_FIELD(name, std::string, j, "name");
+  IJ_FIELD(vlan, long, j, "vlan");
+  IJ_FIELD(owner, std::string, j, "owner");
+  IJ_FIELD(link, std::string, j, "link");
+  IJ_FIELD(bmc, std::string, j, "bmc_address");
+  IJ_FIELD(jh, std::string, j, "jumphost_address");
+  IJ_FIELD(ports, std::vector<unsigned>, j, "ports");
+  IJ_FIELD(bmc_user, std::string, j, "bmc_user");
+  IJ_FIELD(bmc_password, std::string, j, "bmc_password");
+  IJ_FIELD(switch_port, std::string, j, "switch_port");
+  IJ_FIELD(enrolled_at, std::string, j, "enrolled_at");
+  IJ_FIELD(enrolled_by, std::string, j, "enrolled_by");
+  IJ_TRY(validate_bmc_name(name));
+  IJ_TRY(validate_vlan(vlan));
+  IJ_TRY(validate_user_name(owner));
+  IJ_TRY(validate_ifname(link));
+  IJ_TRY(validate_ports(ports));
+  auto bmc_cidr = parse_ipv4_cidr(bmc);
+  if (!bmc_cidr) return bmc_cidr.error();
+  auto jh_cidr = parse_ipv4_cidr(jh);
+  if (!jh_cidr) return jh_cidr.error();
+  auto expect_jh = jumphost_address_for(*bmc_cidr);
+  if (!expect_jh) return expect_jh.error();
+  if (!(*expect_jh == *jh_cidr)) return bad("jumphost_address does not belong with bmc_address");
+  e.name = name;
+  e.vlan = static_cast<unsigned>(vlan);
+  e.owner = owner;
+  e.link = link;
+  e.bmc_address = *bmc_cidr;
+  e.jumphost_address = *jh_cidr;
+  e.ports = ports;
+  e.bmc_user = bmc_user;
+  e.bmc_password = bmc_password;
+  e.switch_port = switch_port;
+  e.enrolled_at = enrolled_at;
+  e.enrolled_by = enrolled_by;
+  if (auto ipmi = j.find("ipmi"); ipmi != j.end()) {  // absent in files written before it existed
+    if (!ipmi->is_object()) return bad("field 'ipmi' is not an object");
+    IJ_FIELD(privilege, std::string, *ipmi, "privilege");
+    IJ_FIELD(cipher_suite, unsigned, *ipmi, "cipher_suite");
+    IJ_FIELD(workarounds, std::vector<std::string>, *ipmi, "workarounds");
+    e.ipmi = IpmiSettings{privilege, cipher_suite, workarounds};
+    IJ_TRY(validate_ipmi_settings(e.ipmi));
+  }
+  IJ_TRY(check_text_field("bmc_user", e.bmc_user, 16));
+  if (!e.switch_port.empty()) IJ_TRY(validate_switch_port(e.switch_port));
+  return e;
+}
+
+Result<Tenant> parse_tenant(const json& j) {
+  if (!j.is_object()) return make_error(Errc::invalid_argument, "a tenant is not an object");
+  IJ_FIELD(user, std::string, j, "user");
+  IJ_FIELD(keys, std::vector<std::string>, j, "keys");
+  IJ_TRY(validate_user_name(user));
+  Tenant t{user, {}};
+  for (const std::string& line : keys) {
+    auto key = parse_ssh_key(line);
+    if (!key) return key.error().with_context("tenant '" + user + "'");
+    t.keys.push_back(std::move(*key));
+  }
+  return t;
+}
+
+Result<ReleasedPort> parse_released(const json& j) {
+  if (!j.is_object()) return bad("a released port is not an object");
+  IJ_FIELD(port, std::string, j, "port");
+  IJ_FIELD(vlan, long, j, "vlan");
+  IJ_FIELD(bmc, std::string, j, "bmc");
+  IJ_FIELD(revoked_at, std::string, j, "revoked_at");
+  IJ_TRY(validate_switch_port(port));
+  IJ_TRY(validate_vlan(vlan));
+  IJ_TRY(validate_bmc_name(bmc));
+  IJ_TRY(check_text_field("revoked_at", revoked_at, 32));
+  return ReleasedPort{port, static_cast<unsigned>(vlan), bmc, revoked_at};
+}
+
+}  // namespace
+
+json enrollment_view(const Enrollment& e) { return enrollment_json(e, false); }
+
+json tenant_view(const Tenant& t) {
+  json keys = json::array();
+  for (const SshKey& k : t.keys) keys.push_back({{"type", k.type}, {"fingerprint", k.fingerprint}, {"comment", k.comment}});
+  return {{"user", t.user}, {"keys", keys}};
+}
+
+std::string serialize_state(const State& state) {
+  json enrollments = json::array();
+  for (const auto& [name, e] : state.enrollments) enrollments.push_back(enrollment_json(e, true));
+  json tenants = json::array();
+  for (const auto& [user, t] : state.tenants) {
+    json keys = json::array();
+    for (const SshKey& k : t.keys) keys.push_back(k.line());
+    tenants.push_back({{"user", user}, {"keys", keys}});
+  }
+  json released = json::array();
+  for (const auto& [port, r] : state.released_ports)
+    released.push_back({{"port", r.port}, {"vlan", r.vlan}, {"bmc", r.bmc}, {"revoked_at", r.revoked_at}});
+  json j = {{"version", kStateVersion}, {"enrollments", enrollments}, {"tenants", tenants}, {"released_ports", released}};
+  return j.dump(2) + "\n";
+}
+
+Result<State> parse_state(std::string_view source, std::string_view text) {
+  const std::string where(source);
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return make_error(Errc::invalid_argument, where + ": byte " + std::to_string(e.byte) + ": not valid JSON");
+  }
+  if (!j.is_object()) return make_error(Errc::invalid_argument, where + ": not a JSON object");
+  auto version = field<int>(j, "version");
+  if (!version) return version.error().with_context(where);
+  if (*version != kStateVersion)
+    return make_error(Errc::invalid_argument, where + ": state version " + std::to_string(*version) +
+                                                  " is not supported (this daemon reads version 1)");
+  State state;
+  auto enrollments = field<std::vector<json>>(j, "enrollments");
+  if (!enrollments) return enrollments.error().with_context(where);
+  for (size_t i = 0; i < enrollments->size(); ++i) {
+    auto e = parse_enrollment((*enrollments)[i]);
+    if (!e) return e.error().with_context(where + ": enrollments[" + std::to_string(i) + "]");
+    if (!state.enrollments.emplace(e->name, *e).second)
+      return make_error(Errc::invalid_argument, where + ": enrollment '" + e->name + "' appears twice");
+  }
+  auto tenants = field<std::vector<json>>(j, "tenants");
+  if (!tenants) return tenants.error().with_context(where);
+  for (size_t i = 0; i < tenants->size(); ++i) {
+    auto t = parse_tenant((*tenants)[i]);
+    if (!t) return t.error().with_context(where + ": tenants[" + std::to_string(i) + "]");
+    if (!state.tenants.emplace(t->user, *t).second)
+      return make_error(Errc::invalid_argument, where + ": tenant '" + t->user + "' appears twice");
+  }
+  if (auto released = j.find("released_ports"); released != j.end()) {  // absent in older files
+    auto list = field<std::vector<json>>(j, "released_ports");
+    if (!list) return list.error().with_context(where);
+    for (size_t i = 0; i < list->size(); ++i) {
+      auto r = parse_released((*list)[i]);
+      if (!r) return r.error().with_context(where + ": released_ports[" + std::to_string(i) + "]");
+      state.released_ports[r->port] = *r;
+    }
+  }
+  std::map<unsigned, std::string> vlans;
+  for (const auto& [name, e] : state.enrollments) {
+    auto [it, fresh] = vlans.emplace(e.vlan, name);
+    if (!fresh)
+      return make_error(Errc::invalid_argument, where + ": enrollments '" + it->second + "' and '" + name +
+                                                    "' both use VLAN " + std::to_string(e.vlan));
+  }
+  for (const auto& [name, e] : state.enrollments)
+    if (!state.tenants.count(e.owner))
+      return make_error(Errc::invalid_argument, where + ": enrollment '" + name + "' has owner '" + e.owner +
+                                                    "' who is not a tenant");
+  return state;
+}
+
+}  // namespace ij
