@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 
 #include "common/base/log.h"
@@ -23,6 +24,8 @@
 #include "daemon/state/state_json.h"
 #include "common/sys/fs.h"
 #include "daemon/bus/bus_service.h"
+#include "daemon/core/completions.h"
+#include "daemon/core/reconcile.h"
 
 namespace {
 
@@ -120,8 +123,9 @@ int main(int argc, char** argv) {
   ij::RealFirewall firewall(*config);
   if (auto s = prepare_host(*config, users); !s) return fail(s.error().message);
 
-  ij::Jumphost jumphost(*config, std::move(*state), ij::Host{links, users, files, sshd, firewall}, ij::utc_now_rfc3339);
-  jumphost.reconcile();
+  ij::SystemClock clock;
+  ij::Jumphost jumphost{*config, std::move(*state), ij::Host{links, users, files, sshd, firewall}, clock};
+  ij::reconcile(jumphost);
 
   try {
     // The name is taken last: activation and Type=dbus wait for it, so
@@ -129,12 +133,15 @@ int main(int argc, char** argv) {
     auto connection = sdbus::createSystemBusConnection(ij::bus::kServiceName);
     auto bmc = ij::make_freeipmi_bmc();
     ij::Completions completions;
-    ij::BusService service(*connection, jumphost, *bmc, completions);
+    ij::TenantService tenants(jumphost.config, jumphost.state, *bmc, completions, clock);
+    ij::BusService service(*connection, jumphost, tenants);
     ij::log::notice("ipmi-jumphostd ready on " + std::string(ij::bus::kServiceName) + " (trunk " +
-                    jumphost.config().trunk + ", " + std::to_string(jumphost.state().enrollments.size()) +
+                    jumphost.config.trunk + ", " + std::to_string(jumphost.state.enrollments.size()) +
                     " enrolled)");
     return serve(*connection, completions);
   } catch (const sdbus::Error& e) {
     return fail("D-Bus: " + e.getName() + ": " + e.getMessage());
+  } catch (const std::logic_error& e) {  // a contract row without a handler
+    return fail(std::string("internal error: ") + e.what());
   }
 }

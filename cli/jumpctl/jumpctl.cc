@@ -6,20 +6,19 @@
 
 #include <cstdio>
 #include <iostream>
-#include <map>
+#include <chrono>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "cli/jumpctl/args.h"
 #include "common/base/strings.h"
 #include "common/bus/client.h"
-#include "common/bus/names.h"
 #include "common/model/names.h"
 #include "common/sys/fs.h"
 
 namespace {
 
 using nlohmann::json;
-using Options = std::map<std::string, sdbus::Variant>;
 
 constexpr size_t kMaxInputFile = 256 * 1024;
 
@@ -55,47 +54,41 @@ class Client : public ij::bus::Client {
   // so giving up early would only report a failure that did not happen:
   // wait up to 10 minutes, not sd-bus's 25 s (a doctor with thousands of
   // tenants, or an enroll on a slow machine, can take longer than that).
-  Client() : ij::bus::Client(ij::bus::kManagerInterface, 600'000'000) {}
+  Client() : ij::bus::Client(std::chrono::minutes(10)) {}
 };
 
-std::string ports_text(const json& ports) {
+std::string ports_text(const std::vector<unsigned>& ports) {
   std::vector<std::string> out;
-  for (const auto& p : ports) out.push_back(std::to_string(p.get<unsigned>()));
+  for (unsigned p : ports) out.push_back(std::to_string(p));
   return ij::join(out, ",");
 }
 
-void print_table(const json& list) {
+void print_table(const std::vector<ij::bus::EnrollmentView>& list) {
   std::printf("%-20s %5s %-16s %-18s %-16s %s\n", "NAME", "VLAN", "OWNER", "BMC ADDRESS", "LINK", "PORTS");
   for (const auto& e : list)
-    std::printf("%-20s %5u %-16s %-18s %-16s %s\n", e["name"].get<std::string>().c_str(), e["vlan"].get<unsigned>(),
-                e["owner"].get<std::string>().c_str(), e["bmc_address"].get<std::string>().c_str(),
-                e["link"].get<std::string>().c_str(), ports_text(e["ports"]).c_str());
+    std::printf("%-20s %5u %-16s %-18s %-16s %s\n", e.name.c_str(), e.vlan, e.owner.c_str(), e.bmc_address.c_str(),
+                e.link.c_str(), ports_text(e.ports).c_str());
 }
 
-void print_show(const json& e) {
+void print_show(const ij::bus::EnrollmentDetail& d) {
+  const ij::bus::EnrollmentView& e = d.enrollment;
   auto line = [](const char* k, const std::string& v) { std::printf("%-18s %s\n", k, v.c_str()); };
-  line("name:", e["name"]);
-  line("host name:", e["host_name"]);
-  line("vlan:", std::to_string(e["vlan"].get<unsigned>()));
-  line("link:", e["link"]);
-  line("bmc address:", e["bmc_address"]);
-  line("jumphost address:", e["jumphost_address"]);
-  line("ports:", ports_text(e["ports"]));
-  line("owner:", e["owner"]);
-  std::vector<std::string> bmcs = e["owner_bmcs"];
-  line("owner's bmcs:", ij::join(bmcs, " "));
-  line("bmc user:", e["bmc_user"].get<std::string>().empty() ? "-" : e["bmc_user"].get<std::string>());
-  line("bmc password:", e["bmc_password_stored"].get<bool>() ? "stored" : "not stored (asked per request)");
-  const json& ipmi = e["ipmi"];
-  std::vector<std::string> workarounds = ipmi["workarounds"];
-  line("ipmi:", "privilege " + ipmi["privilege"].get<std::string>() + ", cipher suite " +
-                    std::to_string(ipmi["cipher_suite"].get<unsigned>()) +
-                    (workarounds.empty() ? "" : ", workarounds " + ij::join(workarounds, ",")));
-  line("switch port:", e["switch_port"].get<std::string>().empty() ? "-" : e["switch_port"].get<std::string>());
-  line("enrolled:", e["enrolled_at"].get<std::string>() + " by " + e["enrolled_by"].get<std::string>());
-  for (const auto& k : e["tenant"]["keys"])
-    line("key:", k["fingerprint"].get<std::string>() + " " + k["type"].get<std::string>() + " " +
-                     k["comment"].get<std::string>());
+  line("name:", e.name);
+  line("host name:", e.host_name);
+  line("vlan:", std::to_string(e.vlan));
+  line("link:", e.link);
+  line("bmc address:", e.bmc_address);
+  line("jumphost address:", e.jumphost_address);
+  line("ports:", ports_text(e.ports));
+  line("owner:", e.owner);
+  line("owner's bmcs:", ij::join(d.owner_bmcs, " "));
+  line("bmc user:", e.bmc_user.empty() ? "-" : e.bmc_user);
+  line("bmc password:", e.bmc_password_stored ? "stored" : "not stored (asked per request)");
+  line("ipmi:", "privilege " + e.ipmi.privilege + ", cipher suite " + std::to_string(e.ipmi.cipher_suite) +
+                    (e.ipmi.workarounds.empty() ? "" : ", workarounds " + ij::join(e.ipmi.workarounds, ",")));
+  line("switch port:", e.switch_port.empty() ? "-" : e.switch_port);
+  line("enrolled:", e.enrolled_at + " by " + e.enrolled_by);
+  for (const auto& k : d.tenant.keys) line("key:", k.fingerprint + " " + k.type + " " + k.comment);
 }
 
 int run(const ij::cli::Command& c) {
@@ -107,97 +100,85 @@ int run(const ij::cli::Command& c) {
     // Checked here for a quick usage error; the daemon checks everything again.
     unsigned long vid = 0;
     if (!ij::parse_uint(c.vlan, 0, 4294967295UL, &vid)) throw Failure{2, "--vlan '" + c.vlan + "' is not a number"};
-    Options options;
-    if (!c.owner.empty()) options["owner"] = c.owner;
-    if (!c.bmc_ip.empty()) options["bmc_address"] = c.bmc_ip;
-    if (!c.switch_port.empty()) options["switch_port"] = c.switch_port;
-    if (!c.ipmi_privilege.empty()) options["ipmi_privilege"] = c.ipmi_privilege;
-    if (!c.ipmi_workarounds.empty()) options["ipmi_workarounds"] = c.ipmi_workarounds;
+    ij::bus::EnrollOptions options;
+    auto given = [](const std::string& v) { return v.empty() ? std::nullopt : std::optional<std::string>(v); };
+    options.owner = given(c.owner);
+    options.bmc_address = given(c.bmc_ip);
+    options.switch_port = given(c.switch_port);
+    options.ipmi_privilege = given(c.ipmi_privilege);
+    if (!c.ipmi_workarounds.empty()) {
+      options.ipmi_workarounds.emplace();
+      for (const std::string& w : ij::split(c.ipmi_workarounds, ',')) options.ipmi_workarounds->emplace_back(ij::trim(w));
+    }
     if (!c.cipher_suite.empty()) {
       unsigned long id = 0;
       if (!ij::parse_uint(c.cipher_suite, 0, 255, &id)) throw Failure{2, "--cipher-suite '" + c.cipher_suite + "' is not a number in 0-255"};
-      options["cipher_suite"] = static_cast<uint32_t>(id);
+      options.cipher_suite = static_cast<uint32_t>(id);
     }
-    if (!c.bmc_user.empty()) options["bmc_user"] = c.bmc_user;
-    if (!c.bmc_password_file.empty()) options["bmc_password"] = read_password_file(c.bmc_password_file);
+    options.bmc_user = given(c.bmc_user);
+    if (!c.bmc_password_file.empty()) options.bmc_password = read_password_file(c.bmc_password_file);
     if (!c.ports.empty()) {
       auto ports = ij::parse_ports(c.ports);
       if (!ports) throw Failure{2, "--ports: " + ports.error().message};
-      std::vector<uint16_t> wire(ports->begin(), ports->end());
-      options["ports"] = wire;
+      options.ports = std::vector<uint16_t>(ports->begin(), ports->end());
     }
     if (!c.key_files.empty()) {
-      std::vector<sdbus::Struct<std::string, std::string>> keys;
-      for (const std::string& f : c.key_files) keys.emplace_back(f, read_input_file(f, "key file"));
-      options["keys"] = keys;
+      options.keys.emplace();
+      for (const std::string& f : c.key_files) options.keys->push_back({f, read_input_file(f, "key file")});
     }
-    std::string result;
-    Client().call("Enroll").withArguments(c.args[0], static_cast<uint32_t>(vid), options).storeResultsTo(result);
-    json e = json::parse(result);
-    std::printf("enrolled %s: VLAN %u on %s, BMC %s reachable as %s, tenant %s\n", c.args[0].c_str(),
-                e["vlan"].get<unsigned>(), e["link"].get<std::string>().c_str(),
-                e["bmc_address"].get<std::string>().c_str(), e["host_name"].get<std::string>().c_str(),
-                e["owner"].get<std::string>().c_str());
+    auto e = Client().call<ij::bus::Enroll>(c.args[0], static_cast<uint32_t>(vid), ij::bus::encode(options));
+    std::printf("enrolled %s: VLAN %u on %s, BMC %s reachable as %s, tenant %s\n", c.args[0].c_str(), e.vlan,
+                e.link.c_str(), e.bmc_address.c_str(), e.host_name.c_str(), e.owner.c_str());
     return 0;
   }
   if (c.verb == "revoke") {
-    Client().call("Revoke").withArguments(c.args[0]);
+    Client().call<ij::bus::Revoke>(c.args[0]);
     std::printf("revoked %s\n", c.args[0].c_str());
     return 0;
   }
   if (c.verb == "list") {
-    std::string result;
-    Client().call("List").storeResultsTo(result);
-    if (c.json) std::printf("%s\n", json::parse(result).dump(2).c_str());
-    else print_table(json::parse(result));
+    auto list = Client().call<ij::bus::List>();
+    if (c.json) std::printf("%s\n", json(list).dump(2).c_str());
+    else print_table(list);
     return 0;
   }
   if (c.verb == "show") {
-    std::string result;
-    Client().call("Show").withArguments(c.args[0]).storeResultsTo(result);
-    if (c.json) std::printf("%s\n", json::parse(result).dump(2).c_str());
-    else print_show(json::parse(result));
+    auto detail = Client().call<ij::bus::Show>(c.args[0]);
+    if (c.json) std::printf("%s\n", json(detail).dump(2).c_str());
+    else print_show(detail);
     return 0;
   }
   if (c.verb == "key-add") {
-    std::vector<std::string> fingerprints;
-    Client().call("AddKeys").withArguments(c.args[0], c.args[1], read_input_file(c.args[1], "key file"))
-        .storeResultsTo(fingerprints);
+    auto fingerprints = Client().call<ij::bus::AddKeys>(c.args[0], c.args[1], read_input_file(c.args[1], "key file"));
     for (const std::string& f : fingerprints) std::printf("added %s to %s\n", f.c_str(), c.args[0].c_str());
     return 0;
   }
   if (c.verb == "key-remove") {
-    Client().call("RemoveKey").withArguments(c.args[0], c.args[1]);
+    Client().call<ij::bus::RemoveKey>(c.args[0], c.args[1]);
     std::printf("removed %s from %s\n", c.args[1].c_str(), c.args[0].c_str());
     return 0;
   }
   if (c.verb == "doctor") {
-    std::string text;
-    Client().call("Doctor").storeResultsTo(text);
-    json findings = json::parse(text);
+    auto findings = Client().call<ij::bus::Doctor>();
     int problems = 0;
-    for (const json& f : findings) problems += !f["ok"].get<bool>();
+    for (const auto& f : findings) problems += !f.ok;
     if (c.json) {
-      std::printf("%s\n", findings.dump(2).c_str());
+      std::printf("%s\n", json(findings).dump(2).c_str());
     } else {
-      for (const json& f : findings) {
-        if (f["ok"].get<bool>()) std::printf("ok       %s\n", f["what"].get<std::string>().c_str());
-        else std::printf("PROBLEM  %s\n         fix: %s\n", f["what"].get<std::string>().c_str(), f["fix"].get<std::string>().c_str());
+      for (const auto& f : findings) {
+        if (f.ok) std::printf("ok       %s\n", f.what.c_str());
+        else std::printf("PROBLEM  %s\n         fix: %s\n", f.what.c_str(), f.fix.c_str());
       }
       std::printf("%d problem(s)\n", problems);
     }
     return problems ? 1 : 0;
   }
   if (c.verb == "switch-config") {
-    std::string text;
-    Client().call("SwitchConfig").withArguments(c.vendor, c.args).storeResultsTo(text);
-    std::fputs(text.c_str(), stdout);
+    std::fputs(Client().call<ij::bus::SwitchConfig>(c.vendor, c.args).c_str(), stdout);
     return 0;
   }
   if (c.verb == "client-config") {
-    std::string text;
-    Client().call("ClientConfig").withArguments(c.args[0]).storeResultsTo(text);
-    std::fputs(text.c_str(), stdout);
+    std::fputs(Client().call<ij::bus::ClientConfig>(c.args[0]).c_str(), stdout);
     return 0;
   }
   throw Failure{2, "unknown command"};

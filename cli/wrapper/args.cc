@@ -37,9 +37,12 @@ Result<TenantCommand> parse_tenant_command(std::string_view text) {
     if (!args.empty()) IJ_TRY(take_bmc(args[0]));
   } else if (verb == "power" && args.size() <= 2) {
     cmd.verb = TenantCommand::Verb::power;
-    cmd.action = "status";
     size_t next = 0;
-    if (next < args.size() && parse_power_action(args[next])) cmd.action = args[next++];
+    if (next < args.size())
+      if (auto a = parse_power_action(args[next])) {
+        cmd.action = *a;
+        ++next;
+      }
     if (next < args.size()) IJ_TRY(take_bmc(args[next++]));
     if (next != args.size()) return refused();
   } else {

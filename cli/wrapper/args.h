@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/base/result.h"
+#include "common/ipmi/power.h"
 
 namespace ij::wrapper {
 
@@ -18,7 +19,7 @@ constexpr size_t kMaxCommandLength = 256;
 struct TenantCommand {
   enum class Verb { help, list, power, console };
   Verb verb = Verb::help;
-  std::string action;  // power: status, on, off, cycle, reset, soft
+  PowerAction action = PowerAction::status;  // power
   std::string bmc;     // empty: the tenant's only BMC
 };
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -17,11 +18,12 @@
 #include <string>
 
 #include "cli/wrapper/args.h"
+#include "cli/wrapper/escape.h"
 #include "common/bus/client.h"
-#include "common/bus/names.h"
 
 namespace {
 
+using ij::wrapper::EscapeEvent;
 using ij::wrapper::TenantCommand;
 using nlohmann::json;
 
@@ -33,7 +35,8 @@ const char* const kHelp =
     "  help                                            this text\n"
     "NAME may be left out when you have one BMC. Run commands as: ssh -t USER@JUMPHOST COMMAND\n";
 
-constexpr int kPasswordTimeoutSeconds = 60;
+// A forgotten prompt must not hold the session (and a D-Bus slot) forever.
+constexpr std::chrono::seconds kPasswordTimeout{60};
 
 struct Failure {
   std::string message;
@@ -42,7 +45,7 @@ struct Failure {
 // An IPMI session may take its full timeout: wait longer than sd-bus's 25 s.
 class Daemon : public ij::bus::Client {
  public:
-  Daemon() : Client(ij::bus::kTenantInterface, 60'000'000) {}
+  Daemon() : Client(std::chrono::minutes(1)) {}
 };
 
 // The terminal is restored on every way out, signals included.
@@ -82,11 +85,6 @@ void write_all(int fd, const char* p, size_t n) {
 
 void say(const std::string& text) { write_all(STDOUT_FILENO, text.data(), text.size()); }
 
-json list_mine(Daemon& d) {
-  std::string text;
-  d.call("ListMine").storeResultsTo(text);
-  return json::parse(text);
-}
 
 // The password of a BMC whose password the operator did not store, typed by
 // the tenant without echo, for this one request.
@@ -103,43 +101,48 @@ std::string ask_password(const std::string& bmc) {
     tcsetattr(fileno(tty), TCSANOW, &quiet);
   }
   char buf[64] = {0};
-  // A forgotten prompt must not hold the session (and a D-Bus slot) forever.
   struct pollfd p = {fileno(tty), POLLIN, 0};
-  bool got = poll(&p, 1, kPasswordTimeoutSeconds * 1000) == 1 && std::fgets(buf, sizeof buf, tty) != nullptr;
+  const int timeout_ms = static_cast<int>(std::chrono::milliseconds(kPasswordTimeout).count());
+  bool got = poll(&p, 1, timeout_ms) == 1 && std::fgets(buf, sizeof buf, tty) != nullptr;
   if (have) tcsetattr(fileno(tty), TCSANOW, &old);
   std::fprintf(tty, "\n");
   std::fclose(tty);
   std::string pw = got ? buf : "";
   while (!pw.empty() && (pw.back() == '\n' || pw.back() == '\r')) pw.pop_back();
   std::memset(buf, 0, sizeof buf);
-  if (pw.empty()) throw Failure{"no password given (the prompt waits " + std::to_string(kPasswordTimeoutSeconds) + " s)"};
+  if (pw.empty()) throw Failure{"no password given (the prompt waits " + std::to_string(kPasswordTimeout.count()) + " s)"};
   return pw;
 }
 
-// The password to send: empty when the daemon has it.
-std::string password_for(Daemon& d, std::string& bmc) {
-  json mine = list_mine(d);
-  const json& bmcs = mine["bmcs"];
-  if (bmc.empty() && bmcs.size() == 1) bmc = bmcs[0]["name"].get<std::string>();
-  for (const json& b : bmcs)
-    if (b["name"] == bmc) return b["password_stored"].get<bool>() ? "" : ask_password(bmc);
-  return "";  // the daemon gives the error
+// Which BMC the command means (the same rule the daemon applies), and the
+// password to send with it: empty when the daemon has one.
+struct Target {
+  std::string bmc;
+  std::string password;  // secret
+};
+
+Target target_for(Daemon& d, const std::string& requested) {
+  ij::bus::TenantBmcs mine = d.call<ij::bus::ListMine>();
+  auto bmc = ij::bus::choose_bmc(ij::bus::names_of(mine), requested);
+  if (!bmc) throw Failure{bmc.error().message};
+  for (const ij::bus::TenantBmc& b : mine.bmcs)
+    if (b.name == *bmc && !b.password_stored) return Target{*bmc, ask_password(*bmc)};
+  return Target{*bmc, ""};
 }
 
 int do_list(Daemon& d) {
-  json mine = list_mine(d);
-  const std::string host = mine["jumphost"].get<std::string>();
-  const unsigned port = mine["port"].get<unsigned>();
-  const std::string user = mine["user"].get<std::string>();
-  const std::string p = port == 22 ? "" : " -p " + std::to_string(port);
-  if (mine["bmcs"].empty()) say("You have no BMC.\n");
-  for (const json& b : mine["bmcs"]) {
-    const std::string name = b["name"], hn = b["host_name"];
+  ij::bus::TenantBmcs mine = d.call<ij::bus::ListMine>();
+  const std::string& host = mine.jumphost;
+  const std::string& user = mine.user;
+  const std::string p = mine.port == 22 ? "" : " -p " + std::to_string(mine.port);
+  if (mine.bmcs.empty()) say("You have no BMC.\n");
+  for (const ij::bus::TenantBmc& b : mine.bmcs) {
+    const std::string& name = b.name;
+    const std::string& hn = b.host_name;
     say(name + " (" + hn + ")\n");
     say("  power:   ssh" + p + " -t " + user + "@" + host + " power status " + name + "\n");
     say("  console: ssh" + p + " -t " + user + "@" + host + " console " + name + "\n");
-    for (const json& port_j : b["ports"]) {
-      unsigned bp = port_j.get<unsigned>();
+    for (unsigned bp : b.ports) {
       unsigned local = bp < 1024 ? 10000 + bp : bp;
       say("  tunnel:  ssh" + p + " -N -L " + std::to_string(local) + ":" + hn + ":" + std::to_string(bp) + " " + user +
           "@" + host + "   (then localhost:" + std::to_string(local) + ")\n");
@@ -148,25 +151,23 @@ int do_list(Daemon& d) {
   return 0;
 }
 
-int do_power(Daemon& d, TenantCommand c) {
-  std::string password = password_for(d, c.bmc);
-  std::string result;
-  d.call("Power").withArguments(c.bmc, c.action, password).storeResultsTo(result);
-  std::fill(password.begin(), password.end(), '\0');
+int do_power(Daemon& d, const TenantCommand& c) {
+  Target t = target_for(d, c.bmc);
+  std::string result = d.call<ij::bus::Power>(t.bmc, ij::power_action_name(c.action), t.password);
+  std::fill(t.password.begin(), t.password.end(), '\0');
   say(result + "\n");
   return 0;
 }
 
-int do_console(Daemon& d, TenantCommand c) {
-  std::string password = password_for(d, c.bmc);
-  sdbus::UnixFd console;
-  d.call("Console").withArguments(c.bmc, password).storeResultsTo(console);
-  std::fill(password.begin(), password.end(), '\0');
+int do_console(Daemon& d, const TenantCommand& c) {
+  Target t = target_for(d, c.bmc);
+  sdbus::UnixFd console = d.call<ij::bus::Console>(t.bmc, t.password);
+  std::fill(t.password.begin(), t.password.end(), '\0');
   const int fd = console.get();
-  const std::string name = c.bmc.empty() ? "your BMC" : c.bmc;
+  const std::string& name = t.bmc;
   say("[console of " + name + " attached; &. detaches, &? help]\r\n");
   enter_raw_mode();
-  bool escape = false;
+  ij::wrapper::EscapeFilter escapes;
   bool detached = false;
   for (;;) {
     struct pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {fd, POLLIN, 0}};
@@ -186,29 +187,17 @@ int do_console(Daemon& d, TenantCommand c) {
         detached = true;
         break;
       }
-      std::string out;
-      for (ssize_t i = 0; i < n && !detached; ++i) {
-        char ch = buf[i];
-        if (!escape) {
-          if (ch == '&') escape = true;
-          else out += ch;
-          continue;
-        }
-        escape = false;
-        switch (ch) {
-          case '.': detached = true; break;
-          case '?': say("\r\n[&. detach, &B send a break, && send &, &? this help]\r\n"); break;
-          case 'B':
-            write_all(fd, out.data(), out.size());
-            out.clear();
-            d.call("ConsoleBreak").withArguments(c.bmc);
+      for (const EscapeEvent& e : escapes.feed(std::string_view(buf, static_cast<size_t>(n)))) {
+        switch (e.kind) {
+          case EscapeEvent::Kind::data: write_all(fd, e.bytes.data(), e.bytes.size()); break;
+          case EscapeEvent::Kind::detach: detached = true; break;
+          case EscapeEvent::Kind::help: say(ij::wrapper::kEscapeHelp); break;
+          case EscapeEvent::Kind::send_break:
+            d.call<ij::bus::ConsoleBreak>(t.bmc);
             say("\r\n[break sent]\r\n");
             break;
-          case '&': out += '&'; break;
-          default: out += '&'; out += ch; break;
         }
       }
-      write_all(fd, out.data(), out.size());
       if (detached) break;
     }
   }

@@ -2,17 +2,33 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <string>
 
 namespace ij::log {
 namespace {
 bool g_verbose = false;
+std::mutex g_sink_mutex;
+Sink g_sink;
 }
 
 void set_verbose(bool verbose) { g_verbose = verbose; }
 
+Sink set_sink(Sink sink) {
+  std::lock_guard<std::mutex> lock(g_sink_mutex);
+  std::swap(g_sink, sink);
+  return sink;
+}
+
 void write(Level level, const std::string& message) {
   if (level == Level::debug && !g_verbose) return;
+  {
+    std::lock_guard<std::mutex> lock(g_sink_mutex);
+    if (g_sink) {
+      g_sink(level, message);
+      return;
+    }
+  }
   static const bool journal = std::getenv("JOURNAL_STREAM") != nullptr;
   std::string line;
   if (journal) {

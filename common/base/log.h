@@ -2,6 +2,7 @@
 // syslog priority prefix ("<6>") so the journal records the level.
 #pragma once
 
+#include <functional>
 #include <string>
 
 namespace ij::log {
@@ -15,5 +16,10 @@ inline void notice(const std::string& m) { write(Level::notice, m); }
 inline void info(const std::string& m) { write(Level::info, m); }
 inline void debug(const std::string& m) { write(Level::debug, m); }
 void set_verbose(bool verbose);
+
+// Where lines go instead of stderr (the tests read what was logged);
+// returns the previous sink; an empty one means stderr.
+using Sink = std::function<void(Level, const std::string&)>;
+Sink set_sink(Sink sink);
 
 }  // namespace ij::log

@@ -1,28 +1,46 @@
 // A client of ipmi-jumphostd on the system bus (DBUS_SYSTEM_BUS_ADDRESS, or
-// the standard socket), for one of its interfaces; used by jumpctl and
-// ipmi-wrapper.
+// the standard socket); jumpctl and ipmi-wrapper call methods by their
+// contract rows: client.call<bus::Show>(name) returns an EnrollmentDetail.
 #pragma once
 
 #include <sdbus-c++/sdbus-c++.h>
 
-#include <cstdint>
+#include <chrono>
 #include <memory>
-#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "common/bus/contract.h"
 
 namespace ij::bus {
 
 class Client {
  public:
-  // timeout_usec 0: sd-bus's default (25 s).
-  explicit Client(const char* interface, uint64_t timeout_usec = 0);
-  // A call of `method` on the interface, ready for withArguments/storeResultsTo.
-  sdbus::MethodInvoker call(const char* method);
+  // timeout 0: sd-bus's default (25 s).
+  explicit Client(std::chrono::microseconds timeout = std::chrono::microseconds{0});
+
+  // Calls method M; errors arrive as sdbus::Error, answers of another shape
+  // as nlohmann::json::exception.
+  template <class M, class... A>
+  typename M::Reply call(A&&... args) {
+    typename M::Args in{std::forward<A>(args)...};
+    sdbus::MethodCall message = proxy_->createMethodCall(M::interface, M::name);
+    std::apply([&](const auto&... a) { (message << ... << a); }, in);
+    sdbus::MethodReply reply = proxy_->callMethod(message, static_cast<uint64_t>(timeout_.count()));
+    if constexpr (std::is_same_v<typename M::Reply, NoReply>) {
+      return NoReply{};
+    } else {
+      typename Wire<typename M::Reply>::type wire;
+      reply >> wire;
+      return Wire<typename M::Reply>::decode(wire);
+    }
+  }
 
  private:
   std::unique_ptr<sdbus::IConnection> connection_;
   std::unique_ptr<sdbus::IProxy> proxy_;
-  std::string interface_;
-  uint64_t timeout_usec_;
+  std::chrono::microseconds timeout_;
 };
 
 }  // namespace ij::bus

@@ -9,8 +9,8 @@ namespace ij::bus {
 
 inline constexpr const char* kServiceName = "org.ipmijumphost.Jumphost1";
 inline constexpr const char* kObjectPath = "/org/ipmijumphost/Jumphost1";
-inline constexpr const char* kManagerInterface = "org.ipmijumphost.Jumphost1.Manager";
-inline constexpr const char* kTenantInterface = "org.ipmijumphost.Jumphost1.Tenant";
+inline constexpr char kManagerInterface[] = "org.ipmijumphost.Jumphost1.Manager";
+inline constexpr char kTenantInterface[] = "org.ipmijumphost.Jumphost1.Tenant";
 inline constexpr const char* kErrorPrefix = "org.ipmijumphost.Jumphost1.Error.";
 
 // "org.ipmijumphost.Jumphost1.Error.InvalidArgument" and so on.

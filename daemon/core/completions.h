@@ -1,24 +1,24 @@
-// Work that may block (an IPMI session can take seconds) runs on its own
-// thread; what it hands back runs later on the bus thread, which alone
-// touches sd-bus and the Jumphost. The bus loop polls fd() and calls drain().
+// The real Executor (daemon/core/executor.h).
 #pragma once
 
 #include <deque>
 #include <functional>
 #include <mutex>
 
+#include "daemon/core/executor.h"
+
 namespace ij {
 
-class Completions {
+// Each work on a thread of its own; the bus loop polls fd() and calls drain().
+class Completions : public Executor {
  public:
-  using Done = std::function<void()>;
   Completions();
-  ~Completions();
+  ~Completions() override;
   Completions(const Completions&) = delete;
   Completions& operator=(const Completions&) = delete;
 
   // Runs `work` on a new thread; the Done it returns runs in drain().
-  void run(std::function<Done()> work);
+  void run(std::function<Done()> work) override;
   // Readable when completions wait.
   int fd() const { return fd_; }
   // Runs the waiting completions, on the calling (bus) thread.

@@ -11,7 +11,6 @@
 #include <thread>
 
 #include "common/base/log.h"
-#include "daemon/core/jumphost.h"
 
 namespace ij {
 namespace {
@@ -45,8 +44,8 @@ Status Consoles::reserve(const std::string& bmc, const std::string& tenant) {
   auto it = open_.find(bmc);
   if (it != open_.end())
     return make_error(Errc::exists, "the console of " + bmc + " is already attached (by " + it->second.tenant +
-                                        " since " + it->second.since + "); detach that one with &. first");
-  open_[bmc] = Entry{tenant, utc_now_rfc3339(), nullptr};
+                                        " since " + rfc3339(it->second.since) + "); detach that one with &. first");
+  open_[bmc] = Entry{tenant, clock_.now(), nullptr};
   return ok_status();
 }
 
@@ -65,13 +64,13 @@ Result<int> Consoles::attach(const std::string& bmc, std::unique_ptr<SolSession>
   {
     std::lock_guard<std::mutex> lock(mutex_);
     open_[bmc].session = shared;
+    open_[bmc].relay_fd = pair[0];
   }
   std::thread(&Consoles::relay, this, bmc, shared, pair[0]).detach();
   return pair[1];
 }
 
 void Consoles::relay(std::string bmc, std::shared_ptr<SolSession> session, int ours) {
-  auto start = std::chrono::steady_clock::now();
   const int sol = session->fd();
   for (;;) {
     struct pollfd fds[2] = {{sol, POLLIN, 0}, {ours, POLLIN, 0}};
@@ -86,16 +85,33 @@ void Consoles::relay(std::string bmc, std::shared_ptr<SolSession> session, int o
       if (!pump(ours, sol)) break;
     }
   }
-  ::close(ours);
-  std::string tenant;
+  Entry entry;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    tenant = open_[bmc].tenant;
+    entry = open_[bmc];
     open_.erase(bmc);
   }
-  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count();
-  log::notice("console " + bmc + " detach by=" + tenant + " after " + std::to_string(seconds) + " s");
-  // `session` goes with the last reference: the SOL session is closed.
+  ::close(ours);
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(clock_.now() - entry.since).count();
+  log::notice("console " + bmc + " detach by=" + entry.tenant + " after " + std::to_string(seconds) + " s");
+  // The SOL session closes with the last reference, before we say we are idle.
+  entry.session.reset();
+  session.reset();
+  std::lock_guard<std::mutex> lock(mutex_);
+  idle_.notify_all();
+}
+
+Consoles::~Consoles() {
+  // Relay threads refer to this object: end them and wait until the last
+  // one is gone. Shutting our end of a socket pair down wakes its relay.
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (const auto& [bmc, e] : open_)
+    if (e.relay_fd >= 0) ::shutdown(e.relay_fd, SHUT_RDWR);
+  idle_.wait(lock, [&] {
+    for (const auto& [bmc, e] : open_)
+      if (e.session) return false;
+    return true;
+  });
 }
 
 Status Consoles::send_break(const std::string& bmc, const std::string& tenant) {

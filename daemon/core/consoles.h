@@ -3,18 +3,22 @@
 // tenant's wrapper holds; either side closing ends both.
 #pragma once
 
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 
 #include "common/base/result.h"
+#include "daemon/core/clock.h"
 #include "daemon/ipmi/bmc.h"
 
 namespace ij {
 
 class Consoles {
  public:
+  explicit Consoles(const Clock& clock) : clock_(clock) {}
+  ~Consoles();
   // Reserves `bmc` for `tenant` before the (slow) SOL session is opened;
   // refused while someone holds it.
   Status reserve(const std::string& bmc, const std::string& tenant);
@@ -29,12 +33,15 @@ class Consoles {
  private:
   struct Entry {
     std::string tenant;
-    std::string since;  // RFC 3339
+    std::chrono::system_clock::time_point since;
     std::shared_ptr<SolSession> session;
+    int relay_fd = -1;  // the relay's end of the tenant's socket pair
   };
   void relay(std::string bmc, std::shared_ptr<SolSession> session, int ours);
 
+  const Clock& clock_;
   std::mutex mutex_;
+  std::condition_variable idle_;
   std::map<std::string, Entry> open_;
 };
 

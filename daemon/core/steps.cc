@@ -1,31 +1,29 @@
-// The file steps of enroll and revoke, shared by both.
-#include "daemon/render/firewall.h"
+// The steps of enroll and revoke, shared by both; their content comes from
+// the desired host (desired.h), as the reconcile's and the doctor's does.
+#include "daemon/core/admin.h"
+#include "daemon/core/desired.h"
 #include "daemon/render/hosts.h"
-#include "daemon/render/sshd.h"
 #include "daemon/state/state_json.h"
-#include "daemon/core/jumphost.h"
 
 namespace ij {
 
-Step Jumphost::keys_step(const State& next, const std::string& user) {
-  auto it = next.tenants.find(user);
-  std::optional<std::string> content;
-  if (it != next.tenants.end()) content = render_authorized_keys(next, it->second, config_.wrapper);
-  return replace_file_step(host_.files, "authorized keys", authorized_keys_path(config_, user), content, 0644);
+Step Admin::keys_step(const State& next, const std::string& user) {
+  DesiredFile f = desired_keys(jh_.config, next, user);
+  return replace_file_step(jh_.host.files, "authorized keys", f.path, f.content, f.mode);
 }
 
-Step Jumphost::dropin_step(const State& next, const std::string& user) {
+Step Admin::dropin_step(const State& next, const std::string& user) {
   // One file for all tenants: it changes only when the first tenant comes
   // or the last one goes. Each enroll or revoke still checks that sshd
   // gives `user` the block (their group, no earlier Match overriding it).
-  std::optional<std::string> content;
-  if (!next.tenants.empty()) content = render_sshd_dropin(config_);
-  const bool changes = next.tenants.empty() != state_.tenants.empty();
+  const DesiredFile f = desired_dropin(jh_.config, next);
+  const std::optional<std::string> content = f.content;
+  const bool changes = next.tenants.empty() != jh_.state.tenants.empty();
   const bool verify = next.tenants.count(user) > 0;
-  const std::string path = dropin_path(config_);
-  Step file = replace_file_step(host_.files, "sshd drop-in", path, content, 0644);
-  Sshd* sshd = &host_.sshd;
-  const std::string wrapper = config_.wrapper;
+  const std::string path = f.path;
+  Step file = replace_file_step(jh_.host.files, "sshd drop-in", path, content, f.mode);
+  Sshd* sshd = &jh_.host.sshd;
+  const std::string wrapper = jh_.config.wrapper;
   return Step{
       "sshd drop-in",
       [=]() -> Status {
@@ -47,19 +45,17 @@ Step Jumphost::dropin_step(const State& next, const std::string& user) {
   };
 }
 
-std::map<std::string, uid_t> Jumphost::tenant_uids(const State& s) const {
+std::string Admin::firewall_for(const State& s) const {
   // A user that cannot be looked up gets no rule: it can open nothing.
-  auto uids = host_.users.lookup_many(s.tenant_names());
-  return uids ? *uids : std::map<std::string, uid_t>{};
+  auto uids = jh_.host.users.lookup_many(s.tenant_names());
+  return desired_firewall(s, uids ? *uids : std::map<std::string, uid_t>{});
 }
 
-std::string Jumphost::firewall_for(const State& s) const { return render_firewall(s, tenant_uids(s)); }
-
-Step Jumphost::user_step(const State& next, const std::string& user, bool create) {
-  Users* users = &host_.users;
-  Firewall* firewall = &host_.firewall;
-  const Config& c = config_;
-  auto before = std::make_shared<const State>(state_);
+Step Admin::user_step(const State& next, const std::string& user, bool create) {
+  Users* users = &jh_.host.users;
+  Firewall* firewall = &jh_.host.firewall;
+  const Config& c = jh_.config;
+  auto before = std::make_shared<const State>(jh_.state);
   auto after = std::make_shared<const State>(next);
   // A new user gets a new uid: the firewall's per-uid rules follow it.
   auto add = [=, this, &c](const State& rules) -> Status {
@@ -75,17 +71,17 @@ Step Jumphost::user_step(const State& next, const std::string& user, bool create
   return Step{"Unix user", remove, [=] { return add(*before); }};
 }
 
-Step Jumphost::link_step(const State& next, const Enrollment& e, bool create) {
-  Links* links = &host_.links;
-  Firewall* firewall = &host_.firewall;
-  const std::string trunk = config_.trunk;
+Step Admin::link_step(const State& next, const Enrollment& e, bool create) {
+  Links* links = &jh_.host.links;
+  Firewall* firewall = &jh_.host.firewall;
+  const DesiredLink link = desired_link(jh_.config, e);
   // Rendered when the step runs: the uids are those of that moment.
-  auto before = std::make_shared<const State>(state_);
+  auto before = std::make_shared<const State>(jh_.state);
   auto after = std::make_shared<const State>(next);
   // The rules that cover the link, then the link; on failure, `fallback`'s rules.
   auto up = [=, this](const State& rules, const State& fallback) -> Status {
     IJ_TRY(firewall->apply(firewall_for(rules)));
-    Status s = links->create_vlan(trunk, e.vlan, e.link, e.jumphost_address);
+    Status s = links->create_vlan(link.trunk, link.vid, link.name, link.address);
     if (!s)
       if (Status back = firewall->apply(firewall_for(fallback)); !back)
         return make_error(s.error().code, s.error().message + "; restoring the firewall failed too: " + back.error().message);
@@ -93,17 +89,18 @@ Step Jumphost::link_step(const State& next, const Enrollment& e, bool create) {
   };
   // The link, then the rules without it.
   auto down = [=, this](const State& rules) -> Status {
-    IJ_TRY(links->remove(e.link));
+    IJ_TRY(links->remove(link.name));
     return firewall->apply(firewall_for(rules));
   };
   if (create) return Step{"VLAN link", [=] { return up(*after, *before); }, [=] { return down(*before); }};
   return Step{"VLAN link", [=] { return down(*after); }, [=] { return up(*before, *after); }};
 }
 
-Step Jumphost::hosts_step(const State& next) {
-  Files* files = &host_.files;
-  const std::string path = config_.hosts_file;
-  const std::string block = render_hosts_block(next);
+Step Admin::hosts_step(const State& next) {
+  Files* files = &jh_.host.files;
+  const DesiredFile f = desired_hosts(jh_.config, next);
+  const std::string path = f.path, block = *f.content;
+  const mode_t mode = f.mode;
   auto before = std::make_shared<std::optional<std::string>>();
   return Step{
       "/etc/hosts entry",
@@ -113,16 +110,16 @@ Step Jumphost::hosts_step(const State& next) {
         *before = *old;
         auto merged = merge_hosts_block(path, old->value_or(""), block);
         if (!merged) return merged.error();
-        return files->write(path, *merged, 0644);
+        return files->write(path, *merged, mode);
       },
-      [=]() -> Status { return *before ? files->write(path, **before, 0644) : files->remove(path); },
+      [=]() -> Status { return *before ? files->write(path, **before, mode) : files->remove(path); },
   };
 }
 
-Step Jumphost::state_step(const State& next) {
+Step Admin::state_step(const State& next) {
   // The state holds BMC passwords: 0600 in a 0700 directory.
-  Step file = replace_file_step(host_.files, "state record", config_.state_file(), serialize_state(next), 0600);
-  State* live = &state_;
+  Step file = replace_file_step(jh_.host.files, "state record", jh_.config.state_file(), serialize_state(next), 0600);
+  State* live = &jh_.state;
   auto previous = std::make_shared<State>();
   return Step{
       file.name,

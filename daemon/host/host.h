@@ -90,4 +90,13 @@ class Firewall {
   virtual Result<bool> matches(const std::string& script) = 0;
 };
 
+// The host as the daemon sees it: one of each.
+struct Host {
+  Links& links;
+  Users& users;
+  Files& files;
+  Sshd& sshd;
+  Firewall& firewall;
+};
+
 }  // namespace ij

@@ -3,6 +3,7 @@
 // never put on a command line or in a message.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -20,9 +21,11 @@ struct BmcTarget {
   IpmiSettings settings;
 };
 
-// Session timeout: an unreachable BMC answers within about this long.
-constexpr unsigned kIpmiSessionTimeoutMs = 8000;
-constexpr unsigned kIpmiRetransmissionTimeoutMs = 1000;
+// Session timeout: an unreachable BMC answers within about this long
+// (ipmipower's default is 20 s; a tenant waiting at a prompt wants less).
+constexpr std::chrono::milliseconds kIpmiSessionTimeout{8000};
+// Between retransmissions of one request (FreeIPMI's default is 1 s).
+constexpr std::chrono::milliseconds kIpmiRetransmissionTimeout{1000};
 
 // An open SOL session: fd() carries the console's bytes both ways.
 class SolSession {

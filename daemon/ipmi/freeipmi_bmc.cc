@@ -10,17 +10,26 @@
 namespace ij {
 namespace {
 
-uint8_t freeipmi_privilege(const std::string& p) {
-  if (p == "user") return IPMI_PRIVILEGE_LEVEL_USER;
-  if (p == "operator") return IPMI_PRIVILEGE_LEVEL_OPERATOR;
+uint8_t freeipmi_privilege(IpmiPrivilege p) {
+  switch (p) {
+    case IpmiPrivilege::user: return IPMI_PRIVILEGE_LEVEL_USER;
+    case IpmiPrivilege::operator_: return IPMI_PRIVILEGE_LEVEL_OPERATOR;
+    case IpmiPrivilege::admin: break;
+  }
   return IPMI_PRIVILEGE_LEVEL_ADMIN;
 }
 
-int ipmiconsole_privilege(const std::string& p) {
-  if (p == "user") return IPMICONSOLE_PRIVILEGE_USER;
-  if (p == "operator") return IPMICONSOLE_PRIVILEGE_OPERATOR;
+int ipmiconsole_privilege(IpmiPrivilege p) {
+  switch (p) {
+    case IpmiPrivilege::user: return IPMICONSOLE_PRIVILEGE_USER;
+    case IpmiPrivilege::operator_: return IPMICONSOLE_PRIVILEGE_OPERATOR;
+    case IpmiPrivilege::admin: break;
+  }
   return IPMICONSOLE_PRIVILEGE_ADMIN;
 }
+
+// FreeIPMI takes milliseconds as plain integers.
+unsigned ms(std::chrono::milliseconds d) { return static_cast<unsigned>(d.count()); }
 
 std::string who(const BmcTarget& t) { return "BMC " + t.name + " (" + t.host + ")"; }
 
@@ -30,14 +39,14 @@ Error session_error(const BmcTarget& t, int errnum, const char* detail) {
     case IPMI_ERR_SESSION_TIMEOUT:
     case IPMI_ERR_CONNECTION_TIMEOUT:
       return make_error(Errc::failed, who(t) + " did not answer within " +
-                                          std::to_string(kIpmiSessionTimeoutMs / 1000) +
+                                          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(kIpmiSessionTimeout).count()) +
                                           " s: it may be unplugged, down or not on its VLAN; tell the operator");
     case IPMI_ERR_USERNAME_INVALID:
     case IPMI_ERR_PASSWORD_INVALID:
       return make_error(Errc::access_denied, who(t) + " refused the IPMI user name or password");
     case IPMI_ERR_PRIVILEGE_LEVEL_INSUFFICIENT:
     case IPMI_ERR_PRIVILEGE_LEVEL_CANNOT_BE_OBTAINED:
-      return make_error(Errc::access_denied, who(t) + ": the IPMI user cannot get " + t.settings.privilege +
+      return make_error(Errc::access_denied, who(t) + ": the IPMI user cannot get " + privilege_name(t.settings.privilege) +
                                                  " privilege (the operator may need another privilege or workaround)");
     default:
       return make_error(Errc::failed, who(t) + ": " + detail);
@@ -61,8 +70,8 @@ class Session {
     const char* password = t.password.empty() ? nullptr : t.password.c_str();
     if (ipmi_ctx_open_outofband_2_0(ctx_, t.host.c_str(), user, password, nullptr, 0,
                                     freeipmi_privilege(t.settings.privilege),
-                                    static_cast<uint8_t>(t.settings.cipher_suite), kIpmiSessionTimeoutMs,
-                                    kIpmiRetransmissionTimeoutMs, freeipmi_workaround_flags(t.settings.workarounds),
+                                    static_cast<uint8_t>(t.settings.cipher_suite), ms(kIpmiSessionTimeout),
+                                    ms(kIpmiRetransmissionTimeout), freeipmi_workaround_flags(t.settings.workarounds),
                                     IPMI_FLAGS_DEFAULT) < 0)
       return error(t);
     open_ = true;
@@ -164,13 +173,13 @@ class FreeIpmiBmc : public Bmc {
     ipmi.cipher_suite_id = static_cast<int>(t.settings.cipher_suite);
     ipmi.workaround_flags = ipmiconsole_workaround_flags(t.settings.workarounds);
     ipmiconsole_protocol_config protocol{};
-    protocol.session_timeout_len = static_cast<int>(kIpmiSessionTimeoutMs);
-    protocol.retransmission_timeout_len = static_cast<int>(kIpmiRetransmissionTimeoutMs);
+    protocol.session_timeout_len = static_cast<int>(ms(kIpmiSessionTimeout));
+    protocol.retransmission_timeout_len = static_cast<int>(ms(kIpmiRetransmissionTimeout));
     protocol.retransmission_backoff_count = -1;
     // Keepalives must fit inside the session timeout (the library refuses
     // a context otherwise, with EINVAL).
-    protocol.keepalive_timeout_len = static_cast<int>(kIpmiSessionTimeoutMs * 3 / 4);
-    protocol.retransmission_keepalive_timeout_len = static_cast<int>(kIpmiSessionTimeoutMs * 3 / 8);
+    protocol.keepalive_timeout_len = static_cast<int>(ms(kIpmiSessionTimeout * 3 / 4));
+    protocol.retransmission_keepalive_timeout_len = static_cast<int>(ms(kIpmiSessionTimeout * 3 / 8));
     protocol.acceptable_packet_errors_count = -1;
     protocol.maximum_retransmission_count = -1;
     ipmiconsole_engine_config engine{};

@@ -47,9 +47,23 @@ Error invalid(std::string m) { return make_error(Errc::invalid_argument, std::mo
 
 }  // namespace
 
-Status validate_privilege(std::string_view p) {
-  if (p == "user" || p == "operator" || p == "admin") return ok_status();
-  return invalid("IPMI privilege '" + quote_for_message(p) + "' is not one of user, operator, admin");
+struct PrivilegeName {
+  IpmiPrivilege privilege;
+  const char* name;
+};
+constexpr PrivilegeName kPrivileges[] = {
+    {IpmiPrivilege::user, "user"}, {IpmiPrivilege::operator_, "operator"}, {IpmiPrivilege::admin, "admin"}};
+
+const char* privilege_name(IpmiPrivilege p) {
+  for (const PrivilegeName& n : kPrivileges)
+    if (n.privilege == p) return n.name;
+  return "?";
+}
+
+Result<IpmiPrivilege> parse_privilege(std::string_view word) {
+  for (const PrivilegeName& n : kPrivileges)
+    if (word == n.name) return n.privilege;
+  return invalid("IPMI privilege '" + quote_for_message(word) + "' is not one of user, operator, admin");
 }
 
 Status validate_cipher_suite(long id) {
@@ -59,29 +73,30 @@ Status validate_cipher_suite(long id) {
   return invalid("cipher suite " + std::to_string(id) + " is not one FreeIPMI supports (0-3, 6-8, 11, 12, 17)");
 }
 
-Result<std::vector<std::string>> parse_workarounds(std::string_view text) {
-  std::vector<std::string> out;
-  if (trim(text).empty()) return out;
+Status validate_workarounds(const std::vector<std::string>& names) {
   std::set<std::string> seen;
-  for (const std::string& raw : split(text, ',')) {
-    std::string name(trim(raw));
+  for (const std::string& name : names) {
     if (!find_workaround(name)) {
       std::vector<std::string> known;
       for (const Workaround& w : kWorkarounds) known.push_back(w.name);
       return invalid("unknown IPMI workaround '" + quote_for_message(name) + "' (known: " + join(known, ",") + ")");
     }
     if (!seen.insert(name).second) return invalid("IPMI workaround '" + name + "' is listed twice");
-    out.push_back(name);
   }
+  return ok_status();
+}
+
+Result<std::vector<std::string>> parse_workarounds(std::string_view text) {
+  std::vector<std::string> out;
+  if (trim(text).empty()) return out;
+  for (const std::string& raw : split(text, ',')) out.emplace_back(trim(raw));
+  IJ_TRY(validate_workarounds(out));
   return out;
 }
 
 Status validate_ipmi_settings(const IpmiSettings& s) {
-  IJ_TRY(validate_privilege(s.privilege));
   IJ_TRY(validate_cipher_suite(s.cipher_suite));
-  auto w = parse_workarounds(join(s.workarounds, ","));
-  if (!w) return w.error();
-  return ok_status();
+  return validate_workarounds(s.workarounds);
 }
 
 unsigned freeipmi_workaround_flags(const std::vector<std::string>& names) {

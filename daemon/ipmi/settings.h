@@ -11,22 +11,27 @@
 
 namespace ij {
 
+// IPMI 2.0 section 6.8, the privilege a session asks for.
+enum class IpmiPrivilege { user, operator_, admin };
+const char* privilege_name(IpmiPrivilege p);  // "user", "operator", "admin"
+Result<IpmiPrivilege> parse_privilege(std::string_view word);
+
 struct IpmiSettings {
-  std::string privilege = "admin";        // user, operator or admin
+  IpmiPrivilege privilege = IpmiPrivilege::admin;
   unsigned cipher_suite = 3;              // RMCP+ cipher suite ID
   std::vector<std::string> workarounds;   // FreeIPMI -W names, validated
   bool operator==(const IpmiSettings&) const = default;
 };
 
-Status validate_privilege(std::string_view privilege);
 Status validate_cipher_suite(long id);
-// "a,b,c" → names; refuses unknown names and repeats.
+// Refuses unknown names and repeats.
+Status validate_workarounds(const std::vector<std::string>& names);
+// "a, b,c" → names, validated.
 Result<std::vector<std::string>> parse_workarounds(std::string_view text);
 Status validate_ipmi_settings(const IpmiSettings& s);
 
 // FreeIPMI flag values for the names (ipmi-api.h, ipmiconsole.h).
 unsigned freeipmi_workaround_flags(const std::vector<std::string>& names);
 unsigned ipmiconsole_workaround_flags(const std::vector<std::string>& names);
-
 
 }  // namespace ij

@@ -3,43 +3,33 @@
 #include <map>
 
 #include "common/model/names.h"
+#include "daemon/model/fields.h"
 
 namespace ij {
 namespace {
 
 using nlohmann::json;
 
-json enrollment_json(const Enrollment& e, bool with_secret) {
+json enrollment_json(const Enrollment& e) {
   json j = {{"name", e.name},
             {"vlan", e.vlan},
             {"owner", e.owner},
             {"link", e.link},
             {"bmc_address", e.bmc_address.str()},
             {"jumphost_address", e.jumphost_address.str()},
-            {"host_name", bmc_host_name(e.name)},
             {"ports", e.ports},
             {"bmc_user", e.bmc_user},
             {"switch_port", e.switch_port},
-            {"ipmi", {{"privilege", e.ipmi.privilege},
+            {"ipmi", {{"privilege", privilege_name(e.ipmi.privilege)},
                       {"cipher_suite", e.ipmi.cipher_suite},
                       {"workarounds", e.ipmi.workarounds}}},
             {"enrolled_at", e.enrolled_at},
             {"enrolled_by", e.enrolled_by}};
-  if (with_secret) j["bmc_password"] = e.bmc_password;
-  else j["bmc_password_stored"] = !e.bmc_password.empty();
+  j["bmc_password"] = e.bmc_password;
   return j;
 }
 
 Error bad(const std::string& m) { return make_error(Errc::invalid_argument, m); }
-
-// Free text that ends up in messages and IPMI sessions: printable ASCII.
-Status check_text_field(const char* name, const std::string& v, size_t max) {
-  if (v.size() > max) return bad(std::string("field '") + name + "' is too long");
-  for (char c : v)
-    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f)
-      return bad(std::string("field '") + name + "' contains a control or non-ASCII character");
-  return ok_status();
-}
 
 template <class T>
 Result<T> field(const json& j, const char* key) {
@@ -72,18 +62,11 @@ Result<Enrollment> parse_enrollment(const json& j) {
   IJ_FIELD(switch_port, std::string, j, "switch_port");
   IJ_FIELD(enrolled_at, std::string, j, "enrolled_at");
   IJ_FIELD(enrolled_by, std::string, j, "enrolled_by");
-  IJ_TRY(validate_bmc_name(name));
-  IJ_TRY(validate_vlan(vlan));
-  IJ_TRY(validate_user_name(owner));
-  IJ_TRY(validate_ifname(link));
-  IJ_TRY(validate_ports(ports));
+  IJ_TRY(validate_vlan(vlan));  // before it is narrowed to the model's type
   auto bmc_cidr = parse_ipv4_cidr(bmc);
   if (!bmc_cidr) return bmc_cidr.error();
   auto jh_cidr = parse_ipv4_cidr(jh);
   if (!jh_cidr) return jh_cidr.error();
-  auto expect_jh = jumphost_address_for(*bmc_cidr);
-  if (!expect_jh) return expect_jh.error();
-  if (!(*expect_jh == *jh_cidr)) return bad("jumphost_address does not belong with bmc_address");
   e.name = name;
   e.vlan = static_cast<unsigned>(vlan);
   e.owner = owner;
@@ -101,11 +84,12 @@ Result<Enrollment> parse_enrollment(const json& j) {
     IJ_FIELD(privilege, std::string, *ipmi, "privilege");
     IJ_FIELD(cipher_suite, unsigned, *ipmi, "cipher_suite");
     IJ_FIELD(workarounds, std::vector<std::string>, *ipmi, "workarounds");
-    e.ipmi = IpmiSettings{privilege, cipher_suite, workarounds};
-    IJ_TRY(validate_ipmi_settings(e.ipmi));
+    auto p = parse_privilege(privilege);
+    if (!p) return p.error();
+    e.ipmi = IpmiSettings{*p, cipher_suite, workarounds};
   }
-  IJ_TRY(check_text_field("bmc_user", e.bmc_user, 16));
-  if (!e.switch_port.empty()) IJ_TRY(validate_switch_port(e.switch_port));
+  // The same checks as an enroll's, field by field.
+  IJ_TRY(validate_enrollment(e));
   return e;
 }
 
@@ -132,23 +116,15 @@ Result<ReleasedPort> parse_released(const json& j) {
   IJ_TRY(validate_switch_port(port));
   IJ_TRY(validate_vlan(vlan));
   IJ_TRY(validate_bmc_name(bmc));
-  IJ_TRY(check_text_field("revoked_at", revoked_at, 32));
+  IJ_TRY(validate_text("revoked_at", revoked_at, 32, false));
   return ReleasedPort{port, static_cast<unsigned>(vlan), bmc, revoked_at};
 }
 
 }  // namespace
 
-json enrollment_view(const Enrollment& e) { return enrollment_json(e, false); }
-
-json tenant_view(const Tenant& t) {
-  json keys = json::array();
-  for (const SshKey& k : t.keys) keys.push_back({{"type", k.type}, {"fingerprint", k.fingerprint}, {"comment", k.comment}});
-  return {{"user", t.user}, {"keys", keys}};
-}
-
 std::string serialize_state(const State& state) {
   json enrollments = json::array();
-  for (const auto& [name, e] : state.enrollments) enrollments.push_back(enrollment_json(e, true));
+  for (const auto& [name, e] : state.enrollments) enrollments.push_back(enrollment_json(e));
   json tenants = json::array();
   for (const auto& [user, t] : state.tenants) {
     json keys = json::array();

@@ -1,6 +1,6 @@
-// The state file (/var/lib/ipmi-jumphost/state.json) and the JSON views that
-// `list --json` and `show --json` print. The state file holds BMC passwords,
-// so it is written 0600 in a 0700 directory; the views never contain them.
+// The state file (/var/lib/ipmi-jumphost/state.json). It holds BMC
+// passwords, so it is written 0600; what clients see are the views of
+// common/bus/views.h, which never contain them.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -18,9 +18,5 @@ std::string serialize_state(const State& state);
 // Parses and re-validates everything (the file is input like any other:
 // an edited or corrupted file must not become a drop-in or a hosts line).
 Result<State> parse_state(std::string_view source, std::string_view text);
-
-// Public views, without secrets.
-nlohmann::json enrollment_view(const Enrollment& e);
-nlohmann::json tenant_view(const Tenant& t);
 
 }  // namespace ij

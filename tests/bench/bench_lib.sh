@@ -26,34 +26,23 @@ machine() {
   echo "$(nproc) vCPU(s), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), kernel $(uname -r), $(date -u +%F)"
 }
 
-# State seeding: enrollment NAME VID OWNER BMC-ADDR/P JH-ADDR/P [PASSWORD]
-# prints one enrollment, one line (with a stored password: FreeIPMI workarounds for
-# ipmi_sim); write_state ENROLLMENTS-FILE TENANTS... KEYLINE writes the state
-# with those tenants, each with KEYLINE as their key.
+# State seeding, through the daemon's own serializer (tests/tools/seed_state.cc):
+# enrollment NAME VID OWNER BMC-ADDR/P JH-ADDR/P [PASSWORD] prints one
+# enrollment, one line (with a stored password: user ADMIN; always the FreeIPMI
+# workarounds for ipmi_sim); write_state ENROLLMENTS-FILE KEYLINE TENANTS...
+# writes the state with those tenants, each with KEYLINE as their key.
+seed_state=${IJ_SEED_STATE:-$IJ_BIN/tests/ij-seed-state}
 enrollment() {
-  local pw=${6:-} user="" f
+  local pw=${6:-} user=""
   [ -n "$pw" ] && user=ADMIN
-  f='{"name": "%s", "vlan": %s, "owner": "%s", "link": "eth1.%s", "bmc_address": "%s", "jumphost_address": "%s", '
-  f+='"ports": [22, 80, 443, 5900], "bmc_user": "%s", "bmc_password": "%s", "switch_port": "sw-%s", '
-  f+='"enrolled_at": "2026-11-27T00:00:00Z", "enrolled_by": "root", "ipmi": {"privilege": "admin", '
-  f+='"cipher_suite": 3, "workarounds": ["opensesspriv", "solchannelsupport", "solpayloadsize"]}}\n'
-  # shellcheck disable=SC2059
-  printf "$f" "$1" "$2" "$3" "$2" "$4" "$5" "$user" "$pw" "$1"
+  echo "bmc $1 $2 $3 $4 jumphost=$5 bmc_user=$user bmc_password=$pw switch_port=sw-$1" \
+    "enrolled_at=2026-11-27T00:00:00Z workarounds=opensesspriv,solchannelsupport,solpayloadsize"
 }
 write_state() {
-  local file=$1 key=$2; shift 2
+  local file=$1 key=$2 t; shift 2
   mkdir -p /var/lib/ipmi-jumphost
   {
-    echo '{"version": 1, "enrollments": ['
-    paste -sd, "$file"
-    echo '], "tenants": ['
-    local first=1 t
-    for t in "$@"; do
-      [ $first = 1 ] || echo ','
-      first=0
-      printf '{"user": "%s", "keys": ["%s"]}' "$t" "$key"
-    done
-    echo ']}'
-  } > /var/lib/ipmi-jumphost/state.json
-  chmod 600 /var/lib/ipmi-jumphost/state.json
+    cat "$file"
+    for t in "$@"; do echo "tenant $t $key"; done
+  } | "$seed_state" /var/lib/ipmi-jumphost/state.json
 }

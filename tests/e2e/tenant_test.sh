@@ -113,19 +113,18 @@ else
   # No 802.1Q here: the enrollments go into the state and the veths made by
   # start_bmc stand in for the VLAN links the kernel cannot make.
   stop_daemon
+  # The daemon's own serializer writes the state (tests/tools/seed_state.cc).
   enrollment() {  # NAME VID OWNER PASSWORD
-    printf '{"name": "%s", "vlan": %s, "owner": "%s", "link": "eth1.%s", "bmc_address": "192.168.%s.10/24",
-      "jumphost_address": "192.168.%s.1/24", "ports": [22, 80, 443, 5900], "bmc_user": "ADMIN", "bmc_password": "%s",
-      "switch_port": "", "enrolled_at": "2026-11-25T12:00:00Z", "enrolled_by": "root",
-      "ipmi": {"privilege": "admin", "cipher_suite": 3, "workarounds": ["opensesspriv", "solchannelsupport", "solpayloadsize"]}}' \
-      "$1" "$2" "$3" "$2" "$2" "$2" "$4"
+    echo "bmc $1 $2 $3 192.168.$2.10/24 bmc_user=ADMIN bmc_password=$4 enrolled_at=2026-11-25T12:00:00Z" \
+      "workarounds=opensesspriv,solchannelsupport,solpayloadsize"
   }
-  cat > /var/lib/ipmi-jumphost/state.json <<JSON
-{"version": 1,
- "enrollments": [$(enrollment web01 101 alice pw-web01), $(enrollment db01 102 bob pw-db01), $(enrollment app01 103 bob "")],
- "tenants": [{"user": "alice", "keys": ["$(cat "$keys/alice.pub")"]}, {"user": "bob", "keys": ["$(cat "$keys/bob.pub")"]}]}
-JSON
-  chmod 0600 /var/lib/ipmi-jumphost/state.json
+  {
+    enrollment web01 101 alice pw-web01
+    enrollment db01 102 bob pw-db01
+    enrollment app01 103 bob ""
+    echo "tenant alice $(cat "$keys/alice.pub")"
+    echo "tenant bob $(cat "$keys/bob.pub")"
+  } | "${IJ_SEED_STATE:-$IJ_BIN/tests/ij-seed-state}" /var/lib/ipmi-jumphost/state.json || exit 1
   start_daemon
 fi
 

@@ -1,5 +1,7 @@
 #include "tests/fakes/fake_host.h"
 
+#include "daemon/host/hardening.h"
+
 namespace ij::testing {
 
 Status FakeLinks::create_vlan(const std::string& trunk, unsigned vid, const std::string& name, const Ipv4Cidr& address) {
@@ -7,11 +9,20 @@ Status FakeLinks::create_vlan(const std::string& trunk, unsigned vid, const std:
   if (!links.count(trunk)) return make_error(Errc::not_found, "trunk interface " + trunk + " does not exist");
   if (links.count(name)) return make_error(Errc::exists, name + " exists");
   links[name] = LinkInfo{true, vid, trunk, true, {address}};
+  harden(name);
   return ok_status();
+}
+
+void FakeLinks::harden(const std::string& name) {
+  if (!proc) return;
+  for (const KernelSetting& s : link_hardening(name))
+    if (!s.optional) proc->files[s.path] = s.value + "\n";
 }
 
 Status FakeLinks::remove(const std::string& name) {
   links.erase(name);
+  if (proc)  // the kernel's per-link files go with the link
+    for (const KernelSetting& s : link_hardening(name)) proc->files.erase(s.path);
   return ok_status();
 }
 
@@ -19,7 +30,10 @@ Status FakeLinks::configure(const std::string& name, const Ipv4Cidr& address) {
   auto it = links.find(name);
   if (it == links.end()) return make_error(Errc::not_found, name + " missing");
   it->second.up = true;
-  it->second.addresses.push_back(address);
+  bool has = false;
+  for (const Ipv4Cidr& a : it->second.addresses) has |= a == address;
+  if (!has) it->second.addresses.push_back(address);
+  harden(name);
   return ok_status();
 }
 
@@ -120,6 +134,7 @@ Status FakeFirewall::apply(const std::string& script) {
 }
 
 FakeHost::FakeHost() {
+  links.proc = &files;
   links.links["eth1"] = LinkInfo{false, 0, "", true, {}};
   files.files["/etc/hosts"] = "127.0.0.1\tlocalhost\n";
 }
@@ -132,6 +147,9 @@ Config test_config() {
   return c;
 }
 
-std::string fixed_clock() { return "2026-11-25T12:00:00Z"; }
+const Clock& fixed_clock() {
+  static const FixedClock clock;
+  return clock;
+}
 
 }  // namespace ij::testing

@@ -7,7 +7,8 @@
 #include <string>
 
 #include "daemon/host/host.h"
-#include "daemon/core/jumphost.h"
+#include "daemon/config/config.h"
+#include "daemon/core/clock.h"
 
 namespace ij::testing {
 
@@ -21,6 +22,12 @@ class FakeLinks : public Links {
 
   std::map<std::string, LinkInfo> links;
   bool no_8021q = false;
+  // Where a created or configured link's hardening goes, as the kernel's
+  // /proc/sys files (the real one writes them; daemon/host/hardening.h).
+  class FakeFiles* proc = nullptr;
+
+ private:
+  void harden(const std::string& name);
 };
 
 class FakeUsers : public Users {
@@ -85,6 +92,12 @@ struct FakeHost {
 };
 
 Config test_config();
-std::string fixed_clock();
+// 2026-11-25T12:00:00Z, unless a test moves it.
+class FixedClock : public Clock {
+ public:
+  std::chrono::system_clock::time_point now() const override { return t; }
+  std::chrono::system_clock::time_point t = std::chrono::sys_days{std::chrono::November / 25 / 2026} + std::chrono::hours(12);
+};
+const Clock& fixed_clock();
 
 }  // namespace ij::testing

@@ -2,17 +2,19 @@
 
 #include <gtest/gtest.h>
 
-#include "common/bus/names.h"
+#include "common/bus/contract.h"
 
 namespace ij {
 namespace {
 
 TEST(Access, ManagerIsForAdminsOnly) {
-  Caller alice{1000, "alice"};
-  for (const char* m : {"Enroll", "Revoke", "List", "Show", "AddKeys", "RemoveKey", "ClientConfig"}) {
+  for (const char* m : {"Enroll", "Revoke", "List", "Show", "AddKeys", "RemoveKey", "ClientConfig", "Doctor",
+                        "SwitchConfig"}) {
     SCOPED_TRACE(m);
-    EXPECT_TRUE(authorize(bus::kManagerInterface, m, alice, CallerFacts{true, false}).ok());
-    Status s = authorize(bus::kManagerInterface, m, alice, CallerFacts{false, true});
+    auto role = bus::required_role(bus::kManagerInterface, m);
+    ASSERT_EQ(role, bus::Role::admin);
+    EXPECT_TRUE(authorize(*role, m, "alice", CallerFacts{true, false}).ok());
+    Status s = authorize(*role, m, "alice", CallerFacts{false, true});
     ASSERT_FALSE(s.ok());
     EXPECT_EQ(s.error().code, Errc::access_denied);
     EXPECT_EQ(s.error().message,
@@ -20,11 +22,23 @@ TEST(Access, ManagerIsForAdminsOnly) {
   }
 }
 
-TEST(Access, UnknownMethodsAreDenied) {
-  EXPECT_FALSE(required_role(bus::kManagerInterface, "DropTables").has_value());
-  EXPECT_EQ(authorize(bus::kManagerInterface, "DropTables", Caller{0, "root"}, CallerFacts{true, true}).error().code,
-            Errc::access_denied);
-  EXPECT_FALSE(authorize("org.example.Other", "Enroll", Caller{0, "root"}, CallerFacts{true, true}).ok());
+TEST(Access, TenantIsForTenantsOnly) {
+  for (const char* m : {"ListMine", "Power", "Console", "ConsoleBreak"}) {
+    SCOPED_TRACE(m);
+    auto role = bus::required_role(bus::kTenantInterface, m);
+    ASSERT_EQ(role, bus::Role::tenant);
+    EXPECT_TRUE(authorize(*role, m, "alice", CallerFacts{false, true}).ok());
+    // Being an operator makes nobody a tenant.
+    EXPECT_EQ(authorize(*role, m, "root", CallerFacts{true, false}).error().message,
+              "root is not a tenant of this jumphost");
+  }
+}
+
+TEST(Access, MethodsOutsideTheContractHaveNoRole) {
+  EXPECT_FALSE(bus::required_role(bus::kManagerInterface, "DropTables").has_value());
+  EXPECT_FALSE(bus::required_role("org.example.Other", "Enroll").has_value());
+  // A method of one interface is not one of the other.
+  EXPECT_FALSE(bus::required_role(bus::kTenantInterface, "Enroll").has_value());
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "daemon/host/hardening.h"
-#include "daemon/core/jumphost.h"
+#include "tests/fakes/test_jumphost.h"
 #include "tests/fakes/fake_host.h"
 #include "tests/unit/test_keys.h"
 
@@ -10,7 +10,7 @@ namespace {
 
 class DoctorTest : public ::testing::Test {
  protected:
-  DoctorTest() : jh(testing::test_config(), State{}, host.host(), testing::fixed_clock) {
+  DoctorTest() : jh(testing::test_config(), State{}, host.host()) {
     jh.reconcile();
     host.files.files["/proc/sys/net/ipv4/ip_forward"] = "0\n";
     EnrollRequest r;
@@ -23,12 +23,12 @@ class DoctorTest : public ::testing::Test {
   }
   std::vector<std::string> problems() {
     std::vector<std::string> out;
-    for (const auto& f : jh.doctor())
-      if (!f["ok"].get<bool>()) out.push_back(f["what"].get<std::string>());
+    for (const bus::Finding& f : jh.doctor())
+      if (!f.ok) out.push_back(f.what);
     return out;
   }
   testing::FakeHost host;
-  Jumphost jh;
+  testing::TestJumphost jh;
 };
 
 TEST_F(DoctorTest, CleanWhenAllIsAsItShouldBe) { EXPECT_EQ(problems(), std::vector<std::string>{}); }

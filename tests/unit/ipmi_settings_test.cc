@@ -22,8 +22,9 @@ TEST(IpmiSettings, Workarounds) {
 }
 
 TEST(IpmiSettings, PrivilegeCipherAndActions) {
-  EXPECT_TRUE(validate_privilege("operator").ok());
-  EXPECT_EQ(validate_privilege("root").error().message, "IPMI privilege 'root' is not one of user, operator, admin");
+  EXPECT_EQ(*parse_privilege("operator"), IpmiPrivilege::operator_);
+  EXPECT_STREQ(privilege_name(IpmiPrivilege::operator_), "operator");
+  EXPECT_EQ(parse_privilege("root").error().message, "IPMI privilege 'root' is not one of user, operator, admin");
   EXPECT_TRUE(validate_cipher_suite(17).ok());
   EXPECT_FALSE(validate_cipher_suite(4).ok());
   EXPECT_EQ(*parse_power_action("cycle"), PowerAction::cycle);

@@ -1,4 +1,4 @@
-#include "daemon/core/jumphost.h"
+#include "tests/fakes/test_jumphost.h"
 
 #include <gtest/gtest.h>
 
@@ -24,7 +24,7 @@ std::string snapshot(const FakeHost& h) {
 class JumphostTest : public ::testing::Test {
  protected:
   // As the daemon does at start: the reconcile puts the (empty) firewall table in place.
-  JumphostTest() : jh(testing::test_config(), State{}, host.host(), testing::fixed_clock) { jh.reconcile(); }
+  JumphostTest() : jh(testing::test_config(), State{}, host.host()) { jh.reconcile(); }
 
   EnrollRequest request(const std::string& name, long vlan) {
     EnrollRequest r;
@@ -45,7 +45,7 @@ class JumphostTest : public ::testing::Test {
   }
 
   FakeHost host;
-  Jumphost jh;
+  testing::TestJumphost jh;
 };
 
 TEST_F(JumphostTest, EnrollAppliesEverySixSteps) {

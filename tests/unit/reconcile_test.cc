@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "daemon/core/jumphost.h"
+#include "tests/fakes/test_jumphost.h"
 #include "tests/fakes/fake_host.h"
 #include "tests/unit/test_keys.h"
 
@@ -14,7 +14,7 @@ class ReconcileTest : public ::testing::Test {
   // Enrolls two BMCs through one Jumphost, then returns a fresh one over the
   // same host and state, as a restarted daemon would be.
   ReconcileTest() {
-    Jumphost first(testing::test_config(), State{}, host.host(), testing::fixed_clock);
+    testing::TestJumphost first(testing::test_config(), State{}, host.host());
     for (auto [name, vlan] : {std::pair{"web01", 101}, std::pair{"db01", 102}}) {
       EnrollRequest r;
       r.name = name;
@@ -26,7 +26,7 @@ class ReconcileTest : public ::testing::Test {
     state = first.state();
     files_after_enroll = host.files.files;
   }
-  Jumphost restarted() { return Jumphost(testing::test_config(), state, host.host(), testing::fixed_clock); }
+  testing::TestJumphost restarted() { return testing::TestJumphost(testing::test_config(), state, host.host()); }
 
   FakeHost host;
   State state;
@@ -77,7 +77,7 @@ TEST_F(ReconcileTest, OneSshdCheckForAllTenants) {
   State many = state;
   for (int i = 0; i < 50; ++i) many.tenants["t" + std::to_string(i)] = Tenant{"t" + std::to_string(i), {}};
   host.sshd.checks = 0;
-  Jumphost jh(testing::test_config(), many, host.host(), testing::fixed_clock);
+  testing::TestJumphost jh(testing::test_config(), many, host.host());
   EXPECT_EQ(jh.reconcile(), 0);
   EXPECT_EQ(host.sshd.checks, 1);
   EXPECT_TRUE(host.files.files.count("/etc/ssh/sshd_config.d/ipmi-jumphost.conf"));

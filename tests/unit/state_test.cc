@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon/core/views.h"
 #include "tests/unit/test_keys.h"
 
 namespace ij {
@@ -38,7 +39,7 @@ TEST(State, RoundTrips) {
 
 TEST(State, ViewsHaveNoSecrets) {
   State s = sample_state();
-  std::string view = enrollment_view(s.enrollments.at("web01")).dump();
+  std::string view = nlohmann::json(enrollment_view(s.enrollments.at("web01"))).dump();
   EXPECT_EQ(view.find("s3cret"), std::string::npos);
   EXPECT_NE(view.find("\"bmc_password_stored\":true"), std::string::npos);
   EXPECT_NE(view.find("\"host_name\":\"web01-ipmi\""), std::string::npos);
@@ -70,6 +71,15 @@ TEST(State, RevalidatesEverything) {
             Errc::invalid_argument);
   EXPECT_EQ(parse_state("s.json", with("\"ports\": [", "\"portz\": [")).error().message,
             "s.json: enrollments[0]: missing field 'ports'");
+  // The same checks, with the same words, as an enroll's (daemon/model/fields.h).
+  EXPECT_EQ(parse_state("s.json", with("\"s3cret\"", "\"s3cret-s3cret-s3cret-s3cret\"")).error().message,
+            "s.json: enrollments[0]: the BMC password is longer than 20 bytes (IPMI 2.0 limit)");
+  EXPECT_EQ(parse_state("s.json", with("\"bmc_user\": \"ADMIN\"", "\"bmc_user\": \"AD MIN\"")).error().message,
+            "s.json: enrollments[0]: BMC user 'AD MIN' contains a character that is not allowed");
+  EXPECT_EQ(parse_state("s.json", with("\"bmc_user\": \"ADMIN\"", "\"bmc_user\": \"\"")).error().message,
+            "s.json: enrollments[0]: a BMC password needs a BMC user");
+  EXPECT_EQ(parse_state("s.json", with("\"privilege\": \"admin\"", "\"privilege\": \"root\"")).error().message,
+            "s.json: enrollments[0]: IPMI privilege 'root' is not one of user, operator, admin");
 }
 
 TEST(State, RefusesDuplicateVlans) {

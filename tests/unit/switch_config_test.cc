@@ -5,6 +5,7 @@
 
 #include "daemon/model/ipv4.h"
 #include "tests/fakes/fake_host.h"
+#include "tests/fakes/test_jumphost.h"
 
 namespace ij {
 namespace {
@@ -169,7 +170,7 @@ TEST(SwitchConfig, Errors) {
 
 TEST(SwitchConfig, RevokeReleasesThePortAndEnrollTakesItBack) {
   testing::FakeHost host;
-  Jumphost jh(switch_config(), State{}, host.host(), testing::fixed_clock);
+  testing::TestJumphost jh(switch_config(), State{}, host.host());
   EnrollRequest r;
   r.name = "web01";
   r.vlan = 101;

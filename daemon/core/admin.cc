@@ -1,53 +1,22 @@
-#include "daemon/core/jumphost.h"
+#include "daemon/core/admin.h"
 
-#include <ctime>
 #include <set>
 
 #include "common/base/log.h"
 #include "common/base/strings.h"
 #include "common/model/names.h"
-#include "daemon/render/sshd.h"
-#include "daemon/render/switch_config.h"
-#include "daemon/state/state_json.h"
+#include "daemon/model/fields.h"
 
 namespace ij {
-namespace {
 
-Error invalid(std::string m) { return make_error(Errc::invalid_argument, std::move(m)); }
-
-// Free-text fields an operator gives: printable ASCII, bounded.
-Status check_text(const char* what, const std::string& v, size_t max, bool allow_space) {
-  if (v.size() > max) return invalid(std::string(what) + " is longer than " + std::to_string(max) + " characters");
-  for (char c : v) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u >= 0x7f || (!allow_space && c == ' '))
-      return invalid(std::string(what) + " '" + quote_for_message(v) + "' contains a character that is not allowed");
-  }
-  return ok_status();
-}
-
-}  // namespace
-
-std::string utc_now_rfc3339() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-Jumphost::Jumphost(Config config, State state, Host host, Clock clock)
-    : config_(std::move(config)), state_(std::move(state)), host_(host), clock_(std::move(clock)) {}
-
-Result<std::vector<SshKey>> Jumphost::new_keys(const std::string& user, const std::vector<KeySource>& sources) const {
+Result<std::vector<SshKey>> Admin::new_keys(const std::string& user, const std::vector<KeySource>& sources) const {
   std::vector<SshKey> keys;
   std::set<std::string> seen;
-  auto it = state_.tenants.find(user);
-  if (it != state_.tenants.end())
+  auto it = jh_.state.tenants.find(user);
+  if (it != jh_.state.tenants.end())
     for (const SshKey& k : it->second.keys) seen.insert(k.fingerprint);
   for (const KeySource& source : sources) {
-    IJ_TRY(check_text("key source name", source.label, 256, true));
+    IJ_TRY(validate_text("key source name", source.label, 256, true));
     auto parsed = parse_ssh_key_file(source.label, source.text);
     if (!parsed) return parsed.error();
     for (SshKey& k : *parsed) {
@@ -56,14 +25,14 @@ Result<std::vector<SshKey>> Jumphost::new_keys(const std::string& user, const st
       keys.push_back(std::move(k));
     }
   }
-  size_t existing = it == state_.tenants.end() ? 0 : it->second.keys.size();
+  size_t existing = it == jh_.state.tenants.end() ? 0 : it->second.keys.size();
   if (existing + keys.size() > kMaxKeysPerTenant)
-    return invalid("tenant " + user + " would have more than " + std::to_string(kMaxKeysPerTenant) + " keys");
+    return make_error(Errc::invalid_argument, "tenant " + user + " would have more than " + std::to_string(kMaxKeysPerTenant) + " keys");
   return keys;
 }
 
-Status Jumphost::check_address_free(const Ipv4Cidr& bmc) const {
-  for (const auto& [name, e] : state_.enrollments)
+Status Admin::check_address_free(const Ipv4Cidr& bmc) const {
+  for (const auto& [name, e] : jh_.state.enrollments)
     if (e.bmc_address.overlaps(bmc))
       return make_error(Errc::exists, "address " + bmc.str() + " overlaps the subnet " +
                                           Ipv4Cidr{e.bmc_address.network(), e.bmc_address.prefix}.str() +
@@ -71,45 +40,33 @@ Status Jumphost::check_address_free(const Ipv4Cidr& bmc) const {
   return ok_status();
 }
 
-Result<Ipv4Cidr> Jumphost::allocate_subnet() const {
-  const Ipv4Cidr& pool = config_.address_pool;
-  if (config_.pool_prefix < pool.prefix)
+Result<Ipv4Cidr> Admin::allocate_subnet() const {
+  const Ipv4Cidr& pool = jh_.config.address_pool;
+  if (jh_.config.pool_prefix < pool.prefix)
     return make_error(Errc::failed, "config: pool_prefix is shorter than address_pool's prefix");
-  uint64_t count = uint64_t{1} << (config_.pool_prefix - pool.prefix);
-  uint32_t step = uint32_t{1} << (32 - config_.pool_prefix);
+  uint64_t count = uint64_t{1} << (jh_.config.pool_prefix - pool.prefix);
+  uint32_t step = uint32_t{1} << (32 - jh_.config.pool_prefix);
   for (uint64_t i = 0; i < count; ++i) {
-    Ipv4Cidr candidate{Ipv4{pool.network().value + static_cast<uint32_t>(i) * step + 2}, config_.pool_prefix};
+    Ipv4Cidr candidate{Ipv4{pool.network().value + static_cast<uint32_t>(i) * step + 2}, jh_.config.pool_prefix};
     if (check_address_free(candidate)) return candidate;
   }
   return make_error(Errc::failed, "the address pool " + pool.str() + " is exhausted: give --bmc-ip or widen address_pool");
 }
 
-Result<Enrollment> Jumphost::build_enrollment(const EnrollRequest& r, const std::string& who) const {
+Result<Enrollment> Admin::build_enrollment(const EnrollRequest& r, const std::string& who) const {
   Enrollment e;
-  IJ_TRY(validate_bmc_name(r.name));
-  IJ_TRY(validate_vlan(r.vlan));
   e.name = r.name;
   e.vlan = static_cast<unsigned>(r.vlan);
   e.owner = r.owner.empty() ? r.name : r.owner;
-  IJ_TRY(validate_user_name(e.owner));
-  e.ports = r.ports.value_or(config_.default_ports);
-  IJ_TRY(validate_ports(e.ports));
-  // IPMI v2.0 section 22.28: user names are at most 16 bytes, passwords 20.
-  IJ_TRY(check_text("BMC user", r.bmc_user, 16, false));
-  if (r.bmc_password.size() > 20) return invalid("the BMC password is longer than 20 bytes (IPMI 2.0 limit)");
-  for (char ch : r.bmc_password)  // never quoted in a message: it is a secret
-    if (static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) >= 0x7f)
-      return invalid("the BMC password contains a control or non-ASCII character");
-  if (!r.bmc_password.empty() && r.bmc_user.empty()) return invalid("a BMC password needs a BMC user");
-  if (!r.switch_port.empty()) IJ_TRY(validate_switch_port(r.switch_port));
+  e.ports = r.ports.value_or(jh_.config.default_ports);
   e.bmc_user = r.bmc_user;
   e.bmc_password = r.bmc_password;
   e.switch_port = r.switch_port;
-  IJ_TRY(validate_ipmi_settings(r.ipmi));
   e.ipmi = r.ipmi;
+  IJ_TRY(validate_operator_fields(e));
 
-  if (state_.find(e.name)) return make_error(Errc::exists, "BMC " + e.name + " is already enrolled");
-  for (const auto& [name, other] : state_.enrollments) {
+  if (jh_.state.find(e.name)) return make_error(Errc::exists, "BMC " + e.name + " is already enrolled");
+  for (const auto& [name, other] : jh_.state.enrollments) {
     if (other.vlan == e.vlan)
       return make_error(Errc::exists, "VLAN " + std::to_string(e.vlan) + " is already used by BMC " + name);
     if (!e.switch_port.empty() && other.switch_port == e.switch_port)
@@ -130,43 +87,43 @@ Result<Enrollment> Jumphost::build_enrollment(const EnrollRequest& r, const std:
   e.jumphost_address = *jh;
   IJ_TRY(check_address_free(e.bmc_address));
 
-  auto link = vlan_link_name(config_.trunk, e.vlan);
+  auto link = vlan_link_name(jh_.config.trunk, e.vlan);
   if (!link) return link.error();
   e.link = *link;
 
-  if (!state_.tenants.count(e.owner)) {
-    auto uid = host_.users.lookup(e.owner);
+  if (!jh_.state.tenants.count(e.owner)) {
+    auto uid = jh_.host.users.lookup(e.owner);
     if (!uid) return uid.error();
     if (uid->has_value())
       return make_error(Errc::exists, "user " + e.owner + " already exists and was not created by ipmi-jumphost: "
                                       "choose another --owner");
   }
-  auto trunk = host_.links.inspect(config_.trunk);
+  auto trunk = jh_.host.links.inspect(jh_.config.trunk);
   if (!trunk) return trunk.error();
   if (!trunk->has_value())
-    return make_error(Errc::not_found, "trunk interface " + config_.trunk +
+    return make_error(Errc::not_found, "trunk interface " + jh_.config.trunk +
                                            " does not exist: set 'trunk' in the configuration");
-  auto existing = host_.links.inspect(e.link);
+  auto existing = jh_.host.links.inspect(e.link);
   if (!existing) return existing.error();
   if (existing->has_value())
     return make_error(Errc::exists, "a link named " + e.link + " already exists and is not ipmi-jumphost's");
 
-  e.enrolled_at = clock_();
+  e.enrolled_at = rfc3339(jh_.clock.now());
   e.enrolled_by = who;
   return e;
 }
 
-Result<Enrollment> Jumphost::enroll(const EnrollRequest& request, const std::string& who) {
+Result<Enrollment> Admin::enroll(const EnrollRequest& request, const std::string& who) {
   auto built = build_enrollment(request, who);
   if (!built) return built.error().with_context("enroll " + quote_for_message(request.name));
   const Enrollment e = *built;
   auto keys = new_keys(e.owner, request.keys);
   if (!keys) return keys.error().with_context("enroll " + e.name);
 
-  State next = state_;
+  State next = jh_.state;
   next.enrollments[e.name] = e;
   next.released_ports.erase(e.switch_port);  // the port is in use again
-  const bool new_tenant = !state_.tenants.count(e.owner);
+  const bool new_tenant = !jh_.state.tenants.count(e.owner);
   Tenant& tenant = next.tenants[e.owner];
   tenant.user = e.owner;
   for (SshKey& k : *keys) tenant.keys.push_back(k);
@@ -190,14 +147,14 @@ Result<Enrollment> Jumphost::enroll(const EnrollRequest& request, const std::str
   return e;
 }
 
-Status Jumphost::revoke(const std::string& name, const std::string& who) {
-  const Enrollment* found = state_.find(name);
+Status Admin::revoke(const std::string& name, const std::string& who) {
+  const Enrollment* found = jh_.state.find(name);
   if (!found)
     return make_error(Errc::not_found, "revoke " + quote_for_message(name) + ": no BMC of that name is enrolled");
   const Enrollment e = *found;
-  State next = state_;
+  State next = jh_.state;
   next.enrollments.erase(name);
-  if (!e.switch_port.empty()) next.released_ports[e.switch_port] = ReleasedPort{e.switch_port, e.vlan, e.name, clock_()};
+  if (!e.switch_port.empty()) next.released_ports[e.switch_port] = ReleasedPort{e.switch_port, e.vlan, e.name, rfc3339(jh_.clock.now())};
   const bool last = next.owned_by(e.owner).empty();
   std::optional<Tenant> removed_tenant;
   if (last) {
@@ -223,13 +180,13 @@ Status Jumphost::revoke(const std::string& name, const std::string& who) {
   return ok_status();
 }
 
-Result<std::vector<std::string>> Jumphost::add_keys(const std::string& user, const KeySource& source,
+Result<std::vector<std::string>> Admin::add_keys(const std::string& user, const KeySource& source,
                                                     const std::string& who) {
-  if (!state_.tenants.count(user))
+  if (!jh_.state.tenants.count(user))
     return make_error(Errc::not_found, "key add: " + quote_for_message(user) + " is not a tenant");
   auto keys = new_keys(user, {source});
   if (!keys) return keys.error().with_context("key add " + user);
-  State next = state_;
+  State next = jh_.state;
   std::vector<std::string> fingerprints;
   for (SshKey& k : *keys) {
     fingerprints.push_back(k.fingerprint);
@@ -247,11 +204,11 @@ Result<std::vector<std::string>> Jumphost::add_keys(const std::string& user, con
   return fingerprints;
 }
 
-Status Jumphost::remove_key(const std::string& user, const std::string& fingerprint, const std::string& who) {
-  auto it = state_.tenants.find(user);
-  if (it == state_.tenants.end())
+Status Admin::remove_key(const std::string& user, const std::string& fingerprint, const std::string& who) {
+  auto it = jh_.state.tenants.find(user);
+  if (it == jh_.state.tenants.end())
     return make_error(Errc::not_found, "key remove: " + quote_for_message(user) + " is not a tenant");
-  State next = state_;
+  State next = jh_.state;
   auto& keys = next.tenants[user].keys;
   auto before = keys.size();
   std::erase_if(keys, [&](const SshKey& k) { return k.fingerprint == fingerprint; });
@@ -269,35 +226,6 @@ Status Jumphost::remove_key(const std::string& user, const std::string& fingerpr
   }
   log::notice("key remove user=" + user + " key=" + fingerprint + " by=" + who + ": done");
   return ok_status();
-}
-
-nlohmann::json Jumphost::list() const {
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& [name, e] : state_.enrollments) out.push_back(enrollment_view(e));
-  return out;
-}
-
-Result<nlohmann::json> Jumphost::show(const std::string& name) const {
-  const Enrollment* e = state_.find(name);
-  if (!e) return make_error(Errc::not_found, "no BMC named " + quote_for_message(name) + " is enrolled");
-  nlohmann::json j = enrollment_view(*e);
-  j["tenant"] = tenant_view(state_.tenants.at(e->owner));
-  std::vector<std::string> shared;
-  for (const Enrollment* o : state_.owned_by(e->owner)) shared.push_back(o->name);
-  j["owner_bmcs"] = shared;
-  return j;
-}
-
-Result<std::string> Jumphost::switch_config(const std::string& vendor, const std::vector<std::string>& names) const {
-  auto plan = make_switch_plan(config_, state_, vendor, names);
-  if (!plan) return plan.error().with_context("switch-config");
-  return render_switch_config(*plan);
-}
-
-Result<std::string> Jumphost::client_config(const std::string& name) const {
-  const Enrollment* e = state_.find(name);
-  if (!e) return make_error(Errc::not_found, "no BMC named " + quote_for_message(name) + " is enrolled");
-  return render_client_config(config_, *e);
 }
 
 }  // namespace ij

@@ -1,0 +1,180 @@
+// The D-Bus contract of org.ipmijumphost.Jumphost1, owned here and linked by
+// the daemon and both clients. One struct per method is one row: interface,
+// name, the role allowed to call it (OpenSSH's monitor.c mon_dispatch_proto20
+// is the model: request, permission, handler), argument names and types, and
+// the typed reply. The daemon registers and authorises each method from its
+// row (daemon/bus/dispatch.h), the clients call it by its row
+// (common/bus/client.h), so a renamed method, argument or field breaks the
+// build on both sides. dbus/org.ipmijumphost.Jumphost1.xml is the published
+// interface; the end-to-end test checks it against the live object.
+//
+// Adding a method: one struct below, its name in Methods, and its handler in
+// the daemon (which refuses to start while a row has no handler).
+#pragma once
+
+#include <sdbus-c++/sdbus-c++.h>
+
+#include <array>
+#include <nlohmann/json.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "common/bus/enroll_options.h"
+#include "common/bus/names.h"
+#include "common/bus/views.h"
+
+namespace ij::bus {
+
+enum class Role {
+  admin,   // root or a member of the admin group (jumphost-admin)
+  tenant,  // a user the state knows as a tenant; acts only on their own BMCs
+};
+
+// A method that returns nothing.
+struct NoReply {};
+
+template <const char* Interface, Role R>
+struct On {
+  static constexpr const char* interface = Interface;
+  static constexpr Role role = R;
+  static constexpr bool async = false;  // true: the reply is sent when slow work is done
+};
+using Manager = On<kManagerInterface, Role::admin>;
+using Tenant = On<kTenantInterface, Role::tenant>;
+
+// ---- org.ipmijumphost.Jumphost1.Manager ----
+struct Enroll : Manager {
+  static constexpr const char* name = "Enroll";
+  static constexpr std::array in = {"name", "vlan", "options"};
+  using Args = std::tuple<std::string, uint32_t, VariantMap>;
+  static constexpr const char* out = "enrollment";
+  using Reply = EnrollmentView;
+};
+struct Revoke : Manager {
+  static constexpr const char* name = "Revoke";
+  static constexpr std::array in = {"name"};
+  using Args = std::tuple<std::string>;
+  using Reply = NoReply;
+};
+struct List : Manager {
+  static constexpr const char* name = "List";
+  static constexpr std::array<const char*, 0> in = {};
+  using Args = std::tuple<>;
+  static constexpr const char* out = "enrollments";
+  using Reply = std::vector<EnrollmentView>;
+};
+struct Show : Manager {
+  static constexpr const char* name = "Show";
+  static constexpr std::array in = {"name"};
+  using Args = std::tuple<std::string>;
+  static constexpr const char* out = "enrollment";
+  using Reply = EnrollmentDetail;
+};
+struct AddKeys : Manager {
+  static constexpr const char* name = "AddKeys";
+  static constexpr std::array in = {"user", "source", "text"};
+  using Args = std::tuple<std::string, std::string, std::string>;
+  static constexpr const char* out = "fingerprints";
+  using Reply = std::vector<std::string>;
+};
+struct RemoveKey : Manager {
+  static constexpr const char* name = "RemoveKey";
+  static constexpr std::array in = {"user", "fingerprint"};
+  using Args = std::tuple<std::string, std::string>;
+  using Reply = NoReply;
+};
+struct Doctor : Manager {
+  static constexpr const char* name = "Doctor";
+  static constexpr std::array<const char*, 0> in = {};
+  using Args = std::tuple<>;
+  static constexpr const char* out = "findings";
+  using Reply = std::vector<Finding>;
+};
+struct SwitchConfig : Manager {
+  static constexpr const char* name = "SwitchConfig";
+  static constexpr std::array in = {"vendor", "names"};
+  using Args = std::tuple<std::string, std::vector<std::string>>;
+  static constexpr const char* out = "text";
+  using Reply = std::string;
+};
+struct ClientConfig : Manager {
+  static constexpr const char* name = "ClientConfig";
+  static constexpr std::array in = {"name"};
+  using Args = std::tuple<std::string>;
+  static constexpr const char* out = "text";
+  using Reply = std::string;
+};
+
+// ---- org.ipmijumphost.Jumphost1.Tenant ----
+struct ListMine : Tenant {
+  static constexpr const char* name = "ListMine";
+  static constexpr std::array<const char*, 0> in = {};
+  using Args = std::tuple<>;
+  static constexpr const char* out = "bmcs";
+  using Reply = TenantBmcs;
+};
+// bmc: empty for the tenant's only BMC; action: a word of common/ipmi/power.h;
+// password: empty when the daemon has it (secret).
+struct Power : Tenant {
+  static constexpr const char* name = "Power";
+  static constexpr bool async = true;
+  static constexpr std::array in = {"bmc", "action", "password"};
+  using Args = std::tuple<std::string, std::string, std::string>;
+  static constexpr const char* out = "result";
+  using Reply = std::string;
+};
+struct Console : Tenant {
+  static constexpr const char* name = "Console";
+  static constexpr bool async = true;
+  static constexpr std::array in = {"bmc", "password"};
+  using Args = std::tuple<std::string, std::string>;
+  static constexpr const char* out = "console";
+  using Reply = sdbus::UnixFd;
+};
+struct ConsoleBreak : Tenant {
+  static constexpr const char* name = "ConsoleBreak";
+  static constexpr std::array in = {"bmc"};
+  using Args = std::tuple<std::string>;
+  using Reply = NoReply;
+};
+
+// Every row, in the order of the interface file.
+using Methods = std::tuple<Enroll, Revoke, List, Show, AddKeys, RemoveKey, Doctor, SwitchConfig, ClientConfig,
+                           ListMine, Power, Console, ConsoleBreak>;
+
+// The role a method requires, read from the rows; nullopt for a method that
+// is not in the contract.
+std::optional<Role> required_role(const std::string& interface, const std::string& method);
+
+// How a reply type travels: strings, string lists and file descriptors as
+// themselves, views as one JSON string.
+template <class T>
+struct Wire {
+  using type = std::string;
+  static std::string encode(const T& v) { return nlohmann::json(v).dump(); }
+  // Throws nlohmann::json::exception on an answer of another shape.
+  static T decode(const std::string& s) { return nlohmann::json::parse(s).get<T>(); }
+};
+template <>
+struct Wire<std::string> {
+  using type = std::string;
+  static std::string encode(const std::string& v) { return v; }
+  static std::string decode(const std::string& v) { return v; }
+};
+template <>
+struct Wire<std::vector<std::string>> {
+  using type = std::vector<std::string>;
+  static type encode(const type& v) { return v; }
+  static type decode(const type& v) { return v; }
+};
+template <>
+struct Wire<sdbus::UnixFd> {
+  using type = sdbus::UnixFd;
+  static type encode(const type& v) { return v; }
+  static type decode(const type& v) { return v; }
+};
+
+}  // namespace ij::bus

@@ -1,0 +1,102 @@
+// What the daemon answers, typed. Both ends link this file: the daemon fills
+// these structs and the clients read them, so a renamed field breaks the
+// build of both, not an end-to-end run. On the bus each view travels as one
+// JSON string (as systemd-networkd's Describe()); the keys are the field
+// names, written in one place (views.cc). No view holds a BMC password.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "common/base/result.h"
+
+namespace ij::bus {
+
+struct IpmiView {
+  std::string privilege;  // user, operator, admin
+  unsigned cipher_suite = 0;
+  std::vector<std::string> workarounds;
+};
+
+struct EnrollmentView {
+  std::string name;
+  unsigned vlan = 0;
+  std::string owner;
+  std::string link;
+  std::string bmc_address;       // "ADDR/PREFIX"
+  std::string jumphost_address;  // "ADDR/PREFIX"
+  std::string host_name;         // NAME-ipmi
+  std::vector<unsigned> ports;
+  std::string bmc_user;
+  bool bmc_password_stored = false;
+  std::string switch_port;
+  IpmiView ipmi;
+  std::string enrolled_at;
+  std::string enrolled_by;
+};
+
+struct KeyView {
+  std::string type;
+  std::string fingerprint;
+  std::string comment;
+};
+
+struct TenantView {
+  std::string user;
+  std::vector<KeyView> keys;
+};
+
+// Show: the enrollment, its owner with their keys, and the owner's BMCs.
+struct EnrollmentDetail {
+  EnrollmentView enrollment;
+  TenantView tenant;
+  std::vector<std::string> owner_bmcs;
+};
+
+struct Finding {
+  bool ok = false;
+  std::string what;
+  std::string fix;  // empty when ok
+};
+
+// Tenant side: one of the caller's BMCs, and all of them.
+struct TenantBmc {
+  std::string name;
+  std::string host_name;
+  std::vector<unsigned> ports;
+  bool password_stored = false;  // false: the tenant is asked per request
+  bool has_user = false;
+};
+
+struct TenantBmcs {
+  std::string user;
+  std::string jumphost;  // the name tenants ssh to
+  unsigned port = 22;
+  std::vector<TenantBmc> bmcs;
+};
+
+// The BMC a tenant's command means: `requested` when the tenant owns it, the
+// only one when `requested` is empty. A BMC of another tenant gets the same
+// answer as one that does not exist. The wrapper and the daemon both decide
+// with this function.
+Result<std::string> choose_bmc(const std::vector<std::string>& owned, const std::string& requested);
+std::vector<std::string> names_of(const TenantBmcs& mine);
+
+// JSON: each struct's keys are its field names, listed once here; from_json
+// throws nlohmann::json::exception on an answer that lacks a field or has
+// the wrong type.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(IpmiView, privilege, cipher_suite, workarounds)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(EnrollmentView, name, vlan, owner, link, bmc_address, jumphost_address, host_name,
+                                   ports, bmc_user, bmc_password_stored, switch_port, ipmi, enrolled_at, enrolled_by)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(KeyView, type, fingerprint, comment)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TenantView, user, keys)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Finding, ok, what, fix)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TenantBmc, name, host_name, ports, password_stored, has_user)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TenantBmcs, user, jumphost, port, bmcs)
+// Show's answer is the enrollment's own object with two more keys, so that
+// `show --json` reads like `list --json` plus the tenant.
+void to_json(nlohmann::json& j, const EnrollmentDetail& v);
+void from_json(const nlohmann::json& j, EnrollmentDetail& v);
+
+}  // namespace ij::bus

@@ -1,0 +1,70 @@
+// The operator's changes: enroll, revoke and keys, each as a plan of steps
+// with their undo (plan.h) over the host interfaces, their content taken
+// from the desired host (desired.h). No D-Bus here; callers are already
+// authorised and named by the bus layer.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/core/jumphost.h"
+#include "daemon/core/plan.h"
+#include "daemon/ipmi/settings.h"
+
+namespace ij {
+
+struct KeySource {
+  std::string label;  // where the text came from (a file name), for messages only
+  std::string text;
+};
+
+struct EnrollRequest {
+  std::string name;
+  unsigned vlan = 0;
+  std::string owner;        // empty: the BMC's name
+  std::string bmc_address;  // empty: allocate from the pool
+  std::vector<KeySource> keys;
+  std::optional<std::vector<unsigned>> ports;
+  std::string bmc_user;
+  std::string bmc_password;
+  std::string switch_port;
+  IpmiSettings ipmi;
+};
+
+class Admin {
+ public:
+  explicit Admin(Jumphost& jh) : jh_(jh) {}
+
+  Result<Enrollment> enroll(const EnrollRequest& request, const std::string& who);
+  Status revoke(const std::string& name, const std::string& who);
+  Result<std::vector<std::string>> add_keys(const std::string& user, const KeySource& source, const std::string& who);
+  Status remove_key(const std::string& user, const std::string& fingerprint, const std::string& who);
+
+ private:
+  // The enrollment `request` asks for, checked field by field
+  // (daemon/model/fields.h) and against the state and the host.
+  Result<Enrollment> build_enrollment(const EnrollRequest& request, const std::string& who) const;
+  Result<std::vector<SshKey>> new_keys(const std::string& user, const std::vector<KeySource>& sources) const;
+  Result<Ipv4Cidr> allocate_subnet() const;
+  Status check_address_free(const Ipv4Cidr& bmc) const;
+
+  // Steps that bring the host to what `next` says (steps.cc).
+  Step keys_step(const State& next, const std::string& user);
+  Step dropin_step(const State& next, const std::string& user);
+  Step hosts_step(const State& next);
+  Step state_step(const State& next);
+  // Creates (enroll) or removes (revoke) the tenant's Unix user; a created
+  // user's uid gets its firewall rules in the same step.
+  Step user_step(const State& next, const std::string& user, bool create);
+  // The VLAN link with the firewall around it: the link never exists
+  // without its rules (enroll: rules, then link; revoke: link, then rules).
+  Step link_step(const State& next, const Enrollment& e, bool create);
+  // The firewall for `s` with the tenants' uids as the system has them now.
+  std::string firewall_for(const State& s) const;
+
+  Jumphost& jh_;
+};
+
+}  // namespace ij

@@ -1,0 +1,73 @@
+// What the host must hold, derived once from (config, state, tenants' uids)
+// by pure functions: the firewall script, the VLAN links, the tenant users,
+// the files (hosts block, keys files, the drop-in) and which files in the
+// daemon's directories are its own. Enroll and revoke take their content
+// from here; the doctor reports the difference from the observed host and
+// the reconcile repairs it (daemon/core/drift.h), so the three cannot
+// disagree about what the host should be.
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/config/config.h"
+#include "daemon/host/hardening.h"
+#include "daemon/model/enrollment.h"
+
+namespace ij {
+
+struct DesiredFile {
+  std::string what;  // "keys file", "sshd drop-in", "hosts file"
+  std::string path;
+  // nullopt: the file must not exist.
+  std::optional<std::string> content;
+  mode_t mode = 0644;
+  // The content is a marked block inside a file whose other lines are the
+  // operator's (/etc/hosts): merged into what is there.
+  bool block = false;
+  // sshd reads it: checked with sshd -t before it is written, and sshd is
+  // reloaded after.
+  bool sshd = false;
+};
+
+struct DesiredLink {
+  std::string bmc;
+  std::string name;  // TRUNK.VID
+  std::string trunk;
+  unsigned vid = 0;
+  Ipv4Cidr address;  // the jumphost's, in the BMC's subnet
+  std::vector<KernelSetting> hardening;
+};
+
+// A directory where the daemon owns the files whose names `owned` accepts:
+// any such file that is not desired is a stray.
+struct OwnedDir {
+  std::string dir;
+  std::function<bool(const std::string& name)> owned;
+  bool sshd = false;
+};
+
+struct DesiredHost {
+  std::string firewall;                // the nft script
+  std::vector<std::string> users;      // tenants, sorted
+  std::vector<DesiredLink> links;      // by BMC name
+  std::vector<DesiredFile> files;
+  std::vector<OwnedDir> owned_dirs;
+};
+
+// The pieces, for the steps of a change (each for the state after it).
+std::string desired_firewall(const State& state, const std::map<std::string, uid_t>& uids);
+DesiredLink desired_link(const Config& config, const Enrollment& e);
+DesiredFile desired_hosts(const Config& config, const State& state);
+DesiredFile desired_keys(const Config& config, const State& state, const std::string& user);
+DesiredFile desired_dropin(const Config& config, const State& state);
+
+// The whole host.
+DesiredHost desired_host(const Config& config, const State& state, const std::map<std::string, uid_t>& uids);
+
+}  // namespace ij

@@ -1,0 +1,20 @@
+// jumpctl doctor: reads (never changes) what the isolation relies on and
+// says, for each finding, what to do. Two kinds of finding:
+// - drift in what the daemon owns (find_drift(), daemon/core/drift.h): the
+//   same checks the start-up reconcile repairs, so a restart repairs
+//   exactly what the doctor reports;
+// - audits of what the daemon does not own and never changes: IP forwarding
+//   and sshd's effective settings for each tenant (an earlier Match block
+//   or a global setting can win over the drop-in). The operator fixes these.
+#pragma once
+
+#include <vector>
+
+#include "common/bus/views.h"
+#include "daemon/core/jumphost.h"
+
+namespace ij {
+
+std::vector<bus::Finding> doctor(Jumphost& jh);
+
+}  // namespace ij

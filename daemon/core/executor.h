@@ -1,0 +1,19 @@
+// Work that may block (an IPMI session can take seconds) runs off the bus
+// thread; what it hands back (Done) runs later on the bus thread, which alone
+// touches sd-bus and the state. Completions is the real one; the tests use
+// one that runs the work when they say so.
+#pragma once
+
+#include <functional>
+
+namespace ij {
+
+class Executor {
+ public:
+  using Done = std::function<void()>;
+  virtual ~Executor() = default;
+  // Runs `work` off the bus thread; the Done it returns runs on the bus thread.
+  virtual void run(std::function<Done()> work) = 0;
+};
+
+}  // namespace ij

@@ -1,0 +1,144 @@
+#include "daemon/core/tenant_service.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "common/base/log.h"
+#include "common/base/strings.h"
+#include "common/ipmi/power.h"
+#include "daemon/model/fields.h"
+#include "common/model/names.h"
+
+namespace ij {
+
+void wipe(std::string& secret) {
+  // volatile: the compiler may not drop the stores to memory about to be freed.
+  volatile char* p = secret.data();
+  for (size_t i = 0; i < secret.size(); ++i) p[i] = '\0';
+  secret.clear();
+}
+
+TenantService::TenantService(const Config& config, const State& state, Bmc& bmc, Executor& executor,
+                             const Clock& clock)
+    : config_(config), state_(state), bmc_(bmc), executor_(executor), consoles_(clock) {}
+
+bus::TenantBmcs TenantService::list_mine(const std::string& tenant) const {
+  bus::TenantBmcs mine;
+  mine.user = tenant;
+  mine.jumphost = config_.public_host.empty() ? "JUMPHOST" : config_.public_host;
+  mine.port = config_.public_port;
+  for (const Enrollment* e : state_.owned_by(tenant))
+    mine.bmcs.push_back(bus::TenantBmc{e->name, bmc_host_name(e->name), e->ports, !e->bmc_password.empty(),
+                                       !e->bmc_user.empty()});
+  return mine;
+}
+
+Result<BmcTarget> TenantService::target_for(const std::string& tenant, const std::string& bmc,
+                                            std::string password) const {
+  std::vector<std::string> owned;
+  for (const Enrollment* e : state_.owned_by(tenant)) owned.push_back(e->name);
+  auto name = bus::choose_bmc(owned, bmc);
+  if (!name) {
+    wipe(password);
+    return name.error();
+  }
+  const Enrollment& e = *state_.find(*name);
+  BmcTarget t;
+  t.name = e.name;
+  t.host = e.bmc_address.address.str();
+  t.user = e.bmc_user;
+  t.settings = e.ipmi;
+  if (e.bmc_password.empty()) {
+    Status valid = validate_bmc_password(password);
+    t.password = std::move(password);
+    if (!valid) {
+      wipe(t.password);
+      return valid.error();
+    }
+  } else {
+    wipe(password);
+    t.password = e.bmc_password;
+  }
+  return t;
+}
+
+Status TenantService::begin_request(const std::string& tenant) {
+  int& n = inflight_[tenant];
+  if (n >= kMaxRequestsPerTenant)
+    return make_error(Errc::failed, "you have " + std::to_string(kMaxRequestsPerTenant) +
+                                        " requests running already; wait for them");
+  ++n;
+  return ok_status();
+}
+
+void TenantService::end_request(const std::string& tenant) {
+  if (--inflight_[tenant] <= 0) inflight_.erase(tenant);
+}
+
+void TenantService::power(const std::string& tenant, const std::string& bmc, const std::string& action,
+                          std::string password, std::function<void(Result<std::string>)> done) {
+  auto a = parse_power_action(action);
+  if (!a) {
+    wipe(password);
+    return done(a.error());
+  }
+  auto target = target_for(tenant, bmc, std::move(password));
+  if (!target) return done(target.error());
+  if (Status s = begin_request(tenant); !s) {
+    wipe(target->password);
+    return done(s.error());
+  }
+  executor_.run([this, target = std::move(*target), a = *a, tenant, done = std::move(done)]() mutable {
+    Result<std::string> r = make_error(Errc::failed, "not run");
+    if (a == PowerAction::status) {
+      auto on = bmc_.power_status(target);
+      r = on ? Result<std::string>(target.name + ": " + (*on ? "on" : "off")) : Result<std::string>(on.error());
+    } else {
+      Status s = bmc_.power_control(target, a);
+      r = s ? Result<std::string>(target.name + ": ok") : Result<std::string>(s.error());
+    }
+    wipe(target.password);
+    return [this, r = std::move(r), tenant, name = target.name, a, done = std::move(done)] {
+      end_request(tenant);
+      const std::string what = std::string("power ") + power_action_name(a) + " " + name + " by=" + tenant;
+      if (r) log::notice(what + ": " + *r);
+      else log::warning(what + ": FAILED: " + r.error().message);
+      done(r);
+    };
+  });
+}
+
+void TenantService::console(const std::string& tenant, const std::string& bmc, std::string password,
+                            std::function<void(Result<int>)> done) {
+  auto target = target_for(tenant, bmc, std::move(password));
+  if (!target) return done(target.error());
+  // Reserved before the (slow) SOL session opens, so two attaches cannot race.
+  if (Status s = consoles_.reserve(target->name, tenant); !s) {
+    wipe(target->password);
+    return done(s.error());
+  }
+  executor_.run([this, target = std::move(*target), tenant, done = std::move(done)]() mutable {
+    auto session = std::make_shared<Result<std::unique_ptr<SolSession>>>(bmc_.open_sol(target));
+    wipe(target.password);
+    return [this, session, tenant, name = target.name, done = std::move(done)] {
+      const std::string what = "console " + name + " attach by=" + tenant;
+      if (!*session) consoles_.release(name);
+      Result<int> fd = *session ? consoles_.attach(name, std::move(**session)) : Result<int>(session->error());
+      if (fd) log::notice(what + ": done");
+      else log::warning(what + ": FAILED: " + fd.error().message);
+      done(fd);
+    };
+  });
+}
+
+Status TenantService::console_break(const std::string& tenant, const std::string& bmc) {
+  std::vector<std::string> owned;
+  for (const Enrollment* e : state_.owned_by(tenant)) owned.push_back(e->name);
+  auto name = bus::choose_bmc(owned, bmc);
+  if (!name) return name.error();
+  IJ_TRY(consoles_.send_break(*name, tenant));
+  log::notice("console " + *name + " break by=" + tenant);
+  return ok_status();
+}
+
+}  // namespace ij

@@ -1,0 +1,64 @@
+// What a tenant may do, without D-Bus: list their BMCs, power, console and
+// break, only on the BMCs they own. The bus adapter (daemon/bus) reads the
+// message, names the caller and calls these; the IPMI work runs on the
+// Executor and answers through a callback on the bus thread. Tested with a
+// fake Bmc, Executor and Clock (tests/unit/tenant_service_test.cc).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "common/base/result.h"
+#include "common/bus/views.h"
+#include "daemon/config/config.h"
+#include "daemon/core/clock.h"
+#include "daemon/core/consoles.h"
+#include "daemon/core/executor.h"
+#include "daemon/ipmi/bmc.h"
+#include "daemon/model/enrollment.h"
+
+namespace ij {
+
+class TenantService {
+ public:
+  // At most this many IPMI requests of one tenant run at a time, so that
+  // one tenant cannot hold every worker (or a BMC) busy.
+  static constexpr int kMaxRequestsPerTenant = 4;
+
+  // `state` is the daemon's live state, read on the bus thread only.
+  TenantService(const Config& config, const State& state, Bmc& bmc, Executor& executor, const Clock& clock);
+
+  bus::TenantBmcs list_mine(const std::string& tenant) const;
+
+  // `bmc` empty: the tenant's only BMC. `password` (secret) is used when the
+  // operator stored none; it is wiped when the request is done.
+  void power(const std::string& tenant, const std::string& bmc, const std::string& action, std::string password,
+             std::function<void(Result<std::string>)> done);
+  // On success, the tenant's end of the console's socket (the caller sends
+  // it and closes its copy).
+  void console(const std::string& tenant, const std::string& bmc, std::string password,
+               std::function<void(Result<int>)> done);
+  Status console_break(const std::string& tenant, const std::string& bmc);
+
+  size_t open_consoles() { return consoles_.open_count(); }
+
+ private:
+  // The session target for one of the tenant's own BMCs.
+  Result<BmcTarget> target_for(const std::string& tenant, const std::string& bmc, std::string password) const;
+  Status begin_request(const std::string& tenant);
+  void end_request(const std::string& tenant);
+
+  const Config& config_;
+  const State& state_;
+  Bmc& bmc_;
+  Executor& executor_;
+  Consoles consoles_;
+  std::map<std::string, int> inflight_;  // by tenant
+};
+
+// Overwrites a secret before its memory is given back.
+void wipe(std::string& secret);
+
+}  // namespace ij

@@ -1,0 +1,60 @@
+#include "daemon/core/views.h"
+
+#include "common/base/strings.h"
+#include "common/model/names.h"
+#include "daemon/render/sshd.h"
+#include "daemon/render/switch_config.h"
+
+namespace ij {
+
+bus::EnrollmentView enrollment_view(const Enrollment& e) {
+  bus::EnrollmentView v;
+  v.name = e.name;
+  v.vlan = e.vlan;
+  v.owner = e.owner;
+  v.link = e.link;
+  v.bmc_address = e.bmc_address.str();
+  v.jumphost_address = e.jumphost_address.str();
+  v.host_name = bmc_host_name(e.name);
+  v.ports = e.ports;
+  v.bmc_user = e.bmc_user;
+  v.bmc_password_stored = !e.bmc_password.empty();
+  v.switch_port = e.switch_port;
+  v.ipmi = bus::IpmiView{privilege_name(e.ipmi.privilege), e.ipmi.cipher_suite, e.ipmi.workarounds};
+  v.enrolled_at = e.enrolled_at;
+  v.enrolled_by = e.enrolled_by;
+  return v;
+}
+
+std::vector<bus::EnrollmentView> list_view(const State& state) {
+  std::vector<bus::EnrollmentView> out;
+  for (const auto& [name, e] : state.enrollments) out.push_back(enrollment_view(e));
+  return out;
+}
+
+Result<bus::EnrollmentDetail> show_view(const State& state, const std::string& name) {
+  const Enrollment* e = state.find(name);
+  if (!e) return make_error(Errc::not_found, "no BMC named " + quote_for_message(name) + " is enrolled");
+  bus::EnrollmentDetail d;
+  d.enrollment = enrollment_view(*e);
+  const Tenant& t = state.tenants.at(e->owner);
+  d.tenant.user = t.user;
+  for (const SshKey& k : t.keys) d.tenant.keys.push_back(bus::KeyView{k.type, k.fingerprint, k.comment});
+  for (const Enrollment* o : state.owned_by(e->owner)) d.owner_bmcs.push_back(o->name);
+  return d;
+}
+
+Result<std::string> client_config(const Config& config, const State& state, const std::string& name) {
+  const Enrollment* e = state.find(name);
+  if (!e) return make_error(Errc::not_found, "no BMC named " + quote_for_message(name) + " is enrolled");
+  return render_client_config(config, *e);
+}
+
+Result<std::string> switch_config(const Config& config, const State& state, const std::string& vendor,
+                                  const std::vector<std::string>& names) {
+  auto plan = make_switch_plan(config, state, vendor, names);
+  if (!plan) return plan.error().with_context("switch-config");
+  return render_switch_config(*plan);
+}
+
+}  // namespace ij

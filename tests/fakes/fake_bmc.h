@@ -1,0 +1,53 @@
+// A BMC in memory for the tenant service's tests: a power state per BMC,
+// errors and delays to inject, every target it was asked for (to check
+// passwords), and SOL sessions whose far end the test holds (a socket pair).
+// And an Executor that runs work only when the test says so, so that
+// requests can be held in flight.
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "daemon/core/executor.h"
+#include "daemon/ipmi/bmc.h"
+
+namespace ij::testing {
+
+class FakeBmc : public Bmc {
+ public:
+  Result<bool> power_status(const BmcTarget& target) override;
+  Status power_control(const BmcTarget& target, PowerAction action) override;
+  Result<std::unique_ptr<SolSession>> open_sol(const BmcTarget& target) override;
+
+  // The test's end of the last SOL session opened to `bmc` (-1 if none).
+  int sol_peer(const std::string& bmc);
+
+  std::map<std::string, bool> power;           // by BMC name: on?
+  std::map<std::string, Error> fail;           // by BMC name: every call fails so
+  std::chrono::milliseconds delay{0};          // each call takes this long
+  std::vector<BmcTarget> seen;                 // every target asked for, in order
+  std::map<std::string, int> breaks;           // breaks sent, by BMC name
+
+ private:
+  Status begin(const BmcTarget& target);
+  std::mutex mutex_;
+  std::map<std::string, int> peers_;
+};
+
+class ManualExecutor : public Executor {
+ public:
+  void run(std::function<Done()> work) override { pending.push_back(std::move(work)); }
+  // Runs the oldest pending work and its Done; false when none waits.
+  bool step();
+  void run_all() {
+    while (step()) {
+    }
+  }
+  std::deque<std::function<Done()>> pending;
+};
+
+}  // namespace ij::testing

@@ -1,0 +1,224 @@
+#include "daemon/core/tenant_service.h"
+
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <mutex>
+
+#include "common/base/log.h"
+#include "tests/fakes/fake_bmc.h"
+#include "tests/fakes/fake_host.h"
+#include "tests/fakes/test_jumphost.h"
+
+namespace ij {
+namespace {
+
+// Every line logged while it lives.
+class LogCapture {
+ public:
+  LogCapture() {
+    previous_ = log::set_sink([this](log::Level, const std::string& line) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      lines_.push_back(line);
+    });
+  }
+  ~LogCapture() { log::set_sink(previous_); }
+  std::vector<std::string> lines() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return lines_;
+  }
+  bool has(const std::string& line) {
+    for (const std::string& l : lines())
+      if (l == line) return true;
+    return false;
+  }
+
+ private:
+  log::Sink previous_;
+  std::mutex mutex_;
+  std::vector<std::string> lines_;
+};
+
+class TenantServiceTest : public ::testing::Test {
+ protected:
+  TenantServiceTest() : jh(testing::test_config(), State{}, host.host()) {
+    EXPECT_EQ(jh.reconcile(), 0);
+    for (auto [name, vlan, owner, pw] : {std::tuple{"web01", 101, "alice", "secret-web01"},
+                                         std::tuple{"web02", 102, "alice", ""},
+                                         std::tuple{"db01", 103, "bob", "secret-db01"}}) {
+      EnrollRequest r;
+      r.name = name;
+      r.vlan = vlan;
+      r.owner = owner;
+      r.bmc_user = "ADMIN";
+      r.bmc_password = pw;
+      EXPECT_TRUE(jh.enroll(r, "root").ok());
+    }
+  }
+  ~TenantServiceTest() override {
+    // No password ever reaches a log line.
+    for (const std::string& line : log.lines())
+      for (const char* secret : {"secret-web01", "secret-db01", "typed-pw"})
+        EXPECT_EQ(line.find(secret), std::string::npos) << line;
+  }
+
+  // Runs a power request to completion; its answer.
+  Result<std::string> power(const std::string& tenant, const std::string& bmc, const std::string& action,
+                            const std::string& password = "") {
+    std::optional<Result<std::string>> answer;
+    service.power(tenant, bmc, action, password, [&](Result<std::string> r) { answer = std::move(r); });
+    executor.run_all();
+    if (!answer) return make_error(Errc::failed, "no answer");
+    return *answer;
+  }
+  Result<int> console(const std::string& tenant, const std::string& bmc, const std::string& password = "") {
+    std::optional<Result<int>> answer;
+    service.console(tenant, bmc, password, [&](Result<int> r) { answer = std::move(r); });
+    executor.run_all();
+    if (!answer) return make_error(Errc::failed, "no answer");
+    return *answer;
+  }
+
+  LogCapture log;
+  testing::FakeHost host;
+  testing::TestJumphost jh;
+  testing::FakeBmc bmc;
+  testing::ManualExecutor executor;
+  testing::FixedClock clock;
+  TenantService service{jh.world.config, jh.world.state, bmc, executor, clock};
+};
+
+// Reads what is there within a second.
+std::string read_some(int fd) {
+  struct pollfd p = {fd, POLLIN, 0};
+  if (poll(&p, 1, 1000) != 1) return "";
+  char buf[256];
+  ssize_t n = ::read(fd, buf, sizeof buf);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+}
+
+TEST_F(TenantServiceTest, ListsOnlyTheirOwnBmcsWithoutSecrets) {
+  bus::TenantBmcs mine = service.list_mine("alice");
+  EXPECT_EQ(bus::names_of(mine), (std::vector<std::string>{"web01", "web02"}));
+  EXPECT_EQ(mine.jumphost, "jump.example.org");
+  EXPECT_TRUE(mine.bmcs[0].password_stored);
+  EXPECT_FALSE(mine.bmcs[1].password_stored);
+  EXPECT_EQ(nlohmann::json(mine).dump().find("secret"), std::string::npos);
+  EXPECT_TRUE(service.list_mine("mallory").bmcs.empty());
+}
+
+TEST_F(TenantServiceTest, PowerReachesTheBmcWithTheStoredPassword) {
+  EXPECT_EQ(*power("alice", "web01", "status"), "web01: off");
+  EXPECT_EQ(*power("alice", "web01", "on"), "web01: ok");
+  EXPECT_EQ(*power("alice", "web01", "status"), "web01: on");
+  ASSERT_EQ(bmc.seen.size(), 3u);
+  EXPECT_EQ(bmc.seen[0].host, "10.254.0.2");
+  EXPECT_EQ(bmc.seen[0].user, "ADMIN");
+  EXPECT_EQ(bmc.seen[0].password, "secret-web01");
+  EXPECT_TRUE(log.has("power on web01 by=alice: web01: ok"));
+}
+
+TEST_F(TenantServiceTest, TypedPasswordOnlyWhereNoneIsStored) {
+  EXPECT_TRUE(power("alice", "web02", "status", "typed-pw").ok());
+  EXPECT_EQ(bmc.seen.back().password, "typed-pw");
+  EXPECT_TRUE(power("alice", "web01", "status", "typed-pw").ok());
+  EXPECT_EQ(bmc.seen.back().password, "secret-web01");
+  // The same rule as an enroll's, and never quoted.
+  EXPECT_EQ(power("alice", "web02", "status", "typed-pw-typed-pw-typed-pw").error().message,
+            "the BMC password is longer than 20 bytes (IPMI 2.0 limit)");
+}
+
+TEST_F(TenantServiceTest, AnotherTenantsBmcIsAnsweredAsMissing) {
+  auto theirs = power("alice", "db01", "on");
+  auto missing = power("alice", "nope", "on");
+  EXPECT_EQ(theirs.error().code, Errc::not_found);
+  EXPECT_EQ(theirs.error().message, "you have no BMC named db01");
+  EXPECT_EQ(missing.error().message, "you have no BMC named nope");
+  EXPECT_EQ(console("alice", "db01").error().message, "you have no BMC named db01");
+  EXPECT_EQ(service.console_break("alice", "db01").error().message, "you have no BMC named db01");
+  EXPECT_EQ(power("mallory", "web01", "status").error().code, Errc::not_found);
+  EXPECT_TRUE(bmc.seen.empty());  // nothing reached a BMC
+}
+
+TEST_F(TenantServiceTest, TheOnlyBmcWhenNoneIsNamed) {
+  EXPECT_EQ(*power("bob", "", "status"), "db01: off");
+  EXPECT_EQ(power("alice", "", "status").error().message, "you have several BMCs, name one: web01 web02");
+  EXPECT_EQ(power("mallory", "", "status").error().message, "you have no BMC");
+  EXPECT_EQ(power("bob", "", "explode").error().message,
+            "power action 'explode' is not one of status, on, off, cycle, reset, soft");
+}
+
+TEST_F(TenantServiceTest, AtMostFourRequestsOfOneTenantAtATime) {
+  int answered = 0;
+  auto count = [&](Result<std::string> r) {
+    EXPECT_TRUE(r.ok());
+    ++answered;
+  };
+  for (int i = 0; i < TenantService::kMaxRequestsPerTenant; ++i) service.power("alice", "web01", "status", "", count);
+  std::optional<Result<std::string>> fifth;
+  service.power("alice", "web01", "status", "", [&](Result<std::string> r) { fifth = std::move(r); });
+  ASSERT_TRUE(fifth.has_value());
+  EXPECT_EQ(fifth->error().message, "you have 4 requests running already; wait for them");
+  // Another tenant is not held up by alice's.
+  std::optional<Result<std::string>> bobs;
+  service.power("bob", "db01", "status", "", [&](Result<std::string> r) { bobs = std::move(r); });
+  EXPECT_FALSE(bobs.has_value());  // accepted, in flight
+  ASSERT_TRUE(executor.step());    // one of alice's is done: room for one more
+  service.power("alice", "web01", "status", "", count);
+  executor.run_all();
+  EXPECT_EQ(answered, 5);
+  ASSERT_TRUE(bobs.has_value());
+  EXPECT_TRUE(bobs->ok());
+}
+
+TEST_F(TenantServiceTest, BmcErrorsReachTheTenantAndTheLog) {
+  bmc.fail["web01"] = make_error(Errc::access_denied, "BMC web01 (10.254.0.2) refused the IPMI user name or password");
+  auto r = power("alice", "web01", "cycle");
+  EXPECT_EQ(r.error().code, Errc::access_denied);
+  EXPECT_EQ(r.error().message, "BMC web01 (10.254.0.2) refused the IPMI user name or password");
+  EXPECT_TRUE(log.has("power cycle web01 by=alice: FAILED: BMC web01 (10.254.0.2) refused the IPMI user name or password"));
+  EXPECT_EQ(console("alice", "web01").error().code, Errc::access_denied);
+  EXPECT_EQ(service.open_consoles(), 0u);  // the failed attach holds nothing
+}
+
+TEST_F(TenantServiceTest, ConsoleReservedBeforeTheSessionOpens) {
+  std::optional<Result<int>> first, second;
+  service.console("alice", "web01", "", [&](Result<int> r) { first = std::move(r); });
+  service.console("alice", "web01", "", [&](Result<int> r) { second = std::move(r); });
+  // The second is refused at once, while the first's session is still opening.
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->error().message,
+            "the console of web01 is already attached (by alice since 2026-11-25T12:00:00Z); detach that one with &. first");
+  executor.run_all();
+  ASSERT_TRUE(first.has_value() && first->ok());
+  const int tenant = **first;
+  const int sol = bmc.sol_peer("web01");
+  ASSERT_GE(sol, 0);
+
+  // Bytes both ways, and a break.
+  ASSERT_EQ(::write(tenant, "hello\r", 6), 6);
+  EXPECT_EQ(read_some(sol), "hello\r");
+  ASSERT_EQ(::write(sol, "ECHO", 4), 4);
+  EXPECT_EQ(read_some(tenant), "ECHO");
+  EXPECT_TRUE(service.console_break("alice", "web01").ok());
+  EXPECT_EQ(bmc.breaks["web01"], 1);
+  EXPECT_EQ(service.console_break("bob", "db01").error().message, "you have no console of db01 attached");
+
+  // Detach: the console is free again.
+  ::close(tenant);
+  EXPECT_EQ(read_some(sol), "");  // the SOL session is closed
+  for (int i = 0; i < 100 && service.open_consoles(); ++i) usleep(10'000);
+  EXPECT_EQ(service.open_consoles(), 0u);
+  EXPECT_TRUE(log.has("console web01 attach by=alice: done"));
+  EXPECT_TRUE(log.has("console web01 detach by=alice after 0 s"));
+  auto again = console("alice", "web01");
+  ASSERT_TRUE(again.ok());
+  ::close(*again);
+  ::close(sol);
+  ::close(bmc.sol_peer("web01"));
+}
+
+}  // namespace
+}  // namespace ij
