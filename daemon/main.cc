@@ -3,6 +3,8 @@
 // at a time (every change is a plan that runs to completion or rolls back;
 // SIGTERM is only acted on between requests).
 #include <poll.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -110,6 +112,14 @@ int main(int argc, char** argv) {
   }
   if (geteuid() != 0) return fail("ipmi-jumphostd must run as root");
   umask(022);
+  // The daemon holds BMC passwords in memory: no core dump, and no ptrace
+  // by anyone but root.
+  struct rlimit no_core = {0, 0};
+  if (setrlimit(RLIMIT_CORE, &no_core) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    return fail(std::string("cannot disable core dumps: ") + std::strerror(errno));
+  // A peer that goes away (a tenant's console socket) is an EPIPE to handle,
+  // not a signal that ends the daemon.
+  std::signal(SIGPIPE, SIG_IGN);
 
   auto config = ij::load_config(config_path, config_given);
   if (!config) return fail(config.error().message);
@@ -134,7 +144,7 @@ int main(int argc, char** argv) {
     auto bmc = ij::make_freeipmi_bmc();
     ij::Completions completions;
     ij::TenantService tenants(jumphost.config, jumphost.state, *bmc, completions, clock);
-    ij::BusService service(*connection, jumphost, tenants);
+    ij::BusService service(*connection, jumphost, tenants, clock);
     ij::log::notice("ipmi-jumphostd ready on " + std::string(ij::bus::kServiceName) + " (trunk " +
                     jumphost.config.trunk + ", " + std::to_string(jumphost.state.enrollments.size()) +
                     " enrolled)");

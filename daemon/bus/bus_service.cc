@@ -31,12 +31,14 @@ EnrollRequest enroll_request(const std::string& name, uint32_t vlan, const bus::
 
 }  // namespace
 
-BusService::BusService(sdbus::IConnection& connection, Jumphost& jumphost, TenantService& tenants)
+BusService::BusService(sdbus::IConnection& connection, Jumphost& jumphost, TenantService& tenants,
+                       const Clock& clock)
     : object_(sdbus::createObject(connection, bus::kObjectPath)),
       dispatcher_(*object_, [this](bus::Role role, const char* method) { return authorize_call(role, method); }),
       jumphost_(jumphost),
       admin_(jumphost),
-      tenants_(tenants) {
+      tenants_(tenants),
+      denials_(clock) {
   serve_manager();
   serve_tenant();
   dispatcher_.finish();
@@ -52,7 +54,7 @@ Result<Caller> BusService::authorize_call(bus::Role role, const char* method) {
   facts.is_admin = user_in_group(caller.uid, jumphost_.config.admin_group);
   facts.is_tenant = jumphost_.state.tenants.count(caller.name) > 0;
   if (Status s = authorize(role, method, caller.name, facts); !s) {
-    log::warning("denied: " + caller.name + " (uid " + std::to_string(caller.uid) + ") called " + method);
+    denials_.denied(caller.name + " (uid " + std::to_string(caller.uid) + ")", method);
     return s.error();
   }
   return caller;

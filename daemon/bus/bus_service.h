@@ -9,6 +9,7 @@
 
 #include "daemon/bus/dispatch.h"
 #include "daemon/core/admin.h"
+#include "daemon/core/denials.h"
 #include "daemon/core/jumphost.h"
 #include "daemon/core/tenant_service.h"
 
@@ -16,7 +17,7 @@ namespace ij {
 
 class BusService {
  public:
-  BusService(sdbus::IConnection& connection, Jumphost& jumphost, TenantService& tenants);
+  BusService(sdbus::IConnection& connection, Jumphost& jumphost, TenantService& tenants, const Clock& clock);
 
  private:
   // Names the caller of the message being handled from the bus's
@@ -30,6 +31,7 @@ class BusService {
   Jumphost& jumphost_;
   Admin admin_;
   TenantService& tenants_;
+  DenialLog denials_;
 };
 
 }  // namespace ij

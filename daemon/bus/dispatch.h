@@ -9,6 +9,7 @@
 #include <sdbus-c++/sdbus-c++.h>
 
 #include <functional>
+#include <exception>
 #include <memory>
 #include <set>
 #include <string>
@@ -55,6 +56,20 @@ class Dispatcher {
   struct Row;
 
   [[noreturn]] static void throw_error(const Error& e);
+  // sdbus-c++ 1.2 turns only its own sdbus::Error into an error reply; any
+  // other exception would end the daemon. A bug or a failed allocation in
+  // one handler fails that call, logged, never the process.
+  template <class F>
+  static auto guarded(const char* method, F&& f) -> decltype(f()) {
+    try {
+      return f();
+    } catch (const sdbus::Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      internal_error(method, e.what());
+    }
+  }
+  [[noreturn]] static void internal_error(const char* method, const char* what);
   template <class T>
   static typename bus::Wire<T>::type reply_or_throw(Result<T> r) {
     if (!r) throw_error(r.error());
@@ -96,20 +111,24 @@ struct Dispatcher::Row<M, std::tuple<A...>> {
     if constexpr (M::async) {
       using Wire = typename bus::Wire<Reply>::type;
       d.add<M>([&d, handler](sdbus::Result<Wire>&& result, A... args) {
-        Result<Caller> caller = d.authorize_(M::role, M::name);
-        if (!caller) throw_error(caller.error());
-        auto shared = std::make_shared<sdbus::Result<Wire>>(std::move(result));
-        handler(*caller, Replier<Reply>([shared](Result<Reply> r) {
-                  if (r) shared->returnResults(bus::Wire<Reply>::encode(*r));
-                  else shared->returnError(sdbus::Error(bus::error_name(r.error().code), r.error().message));
-                }),
-                std::move(args)...);
+        guarded(M::name, [&] {
+          Result<Caller> caller = d.authorize_(M::role, M::name);
+          if (!caller) throw_error(caller.error());
+          auto shared = std::make_shared<sdbus::Result<Wire>>(std::move(result));
+          handler(*caller, Replier<Reply>([shared](Result<Reply> r) {
+                    if (r) shared->returnResults(bus::Wire<Reply>::encode(*r));
+                    else shared->returnError(sdbus::Error(bus::error_name(r.error().code), r.error().message));
+                  }),
+                  std::move(args)...);
+        });
       });
     } else {
       d.add<M>([&d, handler](A... args) {
-        Result<Caller> caller = d.authorize_(M::role, M::name);
-        if (!caller) throw_error(caller.error());
-        return reply_or_throw(handler(*caller, std::move(args)...));
+        return guarded(M::name, [&] {
+          Result<Caller> caller = d.authorize_(M::role, M::name);
+          if (!caller) throw_error(caller.error());
+          return reply_or_throw(handler(*caller, std::move(args)...));
+        });
       });
     }
   }

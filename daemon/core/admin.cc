@@ -97,6 +97,12 @@ Result<Enrollment> Admin::build_enrollment(const EnrollRequest& r, const std::st
     if (uid->has_value())
       return make_error(Errc::exists, "user " + e.owner + " already exists and was not created by ipmi-jumphost: "
                                       "choose another --owner");
+    // A tenant named like a group (jumphost-admin, sudo) would confuse every
+    // tool that takes either.
+    auto group = jh_.host.users.group_exists(e.owner);
+    if (!group) return group.error();
+    if (*group)
+      return make_error(Errc::exists, "a group named " + e.owner + " exists: choose another --owner");
   }
   auto trunk = jh_.host.links.inspect(jh_.config.trunk);
   if (!trunk) return trunk.error();
@@ -144,6 +150,9 @@ Result<Enrollment> Admin::enroll(const EnrollRequest& request, const std::string
     return s.error().with_context("enroll " + e.name);
   }
   log::notice(what + ": done" + (keys->empty() ? "" : ", " + std::to_string(keys->size()) + " key(s) added"));
+  if (const char* weak = cipher_suite_weakness(e.ipmi.cipher_suite))
+    log::warning("BMC " + e.name + " uses IPMI cipher suite " + std::to_string(e.ipmi.cipher_suite) + ", which " + weak +
+                 ": prefer 3 or 17 where the BMC has them");
   return e;
 }
 

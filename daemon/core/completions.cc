@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <stdexcept>
-#include <thread>
+#include <system_error>
+
+#include "common/base/log.h"
 
 namespace ij {
 
@@ -13,10 +15,57 @@ Completions::Completions() : fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
   if (fd_ < 0) throw std::runtime_error("eventfd failed");
 }
 
-Completions::~Completions() { ::close(fd_); }
+Completions::~Completions() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (std::thread& t : threads_) t.join();
+  ::close(fd_);
+}
 
-void Completions::run(std::function<Done()> work) {
-  std::thread([this, work = std::move(work)] { post(work()); }).detach();
+Status Completions::run(std::function<Done()> work) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (queue_.size() >= kMaxQueued)
+    return make_error(Errc::failed, "the jumphost has " + std::to_string(kMaxQueued) +
+                                        " requests waiting already; try again in a minute");
+  queue_.push_back(std::move(work));
+  if (idle_ == 0 && threads_.size() < kWorkers) {
+    try {
+      threads_.emplace_back(&Completions::worker, this);
+    } catch (const std::system_error& e) {
+      // The work waits for a running worker; with none, it cannot run.
+      if (threads_.empty()) {
+        queue_.pop_back();
+        return make_error(Errc::failed, std::string("cannot start a worker thread: ") + e.what());
+      }
+      log::warning(std::string("cannot start another worker thread: ") + e.what());
+    }
+  }
+  wake_.notify_one();
+  return ok_status();
+}
+
+void Completions::worker() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    ++idle_;
+    wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    --idle_;
+    if (stopping_) return;
+    std::function<Done()> work = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
+    Done done;
+    try {
+      done = work();
+    } catch (const std::exception& e) {  // a bug: the caller's request stays unanswered
+      log::error(std::string("internal error in a worker: ") + e.what());
+    }
+    if (done) post(std::move(done));
+    lock.lock();
+  }
 }
 
 void Completions::post(Done done) {

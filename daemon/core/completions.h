@@ -1,35 +1,50 @@
-// The real Executor (daemon/core/executor.h).
+// The real Executor (daemon/core/executor.h): a bounded pool of worker
+// threads, started as work arrives; the bus loop polls fd() and calls
+// drain() to run what the work handed back.
 #pragma once
 
+#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <thread>
+#include <vector>
 
 #include "daemon/core/executor.h"
 
 namespace ij {
 
-// Each work on a thread of its own; the bus loop polls fd() and calls drain().
 class Completions : public Executor {
  public:
+  // An IPMI session blocks a worker for up to its timeout (8 s); with at
+  // most 4 requests per tenant, 32 workers serve 8 busy tenants at once and
+  // queue the rest. Past kMaxQueued waiting requests, new ones are refused.
+  static constexpr size_t kWorkers = 32;
+  static constexpr size_t kMaxQueued = 1024;
+
   Completions();
   ~Completions() override;
   Completions(const Completions&) = delete;
   Completions& operator=(const Completions&) = delete;
 
-  // Runs `work` on a new thread; the Done it returns runs in drain().
-  void run(std::function<Done()> work) override;
+  Status run(std::function<Done()> work) override;
   // Readable when completions wait.
   int fd() const { return fd_; }
   // Runs the waiting completions, on the calling (bus) thread.
   void drain();
 
  private:
+  void worker();
   void post(Done done);
 
   int fd_;
   std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<Done()>> queue_;
   std::deque<Done> done_;
+  std::vector<std::thread> threads_;
+  size_t idle_ = 0;
+  bool stopping_ = false;
 };
 
 }  // namespace ij

@@ -6,14 +6,17 @@
 
 #include <functional>
 
+#include "common/base/result.h"
+
 namespace ij {
 
 class Executor {
  public:
   using Done = std::function<void()>;
   virtual ~Executor() = default;
-  // Runs `work` off the bus thread; the Done it returns runs on the bus thread.
-  virtual void run(std::function<Done()> work) = 0;
+  // Runs `work` off the bus thread; the Done it returns runs on the bus
+  // thread. Fails (and runs nothing) when too much work waits already.
+  virtual Status run(std::function<Done()> work) = 0;
 };
 
 }  // namespace ij

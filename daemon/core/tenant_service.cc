@@ -88,7 +88,8 @@ void TenantService::power(const std::string& tenant, const std::string& bmc, con
     wipe(target->password);
     return done(s.error());
   }
-  executor_.run([this, target = std::move(*target), a = *a, tenant, done = std::move(done)]() mutable {
+  auto finish = std::make_shared<std::function<void(Result<std::string>)>>(std::move(done));
+  Status queued = executor_.run([this, target = *target, a = *a, tenant, finish]() mutable {
     Result<std::string> r = make_error(Errc::failed, "not run");
     if (a == PowerAction::status) {
       auto on = bmc_.power_status(target);
@@ -98,14 +99,19 @@ void TenantService::power(const std::string& tenant, const std::string& bmc, con
       r = s ? Result<std::string>(target.name + ": ok") : Result<std::string>(s.error());
     }
     wipe(target.password);
-    return [this, r = std::move(r), tenant, name = target.name, a, done = std::move(done)] {
+    return [this, r = std::move(r), tenant, name = target.name, a, finish] {
       end_request(tenant);
       const std::string what = std::string("power ") + power_action_name(a) + " " + name + " by=" + tenant;
       if (r) log::notice(what + ": " + *r);
       else log::warning(what + ": FAILED: " + r.error().message);
-      done(r);
+      (*finish)(r);
     };
   });
+  wipe(target->password);
+  if (!queued) {
+    end_request(tenant);
+    (*finish)(queued.error());
+  }
 }
 
 void TenantService::console(const std::string& tenant, const std::string& bmc, std::string password,
@@ -117,18 +123,24 @@ void TenantService::console(const std::string& tenant, const std::string& bmc, s
     wipe(target->password);
     return done(s.error());
   }
-  executor_.run([this, target = std::move(*target), tenant, done = std::move(done)]() mutable {
+  auto finish = std::make_shared<std::function<void(Result<int>)>>(std::move(done));
+  Status queued = executor_.run([this, target = *target, tenant, finish]() mutable {
     auto session = std::make_shared<Result<std::unique_ptr<SolSession>>>(bmc_.open_sol(target));
     wipe(target.password);
-    return [this, session, tenant, name = target.name, done = std::move(done)] {
+    return [this, session, tenant, name = target.name, finish] {
       const std::string what = "console " + name + " attach by=" + tenant;
       if (!*session) consoles_.release(name);
       Result<int> fd = *session ? consoles_.attach(name, std::move(**session)) : Result<int>(session->error());
       if (fd) log::notice(what + ": done");
       else log::warning(what + ": FAILED: " + fd.error().message);
-      done(fd);
+      (*finish)(fd);
     };
   });
+  wipe(target->password);
+  if (!queued) {
+    consoles_.release(target->name);
+    (*finish)(queued.error());
+  }
 }
 
 Status TenantService::console_break(const std::string& tenant, const std::string& bmc) {

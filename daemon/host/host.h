@@ -49,6 +49,7 @@ class Users {
   // database rather than one lookup (one scan) per user.
   virtual Result<std::map<std::string, uid_t>> lookup_many(const std::set<std::string>& users) = 0;
   virtual Status ensure_group(const std::string& group) = 0;
+  virtual Result<bool> group_exists(const std::string& group) = 0;
   virtual Status add(const std::string& user, const std::string& group, const std::string& shell,
                      const std::string& home) = 0;
   // Ends the user's processes (their ssh sessions), then deletes the user.

@@ -47,6 +47,14 @@ Status RealUsers::ensure_group(const std::string& group) {
   return run_checked({"/usr/sbin/groupadd", "--system", "--", group});
 }
 
+Result<bool> RealUsers::group_exists(const std::string& group) {
+  errno = 0;
+  if (::getgrnam(group.c_str())) return true;
+  if (errno != 0 && errno != ENOENT && errno != ESRCH)
+    return make_error(Errc::failed, "cannot look up group " + group + ": " + std::strerror(errno));
+  return false;
+}
+
 Status RealUsers::add(const std::string& user, const std::string& group, const std::string& shell,
                       const std::string& home) {
   // "*" is no valid hash, so no password logs in; unlike useradd's default

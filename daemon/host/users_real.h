@@ -13,6 +13,7 @@ class RealUsers : public Users {
   // found there is asked of NSS like lookup() does.
   Result<std::map<std::string, uid_t>> lookup_many(const std::set<std::string>& users) override;
   Status ensure_group(const std::string& group) override;
+  Result<bool> group_exists(const std::string& group) override;
   Status add(const std::string& user, const std::string& group, const std::string& shell,
              const std::string& home) override;
   Status remove(const std::string& user) override;

@@ -68,9 +68,22 @@ Result<IpmiPrivilege> parse_privilege(std::string_view word) {
 
 Status validate_cipher_suite(long id) {
   // IPMI 2.0 table 22-20; FreeIPMI supports 0-3, 6-8, 11, 12 and 17.
-  for (long ok : {0, 1, 2, 3, 6, 7, 8, 11, 12, 17})
+  // Suite 0 authenticates nothing: anyone on the BMC's VLAN could act as
+  // the jumphost (the CVE-2013-4786 family of BMC advisories).
+  if (id == 0) return invalid("cipher suite 0 has no authentication at all and is refused: use 3 or 17");
+  for (long ok : {1, 2, 3, 6, 7, 8, 11, 12, 17})
     if (id == ok) return ok_status();
-  return invalid("cipher suite " + std::to_string(id) + " is not one FreeIPMI supports (0-3, 6-8, 11, 12, 17)");
+  return invalid("cipher suite " + std::to_string(id) + " is not one FreeIPMI supports (1-3, 6-8, 11, 12, 17)");
+}
+
+const char* cipher_suite_weakness(unsigned id) {
+  switch (id) {
+    case 1: return "authenticates but neither protects integrity nor encrypts";
+    case 2: return "does not encrypt";
+    case 6: case 7: case 8: return "authenticates with HMAC-MD5";
+    case 11: case 12: return "uses MD5 for integrity";
+    default: return nullptr;  // 3 (SHA1, AES-128) and 17 (SHA256, AES-128) are the recommended ones
+  }
 }
 
 Status validate_workarounds(const std::vector<std::string>& names) {

@@ -23,7 +23,10 @@ struct IpmiSettings {
   bool operator==(const IpmiSettings&) const = default;
 };
 
+// Refuses 0 (no authentication) and suites FreeIPMI does not know.
 Status validate_cipher_suite(long id);
+// What is weak about a valid suite (the daemon warns), nullptr for 3 and 17.
+const char* cipher_suite_weakness(unsigned id);
 // Refuses unknown names and repeats.
 Status validate_workarounds(const std::vector<std::string>& names);
 // "a, b,c" → names, validated.

@@ -15,10 +15,14 @@ std::vector<std::string> permit_open_targets(const State& state, const std::stri
 std::string render_authorized_keys(const State& state, const Tenant& tenant, const std::string& wrapper) {
   // sshd(8) AUTHORIZED_KEYS FILE FORMAT: "restrict" turns everything off,
   // then pty and port-forwarding are turned back on, and permitopen limits
-  // -L to the listed host:port pairs.
-  std::string options = "restrict,pty,port-forwarding,command=\"" + wrapper + "\"";
-  for (const std::string& target : permit_open_targets(state, tenant.user))
-    options += ",permitopen=\"" + target + "\"";
+  // -L to the listed host:port pairs. A key without any permitopen would
+  // allow every target, so a tenant without targets gets no forwarding at
+  // all (the state parser refuses such a tenant; this holds regardless).
+  const std::vector<std::string> targets = permit_open_targets(state, tenant.user);
+  std::string options = "restrict,pty";
+  if (!targets.empty()) options += ",port-forwarding";
+  options += ",command=\"" + wrapper + "\"";
+  for (const std::string& target : targets) options += ",permitopen=\"" + target + "\"";
   std::string out = "# Managed by ipmi-jumphostd for tenant " + tenant.user + "; do not edit.\n";
   for (const SshKey& key : tenant.keys) out += options + " " + key.line() + "\n";
   return out;

@@ -189,6 +189,13 @@ Result<State> parse_state(std::string_view source, std::string_view text) {
     if (!state.tenants.count(e.owner))
       return make_error(Errc::invalid_argument, where + ": enrollment '" + name + "' has owner '" + e.owner +
                                                     "' who is not a tenant");
+  // A tenant's forwards are limited by the permitopen= of its BMCs' ports;
+  // with no BMC there would be no limit at all (sshd allows every target
+  // when a key has none), so a tenant always owns a BMC.
+  for (const auto& [user, t] : state.tenants)
+    if (state.owned_by(user).empty())
+      return make_error(Errc::invalid_argument, where + ": tenant '" + user + "' owns no BMC (a revoke removes a "
+                                                    "tenant with their last BMC): remove the entry or restore the state");
   return state;
 }
 

@@ -40,7 +40,11 @@ class FakeBmc : public Bmc {
 
 class ManualExecutor : public Executor {
  public:
-  void run(std::function<Done()> work) override { pending.push_back(std::move(work)); }
+  Status run(std::function<Done()> work) override {
+    if (full) return make_error(Errc::failed, "the jumphost has 1024 requests waiting already; try again in a minute");
+    pending.push_back(std::move(work));
+    return ok_status();
+  }
   // Runs the oldest pending work and its Done; false when none waits.
   bool step();
   void run_all() {
@@ -48,6 +52,7 @@ class ManualExecutor : public Executor {
     }
   }
   std::deque<std::function<Done()>> pending;
+  bool full = false;  // run() refuses, as a full pool's queue does
 };
 
 }  // namespace ij::testing

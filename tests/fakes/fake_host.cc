@@ -135,6 +135,7 @@ Status FakeFirewall::apply(const std::string& script) {
 
 FakeHost::FakeHost() {
   links.proc = &files;
+  users.groups = {"root", "ipmi-tenants", "jumphost-admin"};  // as the daemon's start leaves them
   links.links["eth1"] = LinkInfo{false, 0, "", true, {}};
   files.files["/etc/hosts"] = "127.0.0.1\tlocalhost\n";
 }

@@ -35,6 +35,7 @@ class FakeUsers : public Users {
   Result<std::optional<uid_t>> lookup(const std::string& user) override;
   Result<std::map<std::string, uid_t>> lookup_many(const std::set<std::string>& names) override;
   Status ensure_group(const std::string& group) override;
+  Result<bool> group_exists(const std::string& group) override { return groups.count(group) > 0; }
   Status add(const std::string& user, const std::string& group, const std::string& shell, const std::string& home) override;
   Status remove(const std::string& user) override;
 

@@ -70,7 +70,9 @@ class DriftTest : public ::testing::Test {
     EXPECT_TRUE(report.failed.empty());
     EXPECT_EQ(problems(), std::vector<std::string>{});
     // Users come back with new uids; everything else as it was.
-    if (kind != "user") EXPECT_EQ(snapshot(), clean);
+    if (kind != "user") {
+      EXPECT_EQ(snapshot(), clean);
+    }
   }
 
   testing::FakeHost host;

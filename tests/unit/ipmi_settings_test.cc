@@ -27,6 +27,11 @@ TEST(IpmiSettings, PrivilegeCipherAndActions) {
   EXPECT_EQ(parse_privilege("root").error().message, "IPMI privilege 'root' is not one of user, operator, admin");
   EXPECT_TRUE(validate_cipher_suite(17).ok());
   EXPECT_FALSE(validate_cipher_suite(4).ok());
+  EXPECT_EQ(validate_cipher_suite(0).error().message,
+            "cipher suite 0 has no authentication at all and is refused: use 3 or 17");
+  EXPECT_EQ(cipher_suite_weakness(3), nullptr);
+  EXPECT_EQ(cipher_suite_weakness(17), nullptr);
+  EXPECT_STREQ(cipher_suite_weakness(2), "does not encrypt");
   EXPECT_EQ(*parse_power_action("cycle"), PowerAction::cycle);
   EXPECT_FALSE(parse_power_action("explode").ok());
   EXPECT_STREQ(power_action_name(PowerAction::soft), "soft");

@@ -70,6 +70,17 @@ TEST(AuthorizedKeys, OnePermitopenPerPortOfEveryOwnedBmc) {
                 testing::kBobKey + "\n");
 }
 
+// A key without permitopen would let sshd forward anywhere: a tenant who
+// owns no BMC gets no forwarding at all.
+TEST(AuthorizedKeys, NoTargetsNoForwarding) {
+  State s = two_bmcs();
+  s.enrollments.clear();
+  EXPECT_EQ(render_authorized_keys(s, s.tenants.at("alice"), "/usr/bin/ipmi-wrapper"),
+            std::string("# Managed by ipmi-jumphostd for tenant alice; do not edit.\n") +
+                "restrict,pty,command=\"/usr/bin/ipmi-wrapper\" " + testing::kAliceKey + "\n" +
+                "restrict,pty,command=\"/usr/bin/ipmi-wrapper\" " + testing::kBobKey + "\n");
+}
+
 TEST(SshdDropin, OneBlockForEveryTenant) {
   Config c = testing::test_config();
   EXPECT_EQ(dropin_path(c), "/etc/ssh/sshd_config.d/ipmi-jumphost.conf");

@@ -82,6 +82,16 @@ TEST(State, RevalidatesEverything) {
             "s.json: enrollments[0]: IPMI privilege 'root' is not one of user, operator, admin");
 }
 
+// A tenant without a BMC would have keys without permitopen=, which sshd
+// reads as "any target".
+TEST(State, RefusesATenantWithoutABmc) {
+  State s = sample_state();
+  s.tenants["carol"] = Tenant{"carol", {parse_ssh_key(testing::kBobKey).value()}};
+  EXPECT_EQ(parse_state("s.json", serialize_state(s)).error().message,
+            "s.json: tenant 'carol' owns no BMC (a revoke removes a tenant with their last BMC): remove the entry or "
+            "restore the state");
+}
+
 TEST(State, RefusesDuplicateVlans) {
   State s = sample_state();
   Enrollment e = s.enrollments.at("web01");

@@ -173,6 +173,22 @@ TEST_F(TenantServiceTest, AtMostFourRequestsOfOneTenantAtATime) {
   EXPECT_TRUE(bobs->ok());
 }
 
+// A full worker queue refuses the request and holds nothing: no slot of the
+// tenant's limit, no console reservation.
+TEST_F(TenantServiceTest, AFullQueueRefusesAndHoldsNothing) {
+  executor.full = true;
+  for (int i = 0; i < TenantService::kMaxRequestsPerTenant + 1; ++i)
+    EXPECT_EQ(power("alice", "web01", "status").error().message,
+              "the jumphost has 1024 requests waiting already; try again in a minute");
+  EXPECT_FALSE(console("alice", "web01").ok());
+  executor.full = false;
+  EXPECT_TRUE(power("alice", "web01", "status").ok());
+  auto fd = console("alice", "web01");
+  ASSERT_TRUE(fd.ok());
+  ::close(*fd);
+  ::close(bmc.sol_peer("web01"));
+}
+
 TEST_F(TenantServiceTest, BmcErrorsReachTheTenantAndTheLog) {
   bmc.fail["web01"] = make_error(Errc::access_denied, "BMC web01 (10.254.0.2) refused the IPMI user name or password");
   auto r = power("alice", "web01", "cycle");

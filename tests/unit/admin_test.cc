@@ -152,6 +152,13 @@ TEST_F(JumphostTest, RefusesBadInputWithNothingChanged) {
   r = request("web02", 102);
   r.bmc_password = "pw";
   expect_refused(r, "enroll web02: a BMC password needs a BMC user");
+  r = request("web02", 102);
+  r.owner = "jumphost-admin";  // a group, created at start
+  expect_refused(r, "enroll web02: a group named jumphost-admin exists: choose another --owner");
+  r = request("web02", 102);
+  r.bmc_user = "ADMIN";
+  r.ipmi.cipher_suite = 0;
+  expect_refused(r, "enroll web02: cipher suite 0 has no authentication at all and is refused: use 3 or 17");
 }
 
 TEST_F(JumphostTest, RefusesUnknownTrunk) {

@@ -1,0 +1,28 @@
+#include "daemon/core/denials.h"
+
+#include <gtest/gtest.h>
+
+#include "common/base/log.h"
+#include "tests/fakes/fake_host.h"
+
+namespace ij {
+namespace {
+
+TEST(DenialLog, ABurstThenOneSummaryPerWindow) {
+  std::vector<std::string> lines;
+  log::Sink previous = log::set_sink([&](log::Level, const std::string& l) { lines.push_back(l); });
+  testing::FixedClock clock;
+  DenialLog denials(clock);
+  for (int i = 0; i < 200; ++i) denials.denied("mallory (uid 1002)", "List");
+  EXPECT_EQ(lines.size(), size_t{DenialLog::kBurst});
+  EXPECT_EQ(lines.front(), "denied: mallory (uid 1002) called List");
+  clock.t += DenialLog::kWindow;
+  denials.denied("mallory (uid 1002)", "Enroll");
+  ASSERT_EQ(lines.size(), size_t{DenialLog::kBurst} + 2);
+  EXPECT_EQ(lines[DenialLog::kBurst], "denied: 190 more call(s) refused in 10 s and not logged one by one");
+  EXPECT_EQ(lines.back(), "denied: mallory (uid 1002) called Enroll");
+  log::set_sink(previous);
+}
+
+}  // namespace
+}  // namespace ij
