@@ -40,7 +40,28 @@ Status Admin::check_address_free(const Ipv4Cidr& bmc) const {
   return ok_status();
 }
 
-Result<Ipv4Cidr> Admin::allocate_subnet() const {
+Status Admin::check_host_networks(const Ipv4Cidr& bmc, const std::map<std::string, LinkInfo>& links) const {
+  const Ipv4Cidr subnet{bmc.network(), bmc.prefix};
+  if (std::string special = special_range_of(subnet); !special.empty())
+    return make_error(Errc::invalid_argument, "BMC subnet " + subnet.str() + " overlaps " + special +
+                                                  ": choose another --bmc-ip");
+  std::set<std::string> ours;
+  for (const auto& [name, e] : jh_.state.enrollments) ours.insert(e.link);
+  for (const auto& [name, link] : links) {
+    if (ours.count(name)) continue;
+    for (const Ipv4Cidr& a : link.addresses)
+      if (Ipv4Cidr net{a.network(), a.prefix}; net.overlaps(subnet))
+        return make_error(Errc::exists, "BMC subnet " + subnet.str() + " overlaps " + net.str() + " of interface " +
+                                            name + " (address " + a.str() + "): choose another --bmc-ip");
+    for (const Ipv4Cidr& r : link.routes)
+      if (r.prefix > 0 && r.overlaps(subnet))  // a default route is no claim on a network
+        return make_error(Errc::exists, "BMC subnet " + subnet.str() + " overlaps the route to " + r.str() +
+                                            " through interface " + name + ": choose another --bmc-ip");
+  }
+  return ok_status();
+}
+
+Result<Ipv4Cidr> Admin::allocate_subnet(const std::map<std::string, LinkInfo>& links) const {
   const Ipv4Cidr& pool = jh_.config.address_pool;
   if (jh_.config.pool_prefix < pool.prefix)
     return make_error(Errc::failed, "config: pool_prefix is shorter than address_pool's prefix");
@@ -48,7 +69,7 @@ Result<Ipv4Cidr> Admin::allocate_subnet() const {
   uint32_t step = uint32_t{1} << (32 - jh_.config.pool_prefix);
   for (uint64_t i = 0; i < count; ++i) {
     Ipv4Cidr candidate{Ipv4{pool.network().value + static_cast<uint32_t>(i) * step + 2}, jh_.config.pool_prefix};
-    if (check_address_free(candidate)) return candidate;
+    if (check_address_free(candidate) && check_host_networks(candidate, links)) return candidate;
   }
   return make_error(Errc::failed, "the address pool " + pool.str() + " is exhausted: give --bmc-ip or widen address_pool");
 }
@@ -73,8 +94,11 @@ Result<Enrollment> Admin::build_enrollment(const EnrollRequest& r, const std::st
       return make_error(Errc::exists, "switch port " + e.switch_port + " is already the port of BMC " + name);
   }
 
+  // One netlink dump for every check against the host's links and routes.
+  auto links = jh_.host.links.inspect_all();
+  if (!links) return links.error();
   if (r.bmc_address.empty()) {
-    auto a = allocate_subnet();
+    auto a = allocate_subnet(*links);
     if (!a) return a.error();
     e.bmc_address = *a;
   } else {
@@ -86,6 +110,7 @@ Result<Enrollment> Admin::build_enrollment(const EnrollRequest& r, const std::st
   if (!jh) return jh.error();
   e.jumphost_address = *jh;
   IJ_TRY(check_address_free(e.bmc_address));
+  IJ_TRY(check_host_networks(e.bmc_address, *links));
 
   auto link = vlan_link_name(jh_.config.trunk, e.vlan);
   if (!link) return link.error();
@@ -104,14 +129,10 @@ Result<Enrollment> Admin::build_enrollment(const EnrollRequest& r, const std::st
     if (*group)
       return make_error(Errc::exists, "a group named " + e.owner + " exists: choose another --owner");
   }
-  auto trunk = jh_.host.links.inspect(jh_.config.trunk);
-  if (!trunk) return trunk.error();
-  if (!trunk->has_value())
+  if (!links->count(jh_.config.trunk))
     return make_error(Errc::not_found, "trunk interface " + jh_.config.trunk +
                                            " does not exist: set 'trunk' in the configuration");
-  auto existing = jh_.host.links.inspect(e.link);
-  if (!existing) return existing.error();
-  if (existing->has_value())
+  if (links->count(e.link))
     return make_error(Errc::exists, "a link named " + e.link + " already exists and is not ipmi-jumphost's");
 
   e.enrolled_at = rfc3339(jh_.clock.now());

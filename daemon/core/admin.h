@@ -47,8 +47,11 @@ class Admin {
   // (daemon/model/fields.h) and against the state and the host.
   Result<Enrollment> build_enrollment(const EnrollRequest& request, const std::string& who) const;
   Result<std::vector<SshKey>> new_keys(const std::string& user, const std::vector<KeySource>& sources) const;
-  Result<Ipv4Cidr> allocate_subnet() const;
+  Result<Ipv4Cidr> allocate_subnet(const std::map<std::string, LinkInfo>& links) const;
   Status check_address_free(const Ipv4Cidr& bmc) const;
+  // A BMC subnet must not take over a special-purpose range or a network the
+  // host reaches through another interface (an address or a route there).
+  Status check_host_networks(const Ipv4Cidr& bmc, const std::map<std::string, LinkInfo>& links) const;
 
   // Steps that bring the host to what `next` says (steps.cc).
   Step keys_step(const State& next, const std::string& user);

@@ -21,6 +21,7 @@ struct LinkInfo {
   std::string parent;  // name of the lower link
   bool up = false;
   std::vector<Ipv4Cidr> addresses;
+  std::vector<Ipv4Cidr> routes;  // IPv4 routes out of this link, any table (inspect_all only)
 };
 
 class Links {

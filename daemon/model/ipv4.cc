@@ -64,4 +64,22 @@ Result<Ipv4Cidr> jumphost_address_for(const Ipv4Cidr& bmc) {
   return Ipv4Cidr{bmc.address == first ? last : first, bmc.prefix};
 }
 
+std::string special_range_of(const Ipv4Cidr& subnet) {
+  struct Range {
+    const char* what;
+    Ipv4Cidr net;
+  };
+  static const Range kRanges[] = {
+      {"this network", {Ipv4{0x00000000}, 8}},   // RFC 1122 3.2.1.3
+      {"loopback", {Ipv4{0x7f000000}, 8}},       // RFC 1122 3.2.1.3
+      {"link-local", {Ipv4{0xa9fe0000}, 16}},    // RFC 3927
+      {"multicast", {Ipv4{0xe0000000}, 4}},      // RFC 5771
+      {"reserved", {Ipv4{0xf0000000}, 4}},       // RFC 1112 4; includes 255.255.255.255
+  };
+  const Ipv4Cidr net{subnet.network(), subnet.prefix};
+  for (const Range& r : kRanges)
+    if (r.net.overlaps(net)) return std::string(r.what) + " " + r.net.str();
+  return "";
+}
+
 }  // namespace ij

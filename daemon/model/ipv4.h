@@ -41,4 +41,10 @@ Result<Ipv4Cidr> parse_ipv4_cidr(std::string_view text);
 // pairs the two addresses; /32 leaves no room for the jumphost.
 Result<Ipv4Cidr> jumphost_address_for(const Ipv4Cidr& bmc);
 
+// The special-purpose range (RFC 6890) that `subnet` overlaps, as
+// "loopback 127.0.0.0/8", or empty: this network, loopback, link-local,
+// multicast, and reserved with the limited broadcast. A BMC subnet there
+// would take over traffic the host needs or cannot route at all.
+std::string special_range_of(const Ipv4Cidr& subnet);
+
 }  // namespace ij

@@ -7,6 +7,7 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/vlan.h>
+#include <netlink/route/route.h>
 
 #include <map>
 #include <memory>
@@ -39,6 +40,32 @@ nl_addr* make_addr(const Ipv4Cidr& a) {
   nl_addr* addr = nl_addr_build(AF_INET, bytes, 4);
   if (addr) nl_addr_set_prefixlen(addr, static_cast<int>(a.prefix));
   return addr;
+}
+
+Ipv4 ipv4_of(nl_addr* a) {
+  auto* b = static_cast<unsigned char*>(nl_addr_get_binary_addr(a));
+  return Ipv4{(uint32_t(b[0]) << 24) | (uint32_t(b[1]) << 16) | (uint32_t(b[2]) << 8) | b[3]};
+}
+
+// One dump of every IPv4 route of every table (a policy-routing table
+// counts as much as main), handed to `add` as (ifindex, destination); a
+// route without a device (blackhole, multipath) is skipped.
+template <typename Add>
+Status each_ipv4_route(nl_sock* sock, Add add) {
+  nl_cache* cache = nullptr;
+  int err = rtnl_route_alloc_cache(sock, AF_INET, 0, &cache);
+  if (err < 0) return nl_error("cannot list routes", err);
+  for (nl_object* o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
+    auto* r = reinterpret_cast<rtnl_route*>(o);
+    nl_addr* dst = rtnl_route_get_dst(r);
+    if (!dst || rtnl_route_get_nnexthops(r) != 1) continue;
+    int index = rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(r, 0));
+    unsigned prefix = static_cast<unsigned>(nl_addr_get_prefixlen(dst));
+    Ipv4 network = nl_addr_get_len(dst) == 4 ? ipv4_of(dst) : Ipv4{0};
+    add(index, Ipv4Cidr{network, prefix});
+  }
+  nl_cache_free(cache);
+  return ok_status();
 }
 
 }  // namespace
@@ -182,9 +209,7 @@ Status each_ipv4_address(nl_sock* sock, Add add) {
     if (rtnl_addr_get_family(a) != AF_INET) continue;
     nl_addr* local = rtnl_addr_get_local(a);
     if (!local || nl_addr_get_len(local) != 4) continue;
-    auto* b = static_cast<unsigned char*>(nl_addr_get_binary_addr(local));
-    uint32_t v = (uint32_t(b[0]) << 24) | (uint32_t(b[1]) << 16) | (uint32_t(b[2]) << 8) | b[3];
-    add(rtnl_addr_get_ifindex(a), Ipv4Cidr{Ipv4{v}, static_cast<unsigned>(rtnl_addr_get_prefixlen(a))});
+    add(rtnl_addr_get_ifindex(a), Ipv4Cidr{ipv4_of(local), static_cast<unsigned>(rtnl_addr_get_prefixlen(a))});
   }
   nl_cache_free(cache);
   return ok_status();
@@ -224,6 +249,9 @@ Result<std::map<std::string, LinkInfo>> NetlinkLinks::inspect_all() {
   nl_cache_free(cache);
   IJ_TRY(each_ipv4_address(*sock, [&](int index, const Ipv4Cidr& a) {
     if (auto it = by_index.find(index); it != by_index.end()) it->second->addresses.push_back(a);
+  }));
+  IJ_TRY(each_ipv4_route(*sock, [&](int index, const Ipv4Cidr& r) {
+    if (auto it = by_index.find(index); it != by_index.end()) it->second->routes.push_back(r);
   }));
   return out;
 }

@@ -71,6 +71,23 @@ expect opadmin 1 "$e $keys/junk.pub:1: the key data is not valid base64" \
   "$jumpctl" enroll web09 --vlan 109 --key "$keys/junk.pub"
 expect opadmin 1 "$e $keys/twice.pub: key $(fp "$keys/bob.pub") is already a key of web09" \
   "$jumpctl" enroll web09 --vlan 109 --key "$keys/twice.pub"
+# A BMC subnet that overlaps the host's own networks would move their route
+# to the BMC's VLAN; special-purpose ranges are never a BMC's (issue 13).
+ip link add mgmt0 type veth peer name mgmt0p && ip addr add 10.1.2.3/16 dev mgmt0 && ip link set mgmt0 up &&
+  ip route add 172.30.0.0/16 dev mgmt0
+route_before=$(ip -4 route get 10.1.5.20)
+expect opadmin 1 "$e BMC subnet 10.1.5.0/24 overlaps 10.1.0.0/16 of interface mgmt0 (address 10.1.2.3/16): choose another --bmc-ip" \
+  "$jumpctl" enroll web09 --vlan 109 --bmc-ip 10.1.5.10/24
+check_eq "  and the route to 10.1.5.20 still leaves through mgmt0" "$route_before" "$(ip -4 route get 10.1.5.20)"
+expect opadmin 1 "$e BMC subnet 172.30.7.0/30 overlaps the route to 172.30.0.0/16 through interface mgmt0: choose another --bmc-ip" \
+  "$jumpctl" enroll web09 --vlan 109 --bmc-ip 172.30.7.2/30
+for special in "127.0.0.2/30 127.0.0.0/30 loopback 127.0.0.0/8" "224.0.0.2/30 224.0.0.0/30 multicast 224.0.0.0/4" \
+               "169.254.7.2/30 169.254.7.0/30 link-local 169.254.0.0/16" "0.0.0.2/30 0.0.0.0/30 this network 0.0.0.0/8"; do
+  set -- $special
+  expect opadmin 1 "$e BMC subnet $2 overlaps $3${5:+ $4} ${5:-$4}: choose another --bmc-ip" \
+    "$jumpctl" enroll web09 --vlan 109 --bmc-ip "$1"
+done
+ip link del mgmt0
 ip link set eth1 down && ip link set eth1 name trunk-away
 expect opadmin 1 "$e trunk interface eth1 does not exist: set 'trunk' in the configuration" \
   "$jumpctl" enroll web09 --vlan 109
@@ -78,15 +95,10 @@ ip link set trunk-away name eth1 && ip link set eth1 up
 
 echo "# an enrollment in the state is applied to the host at start-up"
 stop_daemon
-cat > /var/lib/ipmi-jumphost/state.json <<JSON
-{"version": 1,
- "enrollments": [{"name": "web01", "vlan": 101, "owner": "alice", "link": "eth1.101",
-   "bmc_address": "192.168.101.10/24", "jumphost_address": "192.168.101.1/24", "ports": [22, 443],
-   "bmc_user": "ADMIN", "bmc_password": "hunter2", "switch_port": "sw1/0/1",
-   "enrolled_at": "2026-11-25T12:00:00Z", "enrolled_by": "root"}],
- "tenants": [{"user": "alice", "keys": ["$(cat "$keys/alice.pub")"]}]}
-JSON
-chmod 0600 /var/lib/ipmi-jumphost/state.json
+"$IJ_BIN/tests/ij-seed-state" /var/lib/ipmi-jumphost/state.json <<SEED || exit 1
+bmc web01 101 alice 192.168.101.10/24 ports=22,443 bmc_user=ADMIN bmc_password=hunter2 switch_port=sw1/0/1 enrolled_at=2026-11-25T12:00:00Z enrolled_by=root
+tenant alice $(cat "$keys/alice.pub")
+SEED
 start_daemon
 
 check_tenant_artifacts() {  # USER BMC ADDRESS PERMITOPEN...
@@ -130,6 +142,25 @@ check "  and the tenants' drop counter moved" grep -Eq "meta skuid @tenant_uids 
   <(nft list chain inet ipmi_jumphost output)
 check "sshd -T for opadmin: no forced command" grep -qx "forcecommand none" <(/usr/sbin/sshd -T -C user=opadmin,host=c,addr=127.0.0.1)
 check "the state file is 0600" test "$(stat -c %a /var/lib/ipmi-jumphost/state.json)" = 600
+
+# A tenant without a BMC would get keys without permitopen=, which sshd reads
+# as "any target": a state that holds one stops the daemon (issue 13).
+stop_daemon
+cp -p /var/lib/ipmi-jumphost/state.json "$IJ_T/state.good"
+python3 - "$(cat "$keys/bob.pub")" <<'PY'
+import json, sys
+p = "/var/lib/ipmi-jumphost/state.json"
+s = json.load(open(p))
+s["tenants"].append({"user": "carol", "keys": [sys.argv[1]]})
+json.dump(s, open(p, "w"))
+PY
+rc=0; "$IJ_BIN/ipmi-jumphostd" >"$IJ_T/refused.log" 2>&1 || rc=$?
+check_eq "a tenant without a BMC in the state stops the daemon" \
+  "1:error: /var/lib/ipmi-jumphost/state.json: tenant 'carol' owns no BMC (a revoke removes a tenant with their last BMC): remove the entry or restore the state (the state is kept as it is; fix or restore it, then restart)" \
+  "$rc:$(cat "$IJ_T/refused.log")"
+check_not "  and carol got no keys file" test -e /etc/ipmi-jumphost/keys/carol
+cp -p "$IJ_T/state.good" /var/lib/ipmi-jumphost/state.json
+start_daemon
 run_as opadmin "$jumpctl" show web01
 check "show names the key by fingerprint" grep -q "$(fp "$keys/alice.pub")" <<<"$out"
 check_not "show never prints the BMC password" grep -q hunter2 <<<"$out"

@@ -59,6 +59,7 @@ expect() {
 snapshot() {
   echo "== links"; ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort
   echo "== addresses"; ip -o -4 addr show | awk '{print $2, $4}' | sort
+  echo "== routes"; ip -4 route show table all | sort
   echo "== passwd"; cat /etc/passwd; echo "== group"; cat /etc/group; echo "== shadow"; cat /etc/shadow
   echo "== hosts"; cat /etc/hosts
   for d in /etc/ipmi-jumphost/keys /etc/ssh/sshd_config.d /var/lib/ipmi-jumphost; do

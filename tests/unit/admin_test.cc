@@ -161,6 +161,37 @@ TEST_F(JumphostTest, RefusesBadInputWithNothingChanged) {
   expect_refused(r, "enroll web02: cipher suite 0 has no authentication at all and is refused: use 3 or 17");
 }
 
+// A BMC subnet must not take the host's own networks (an address or a route
+// on another interface) or a special-purpose range: the route would move to
+// the BMC's VLAN.
+TEST_F(JumphostTest, RefusesTheHostsNetworksAndSpecialRanges) {
+  auto cidr = [](const char* t) { return parse_ipv4_cidr(t).value(); };
+  host.links.links["eth0"] = LinkInfo{false, 0, "", true, {cidr("10.1.2.3/16")}, {cidr("0.0.0.0/0"), cidr("10.1.0.0/16")}};
+  host.links.links["wg0"] = LinkInfo{false, 0, "", true, {}, {cidr("192.168.77.0/24")}};
+  EnrollRequest r = request("web02", 102);
+  r.bmc_address = "10.1.5.10/24";
+  expect_refused(r, "enroll web02: BMC subnet 10.1.5.0/24 overlaps 10.1.0.0/16 of interface eth0 (address 10.1.2.3/16): "
+                    "choose another --bmc-ip");
+  r.bmc_address = "192.168.77.10/28";
+  expect_refused(r, "enroll web02: BMC subnet 192.168.77.0/28 overlaps the route to 192.168.77.0/24 through interface "
+                    "wg0: choose another --bmc-ip");
+  for (auto [address, range] : {std::pair{"127.0.0.2/30", "loopback 127.0.0.0/8"},
+                                std::pair{"224.0.0.2/30", "multicast 224.0.0.0/4"},
+                                std::pair{"169.254.7.2/30", "link-local 169.254.0.0/16"},
+                                std::pair{"0.0.0.2/30", "this network 0.0.0.0/8"},
+                                std::pair{"255.255.255.253/30", "reserved 240.0.0.0/4"}}) {
+    r.bmc_address = address;
+    const Ipv4Cidr a = cidr(address);
+    expect_refused(r, "enroll web02: BMC subnet " + Ipv4Cidr{a.network(), a.prefix}.str() + " overlaps " + range +
+                          ": choose another --bmc-ip");
+  }
+  // The pool skips a subnet the host already uses.
+  host.links.links["eth0"].addresses.push_back(cidr("10.254.0.1/30"));
+  auto e = jh.enroll(request("web02", 102), "root");
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(e->bmc_address.str(), "10.254.0.6/30");
+}
+
 TEST_F(JumphostTest, RefusesUnknownTrunk) {
   host.links.links.erase("eth1");
   expect_refused(request("web01", 101),
