@@ -26,7 +26,7 @@ class Client {
   typename M::Reply call(A&&... args) {
     typename M::Args in{std::forward<A>(args)...};
     sdbus::MethodCall message = proxy_->createMethodCall(M::interface, M::name);
-    std::apply([&](const auto&... a) { (message << ... << a); }, in);
+    std::apply([&](const auto&... a) { ((message << a), ...); }, in);
     sdbus::MethodReply reply = proxy_->callMethod(message, static_cast<uint64_t>(timeout_.count()));
     if constexpr (std::is_same_v<typename M::Reply, NoReply>) {
       return NoReply{};

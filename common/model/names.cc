@@ -107,10 +107,4 @@ Status validate_switch_port(std::string_view port) {
   return ok_status();
 }
 
-Status validate_switch_vendor(std::string_view vendor) {
-  for (const char* v : kSwitchVendors)
-    if (vendor == v) return ok_status();
-  return invalid("switch vendor '" + quote_for_message(vendor) + "' is not one of procurve, aoscx, ios, junos, linux");
-}
-
 }  // namespace ij

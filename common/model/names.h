@@ -34,14 +34,11 @@ Result<std::string> vlan_link_name(std::string_view trunk, unsigned vid);
 Result<std::vector<unsigned>> parse_ports(std::string_view text);
 Status validate_ports(const std::vector<unsigned>& ports);
 
-// The /etc/hosts name a BMC is reached by.
 // A switch port as the switch's own CLI names it ("7", "1/1/7",
 // "GigabitEthernet1/0/7", "ge-0/0/7", "swp7"): 1-64 of [A-Za-z0-9/:._-].
 Status validate_switch_port(std::string_view port);
-// The switch dialects jumpctl switch-config speaks.
-inline constexpr const char* kSwitchVendors[] = {"procurve", "aoscx", "ios", "junos", "linux"};
-Status validate_switch_vendor(std::string_view vendor);
 
+// The /etc/hosts name a BMC is reached by.
 std::string bmc_host_name(std::string_view bmc_name);
 
 }  // namespace ij

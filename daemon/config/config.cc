@@ -8,6 +8,7 @@
 #include "common/base/strings.h"
 #include "common/model/names.h"
 #include "common/sys/fs.h"
+#include "daemon/render/switch_config.h"
 
 #ifndef IJ_WRAPPER_PATH
 #define IJ_WRAPPER_PATH "/usr/local/bin/ipmi-wrapper"
@@ -92,7 +93,8 @@ const std::map<std::string, Setter>& setters() {
        }},
       {"switch_vendor",
        [](Config& c, const std::string& v) -> Status {
-         IJ_TRY(validate_switch_vendor(v));
+         // Kept as the name: make_switch_plan parses it, or jumpctl's --vendor, again.
+         IJ_TRY(parse_switch_vendor(v));
          c.switch_vendor = v;
          return ok_status();
        }},

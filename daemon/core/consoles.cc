@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <system_error>
 #include <thread>
 
 #include "common/base/log.h"
@@ -61,12 +62,19 @@ Result<int> Consoles::attach(const std::string& bmc, std::unique_ptr<SolSession>
     return make_error(Errc::failed, std::string("socketpair: ") + std::strerror(errno));
   }
   std::shared_ptr<SolSession> shared(std::move(session));
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    open_[bmc].session = shared;
-    open_[bmc].relay_fd = pair[0];
+  std::lock_guard<std::mutex> lock(mutex_);
+  try {
+    std::thread(&Consoles::relay, this, bmc, shared, pair[0]).detach();
+  } catch (const std::system_error& e) {
+    open_.erase(bmc);
+    ::close(pair[0]);
+    ::close(pair[1]);
+    return make_error(Errc::failed, std::string("cannot start the console's relay: ") + e.what());
   }
-  std::thread(&Consoles::relay, this, bmc, shared, pair[0]).detach();
+  // The relay waits for this lock before it reads its entry.
+  ++relays_;
+  open_[bmc].session = shared;
+  open_[bmc].relay_fd = pair[0];
   return pair[1];
 }
 
@@ -94,10 +102,12 @@ void Consoles::relay(std::string bmc, std::shared_ptr<SolSession> session, int o
   ::close(ours);
   auto seconds = std::chrono::duration_cast<std::chrono::seconds>(clock_.now() - entry.since).count();
   log::notice("console " + bmc + " detach by=" + entry.tenant + " after " + std::to_string(seconds) + " s");
-  // The SOL session closes with the last reference, before we say we are idle.
+  // The SOL session closes with the last reference, before we say we are done.
   entry.session.reset();
   session.reset();
+  // The last use of this object: ~Consoles may return as soon as it sees 0.
   std::lock_guard<std::mutex> lock(mutex_);
+  --relays_;
   idle_.notify_all();
 }
 
@@ -107,11 +117,17 @@ Consoles::~Consoles() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (const auto& [bmc, e] : open_)
     if (e.relay_fd >= 0) ::shutdown(e.relay_fd, SHUT_RDWR);
-  idle_.wait(lock, [&] {
-    for (const auto& [bmc, e] : open_)
-      if (e.session) return false;
-    return true;
-  });
+  idle_.wait(lock, [&] { return relays_ == 0; });
+}
+
+bool Consoles::end(const std::string& bmc, const std::string& line) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = open_.find(bmc);
+  if (it == open_.end() || it->second.relay_fd < 0) return false;
+  // Best effort: the tenant may be gone already; the shutdown ends the relay.
+  [[maybe_unused]] ssize_t n = ::send(it->second.relay_fd, line.data(), line.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  ::shutdown(it->second.relay_fd, SHUT_RDWR);
+  return true;
 }
 
 Status Consoles::send_break(const std::string& bmc, const std::string& tenant) {

@@ -28,6 +28,9 @@ class Consoles {
   // tenant's end (the caller sends it and closes its copy).
   Result<int> attach(const std::string& bmc, std::unique_ptr<SolSession> session);
   Status send_break(const std::string& bmc, const std::string& tenant);
+  // Writes `line` to the tenant, then ends the console (the relay logs the
+  // detach); false when `bmc` has no console attached.
+  bool end(const std::string& bmc, const std::string& line);
   size_t open_count();
 
  private:
@@ -42,6 +45,7 @@ class Consoles {
   const Clock& clock_;
   std::mutex mutex_;
   std::condition_variable idle_;
+  int relays_ = 0;  // relay threads still running; ~Consoles waits for 0
   std::map<std::string, Entry> open_;
 };
 

@@ -1,10 +1,10 @@
 #include "daemon/render/switch_config.h"
 
 #include <algorithm>
+#include <iterator>
 #include <set>
 
 #include "common/base/strings.h"
-#include "common/model/names.h"
 
 namespace ij {
 namespace {
@@ -20,7 +20,7 @@ std::string vids(const std::vector<SwitchVlan>& vlans, const char* sep) {
 std::string header(const SwitchPlan& p, const char* comment) {
   std::string c = comment;
   std::string out = c + " ipmi-jumphost: switch configuration for " + std::to_string(p.vlans.size()) + " BMC VLAN(s) (" +
-                    p.vendor + ")\n";
+                    std::string(switch_vendor_name(p.vendor)) + ")\n";
   out += c + " The jumphost's port " + p.trunk_port + " is tagged in every BMC VLAN; each BMC's port is untagged in\n";
   out += c + " its own VLAN and in no other.\n";
   return out;
@@ -182,13 +182,36 @@ std::string render_linux(const SwitchPlan& p) {
   return out;
 }
 
+// Each row of kSwitchVendors with its renderer, in the same order.
+struct SwitchRenderer {
+  SwitchVendor vendor;
+  std::string (*render)(const SwitchPlan&);
+};
+
+constexpr SwitchRenderer kRenderers[] = {
+    {SwitchVendor::procurve, render_procurve},
+    {SwitchVendor::aoscx, render_aoscx},
+    {SwitchVendor::ios, render_ios},
+    {SwitchVendor::junos, render_junos},
+    {SwitchVendor::linux_bridge, render_linux},
+};
+
+constexpr bool every_vendor_has_its_renderer() {
+  if (std::size(kRenderers) != std::size(kSwitchVendors)) return false;
+  for (size_t i = 0; i < std::size(kRenderers); ++i)
+    if (kRenderers[i].vendor != kSwitchVendors[i].vendor) return false;
+  return true;
+}
+static_assert(every_vendor_has_its_renderer(), "kRenderers must list kSwitchVendors' vendors, in their order");
+
 }  // namespace
 
 Result<SwitchPlan> make_switch_plan(const Config& config, const State& state, const std::string& vendor,
                                     const std::vector<std::string>& names) {
   SwitchPlan p;
-  p.vendor = vendor.empty() ? config.switch_vendor : vendor;
-  IJ_TRY(validate_switch_vendor(p.vendor));
+  auto parsed = parse_switch_vendor(vendor.empty() ? config.switch_vendor : vendor);
+  if (!parsed) return parsed.error();
+  p.vendor = *parsed;
   if (config.switch_trunk_port.empty())
     return make_error(Errc::invalid_argument,
                       "the jumphost's switch port is not configured: set switch_trunk_port in the configuration");
@@ -216,12 +239,11 @@ Result<SwitchPlan> make_switch_plan(const Config& config, const State& state, co
 }
 
 Result<std::string> render_switch_config(const SwitchPlan& plan) {
-  if (plan.vendor == "procurve") return render_procurve(plan);
-  if (plan.vendor == "aoscx") return render_aoscx(plan);
-  if (plan.vendor == "ios") return render_ios(plan);
-  if (plan.vendor == "junos") return render_junos(plan);
-  if (plan.vendor == "linux") return render_linux(plan);
-  return make_error(Errc::invalid_argument, "switch vendor '" + quote_for_message(plan.vendor) + "' is not known");
+  for (const SwitchRenderer& r : kRenderers)
+    if (r.vendor == plan.vendor) return r.render(plan);
+  // Only a SwitchVendor made by a cast from a number gets here.
+  return make_error(Errc::invalid_argument,
+                    "switch vendor " + std::to_string(static_cast<int>(plan.vendor)) + " is not known");
 }
 
 }  // namespace ij

@@ -7,13 +7,52 @@
 
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/base/result.h"
+#include "common/base/strings.h"
 #include "daemon/config/config.h"
 #include "daemon/model/enrollment.h"
 
 namespace ij {
+
+// The dialects jumpctl switch-config speaks. kSwitchVendors is the one list of
+// their names: the config parser (switch_vendor), make_switch_plan (--vendor)
+// and the error message read it, and switch_config.cc gives each row its
+// renderer in the same order (checked when it compiles). The names are here,
+// constexpr, so that the config parser needs only this header: ij_render
+// links ij_config, not the other way round.
+enum class SwitchVendor { procurve, aoscx, ios, junos, linux_bridge };
+
+struct SwitchVendorName {
+  SwitchVendor vendor;
+  std::string_view name;
+};
+
+inline constexpr SwitchVendorName kSwitchVendors[] = {
+    {SwitchVendor::procurve, "procurve"},
+    {SwitchVendor::aoscx, "aoscx"},
+    {SwitchVendor::ios, "ios"},
+    {SwitchVendor::junos, "junos"},
+    {SwitchVendor::linux_bridge, "linux"},
+};
+
+inline Result<SwitchVendor> parse_switch_vendor(std::string_view name) {
+  std::vector<std::string> known;
+  for (const SwitchVendorName& v : kSwitchVendors) {
+    if (name == v.name) return v.vendor;
+    known.emplace_back(v.name);
+  }
+  return make_error(Errc::invalid_argument,
+                    "switch vendor '" + quote_for_message(name) + "' is not one of " + join(known, ", "));
+}
+
+constexpr std::string_view switch_vendor_name(SwitchVendor vendor) {
+  for (const SwitchVendorName& v : kSwitchVendors)
+    if (v.vendor == vendor) return v.name;
+  return "unknown";
+}
 
 struct SwitchVlan {
   unsigned vid = 0;
@@ -22,7 +61,7 @@ struct SwitchVlan {
 };
 
 struct SwitchPlan {
-  std::string vendor;
+  SwitchVendor vendor = SwitchVendor::procurve;
   std::string trunk_port;
   std::string bridge;          // linux only
   unsigned quarantine_vlan = 0;

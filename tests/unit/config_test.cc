@@ -25,7 +25,8 @@ TEST(Config, ReadsEveryKindOfValue) {
                         "default_ports = 443,22\n"
                         "state_dir = /srv/ij\n"
                         "public_host = jump.example.org\n"
-                        "public_port = 2222\n");
+                        "public_port = 2222\n"
+                        "switch_vendor = linux\n");
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->trunk, "enp3s0");
   EXPECT_EQ(c->address_pool.str(), "192.168.64.0/18");
@@ -34,6 +35,7 @@ TEST(Config, ReadsEveryKindOfValue) {
   EXPECT_EQ(c->state_file(), "/srv/ij/state.json");
   EXPECT_EQ(c->public_host, "jump.example.org");
   EXPECT_EQ(c->public_port, 2222u);
+  EXPECT_EQ(c->switch_vendor, "linux");
 }
 
 TEST(Config, ErrorsNameFileAndLine) {
@@ -45,6 +47,8 @@ TEST(Config, ErrorsNameFileAndLine) {
             "j.conf:1: pool_prefix: '31' is not a prefix length in 16-30");
   EXPECT_EQ(parse_config("j.conf", "address_pool = 10.0.0.1/16\n").error().message,
             "j.conf:1: address_pool: '10.0.0.1/16' is not a network address (host bits set)");
+  EXPECT_EQ(parse_config("j.conf", "switch_vendor = nortel\n").error().message,
+            "j.conf:1: switch_vendor: switch vendor 'nortel' is not one of procurve, aoscx, ios, junos, linux");
   EXPECT_EQ(parse_config("j.conf", "public_port = 0\n").error().code, Errc::invalid_argument);
   EXPECT_EQ(parse_config("j.conf", "public_host = a;b\n").error().code, Errc::invalid_argument);
   EXPECT_FALSE(parse_config("j.conf", "admin_group = Root Group\n").ok());

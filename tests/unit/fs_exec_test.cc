@@ -2,6 +2,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include "common/sys/exec.h"
 #include "common/sys/fs.h"
 
@@ -12,9 +15,12 @@ class TempDir {
  public:
   TempDir() {
     char tmpl[] = "/tmp/ij-test-XXXXXX";
-    path_ = mkdtemp(tmpl);
+    if (!mkdtemp(tmpl)) ADD_FAILURE() << "mkdtemp: " << strerror(errno);
+    path_ = tmpl;
   }
-  ~TempDir() { run_program({"/bin/rm", "-rf", path_}); }
+  // A directory left in /tmp fails the test that made it, so that tests
+  // which leave something undeletable behind are noticed.
+  ~TempDir() { EXPECT_TRUE(run_checked({"/bin/rm", "-rf", path_}).ok()) << "cannot remove " << path_; }
   const std::string& path() const { return path_; }
 
  private:

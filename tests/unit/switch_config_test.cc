@@ -156,6 +156,23 @@ TEST(SwitchConfig, NamedBmcsOnlyButReleasedPortsAlways) {
   EXPECT_NE(text.find("interface 9\n   disable"), std::string::npos);
 }
 
+// Every row of the table parses, names itself and renders under its name.
+TEST(SwitchConfig, VendorTable) {
+  for (const SwitchVendorName& v : kSwitchVendors) {
+    const std::string name(v.name);
+    EXPECT_EQ(parse_switch_vendor(name).value(), v.vendor);
+    EXPECT_EQ(switch_vendor_name(v.vendor), v.name);
+    EXPECT_NE(render(name).find("BMC VLAN(s) (" + name + ")\n"), std::string::npos) << name;
+  }
+  EXPECT_EQ(parse_switch_vendor("Linux").error().message,
+            "switch vendor 'Linux' is not one of procurve, aoscx, ios, junos, linux");
+  EXPECT_EQ(parse_switch_vendor("ios\n").error().message,
+            "switch vendor 'ios\\x0a' is not one of procurve, aoscx, ios, junos, linux");
+  SwitchPlan bad;
+  bad.vendor = static_cast<SwitchVendor>(99);
+  EXPECT_EQ(render_switch_config(bad).error().message, "switch vendor 99 is not known");
+}
+
 TEST(SwitchConfig, Errors) {
   Config c = switch_config();
   EXPECT_EQ(make_switch_plan(c, sample_state(), "nortel", {}).error().message,
