@@ -1,8 +1,11 @@
 // The switch's side of the isolation, rendered from the state for one
 // vendor's CLI: one VLAN per BMC, the BMC's port untagged in its own VLAN
-// and in no other, the jumphost's port tagged in all of them, and the ports
-// of revoked BMCs shut down (or moved to a quarantine VLAN), never left in
-// their old VLAN. Pure text; jumpctl switch-config prints it.
+// and in no other, the jumphost's port tagged in all of them and untagged in
+// none (out of the default VLAN 1, or with an unused, tagged native VLAN),
+// and the ports of revoked BMCs shut down in a parking VLAN (or moved to a
+// quarantine VLAN), never left in their old VLAN nor returned to VLAN 1: a
+// host on the default VLAN must reach neither the jumphost's trunk untagged
+// nor a revoked BMC. Pure text; jumpctl switch-config prints it.
 #pragma once
 
 #include <set>
@@ -54,6 +57,15 @@ constexpr std::string_view switch_vendor_name(SwitchVendor vendor) {
   return "unknown";
 }
 
+// Where released ports wait, disabled, when switch_quarantine_vlan is 0, and
+// the native VLAN of the jumphost's trunk on aoscx and ios (never allowed on
+// it, so what arrives untagged is dropped). 1001 is the highest VID of IOS's
+// normal range (1002-1005 are reserved), which IOS creates without VTP
+// transparent mode; the high VIDs are reserved for internal use on several
+// platforms (AOS-CX, NX-OS). The plan refuses it when a BMC has it;
+// switch_quarantine_vlan, when set, takes its place.
+inline constexpr unsigned kSwitchParkingVlan = 1001;
+
 struct SwitchVlan {
   unsigned vid = 0;
   std::string bmc;
@@ -65,6 +77,8 @@ struct SwitchPlan {
   std::string trunk_port;
   std::string bridge;          // linux only
   unsigned quarantine_vlan = 0;
+  unsigned parking_vlan = kSwitchParkingVlan;  // quarantine_vlan when set
+  bool trunk_untagged = false;  // trunk_untagged = allow: the trunk's untagged VLAN is left as it is
   std::vector<SwitchVlan> vlans;            // ordered by VID
   std::vector<ReleasedPort> released;       // ordered by port
   std::vector<std::string> all_access_ports;  // every BMC port the jumphost knows, for "forbid"

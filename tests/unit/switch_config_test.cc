@@ -1,6 +1,8 @@
 // Golden tests: the exact text per vendor for two BMCs, one revoked port.
 #include "daemon/render/switch_config.h"
 
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include "daemon/model/ipv4.h"
@@ -34,19 +36,26 @@ Config switch_config(unsigned quarantine = 0) {
   return c;
 }
 
-std::string render(const std::string& vendor, unsigned quarantine = 0, std::vector<std::string> names = {}) {
-  auto plan = make_switch_plan(switch_config(quarantine), sample_state(), vendor, names);
+std::string render_with(const Config& config, const State& state, const std::string& vendor,
+                        std::vector<std::string> names = {}) {
+  auto plan = make_switch_plan(config, state, vendor, names);
   EXPECT_TRUE(plan.ok()) << plan.error().message;
+  if (!plan.ok()) return "";
   auto text = render_switch_config(*plan);
   EXPECT_TRUE(text.ok());
   return text.ok() ? *text : "";
+}
+
+std::string render(const std::string& vendor, unsigned quarantine = 0, std::vector<std::string> names = {}) {
+  return render_with(switch_config(quarantine), sample_state(), vendor, names);
 }
 
 TEST(SwitchConfig, Procurve) {
   EXPECT_EQ(render("procurve"),
             "; ipmi-jumphost: switch configuration for 2 BMC VLAN(s) (procurve)\n"
             "; The jumphost's port 24 is tagged in every BMC VLAN; each BMC's port is untagged in\n"
-            "; its own VLAN and in no other.\n"
+            "; its own VLAN and in no other. Nothing reaches port 24 untagged, and no revoked\n"
+            "; BMC's port is left in its VLAN or returned to VLAN 1.\n"
             "vlan 101\n"
             "   name \"ipmi-web01\"\n"
             "   untagged 7\n"
@@ -59,9 +68,20 @@ TEST(SwitchConfig, Procurve) {
             "   tagged 24\n"
             "   forbid 7,9\n"
             "   exit\n"
+            "; port 24 is untagged in no VLAN: the switch drops what arrives on it untagged\n"
+            "vlan 1\n"
+            "   no untagged 24\n"
+            "   exit\n"
+            "interface 24\n"
+            "   enable\n"
+            "   exit\n"
             "; port 9 served BMC old01 (VLAN 103), revoked 2026-11-20T10:00:00Z\n"
             "interface 9\n"
             "   disable\n"
+            "   exit\n"
+            "vlan 1001\n"
+            "   name \"ipmi-parking\"\n"
+            "   untagged 9\n"
             "   exit\n"
             "no vlan 103\n");
 }
@@ -69,21 +89,49 @@ TEST(SwitchConfig, Procurve) {
 TEST(SwitchConfig, ProcurveQuarantine) {
   std::string text = render("procurve", 999);
   EXPECT_NE(text.find("vlan 999\n   untagged 9\n   exit\nno vlan 103\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("1001"), std::string::npos) << text;  // the quarantine VLAN replaces the parking VLAN
+}
+
+// A released port whose VLAN another BMC still uses is forbidden there, after
+// it has moved untagged elsewhere: "no untagged" alone would drop it into
+// DEFAULT_VLAN.
+TEST(SwitchConfig, ProcurveReleasedPortOfAVlanStillInUse) {
+  State s = sample_state();
+  s.released_ports["9"].vlan = 102;
+  std::string text = render_with(switch_config(), s, "procurve");
+  EXPECT_NE(text.find("   untagged 9\n   exit\nvlan 102\n   forbid 9\n   exit\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("no untagged 9"), std::string::npos) << text;
+  EXPECT_EQ(text.find("no vlan 102"), std::string::npos) << text;
+}
+
+// A port must be in some VLAN: with no BMC VLAN to be tagged in, the trunk
+// cannot leave DEFAULT_VLAN, so it is disabled instead.
+TEST(SwitchConfig, ProcurveWithoutBmcVlansDisablesTheTrunk) {
+  State s = sample_state();
+  s.enrollments.clear();
+  std::string text = render_with(switch_config(), s, "procurve");
+  EXPECT_NE(text.find("; so it is disabled until one does\ninterface 24\n   disable\n   exit\n"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("no untagged 24"), std::string::npos) << text;
 }
 
 TEST(SwitchConfig, Aoscx) {
   EXPECT_EQ(render("aoscx"),
             "! ipmi-jumphost: switch configuration for 2 BMC VLAN(s) (aoscx)\n"
             "! The jumphost's port 24 is tagged in every BMC VLAN; each BMC's port is untagged in\n"
-            "! its own VLAN and in no other.\n"
+            "! its own VLAN and in no other. Nothing reaches port 24 untagged, and no revoked\n"
+            "! BMC's port is left in its VLAN or returned to VLAN 1.\n"
             "vlan 101\n    name ipmi-web01\n"
             "vlan 102\n    name ipmi-db01\n"
+            "vlan 1001\n    name ipmi-parking\n"
             "interface 7\n    description ipmi web01\n    no shutdown\n    no routing\n    vlan access 101\n"
             "interface 8\n    description ipmi db01\n    no shutdown\n    no routing\n    vlan access 102\n"
+            "! port 24's native VLAN 1001 is tagged and not allowed on it: the switch drops what arrives untagged\n"
             "interface 24\n    description ipmi-jumphost trunk\n    no shutdown\n    no routing\n"
+            "    vlan trunk native 1001 tag\n"
             "    vlan trunk allowed 101,102\n"
             "! port 9 served BMC old01 (VLAN 103), revoked 2026-11-20T10:00:00Z\n"
-            "interface 9\n    shutdown\n    no vlan access\n"
+            "interface 9\n    shutdown\n    vlan access 1001\n"
             "no vlan 103\n");
 }
 
@@ -91,18 +139,30 @@ TEST(SwitchConfig, Ios) {
   EXPECT_EQ(render("ios"),
             "! ipmi-jumphost: switch configuration for 2 BMC VLAN(s) (ios)\n"
             "! The jumphost's port 24 is tagged in every BMC VLAN; each BMC's port is untagged in\n"
-            "! its own VLAN and in no other.\n"
+            "! its own VLAN and in no other. Nothing reaches port 24 untagged, and no revoked\n"
+            "! BMC's port is left in its VLAN or returned to VLAN 1.\n"
             "vlan 101\n name ipmi-web01\n!\n"
             "vlan 102\n name ipmi-db01\n!\n"
+            "vlan 1001\n name ipmi-parking\n!\n"
             "interface 7\n description ipmi web01\n switchport mode access\n switchport access vlan 101\n"
             " switchport nonegotiate\n no shutdown\n!\n"
             "interface 8\n description ipmi db01\n switchport mode access\n switchport access vlan 102\n"
             " switchport nonegotiate\n no shutdown\n!\n"
+            "! port 24's native VLAN 1001 is not allowed on it: what arrives untagged is dropped\n"
             "interface 24\n description ipmi-jumphost trunk\n switchport mode trunk\n"
+            " switchport trunk native vlan 1001\n"
             " switchport trunk allowed vlan 101,102\n switchport nonegotiate\n no shutdown\n!\n"
             "! port 9 served BMC old01 (VLAN 103), revoked 2026-11-20T10:00:00Z\n"
-            "interface 9\n shutdown\n no switchport access vlan\n!\n"
+            "interface 9\n shutdown\n switchport access vlan 1001\n!\n"
             "no vlan 103\n");
+}
+
+// "switchport trunk allowed vlan" replaces the list: naming some BMCs must
+// not take the others' VLANs off the trunk.
+TEST(SwitchConfig, IosTrunkKeepsEveryBmcVlanWhenNamesAreGiven) {
+  std::string text = render("ios", 0, {"db01"});
+  EXPECT_EQ(text.find("vlan 101\n"), std::string::npos) << text;
+  EXPECT_NE(text.find(" switchport trunk allowed vlan 101,102\n"), std::string::npos) << text;
 }
 
 TEST(SwitchConfig, Junos) {
@@ -110,9 +170,11 @@ TEST(SwitchConfig, Junos) {
   EXPECT_EQ(render("junos"),
             "# ipmi-jumphost: switch configuration for 2 BMC VLAN(s) (junos)\n"
             "# The jumphost's port 24 is tagged in every BMC VLAN; each BMC's port is untagged in\n"
-            "# its own VLAN and in no other.\n"
+            "# its own VLAN and in no other. Nothing reaches port 24 untagged, and no revoked\n"
+            "# BMC's port is left in its VLAN or returned to VLAN 1.\n"
             "set vlans ipmi-web01 vlan-id 101\n"
             "set vlans ipmi-db01 vlan-id 102\n"
+            "set vlans ipmi-parking vlan-id 1001\n"
             "set interfaces 7 description \"ipmi web01\"\n"
             "set interfaces 7" + u + "interface-mode access\n"
             "set interfaces 7" + u + "vlan members ipmi-web01\n"
@@ -120,11 +182,15 @@ TEST(SwitchConfig, Junos) {
             "set interfaces 8" + u + "interface-mode access\n"
             "set interfaces 8" + u + "vlan members ipmi-db01\n"
             "set interfaces 24 description \"ipmi-jumphost trunk\"\n"
+            "# port 24 has no native-vlan-id: the switch discards what arrives on it untagged\n"
+            "delete interfaces 24 native-vlan-id\n"
             "set interfaces 24" + u + "interface-mode trunk\n"
             "set interfaces 24" + u + "vlan members [ ipmi-web01 ipmi-db01 ]\n"
             "# port 9 served BMC old01 (VLAN 103), revoked 2026-11-20T10:00:00Z\n"
             "delete interfaces 9 unit 0 family ethernet-switching vlan members\n"
+            "set interfaces 9" + u + "vlan members ipmi-parking\n"
             "set interfaces 9 disable\n"
+            "delete interfaces 24" + u + "vlan members ipmi-old01\n"
             "delete vlans ipmi-old01\n");
 }
 
@@ -132,9 +198,11 @@ TEST(SwitchConfig, Linux) {
   EXPECT_EQ(render("linux"),
             "# ipmi-jumphost: switch configuration for 2 BMC VLAN(s) (linux)\n"
             "# The jumphost's port 24 is tagged in every BMC VLAN; each BMC's port is untagged in\n"
-            "# its own VLAN and in no other.\n"
+            "# its own VLAN and in no other. Nothing reaches port 24 untagged, and no revoked\n"
+            "# BMC's port is left in its VLAN or returned to VLAN 1.\n"
             "ip link set dev br0 type bridge vlan_filtering 1\n"
             "bridge vlan del dev br0 vid 1 self\n"
+            "# port 24 has no PVID and no untagged VLAN: the bridge drops what arrives on it untagged\n"
             "bridge vlan del dev 24 vid 1\n"
             "bridge vlan del dev 7 vid 1\n"
             "bridge vlan add dev 7 vid 101 pvid untagged\n"
@@ -144,8 +212,128 @@ TEST(SwitchConfig, Linux) {
             "bridge vlan add dev 24 vid 102\n"
             "# port 9 served BMC old01 (VLAN 103), revoked 2026-11-20T10:00:00Z\n"
             "bridge vlan del dev 9 vid 103\n"
+            "bridge vlan del dev 9 vid 1\n"
             "ip link set dev 9 down\n"
             "bridge vlan del dev 24 vid 103\n");
+}
+
+// What each dialect must say so that the jumphost's port takes nothing
+// untagged (it is out of the default VLAN, or its native VLAN is unused,
+// tagged and not allowed), and what would leave it untagged somewhere. A
+// dialect added to kSwitchVendors without a row here fails.
+struct DialectRule {
+  std::vector<std::string> present;
+  std::vector<std::string> absent;
+};
+
+TEST(SwitchConfig, EveryDialectTakesTheTrunkOutOfTheDefaultVlan) {
+  const std::map<std::string, DialectRule> rules = {
+      {"procurve", {{"vlan 1\n   no untagged 24\n   exit\n"}, {"   untagged 24\n", "untagged 24,"}}},
+      {"aoscx",
+       {{"    vlan trunk native 1001 tag\n    vlan trunk allowed 101,102\n"}, {"native 1\n", "allowed 1001", ",1001"}}},
+      {"ios",
+       {{" switchport trunk native vlan 1001\n switchport trunk allowed vlan 101,102\n"},
+        {"native vlan 1\n", "allowed vlan 1001", ",1001"}}},
+      {"junos", {{"delete interfaces 24 native-vlan-id\n"}, {"set interfaces 24 native-vlan-id", "members default"}}},
+      {"linux", {{"bridge vlan del dev 24 vid 1\n"}, {"dev 24 vid 1 ", "dev 24 vid 101 ", "dev 24 vid 102 "}}},
+  };
+  for (const SwitchVendorName& v : kSwitchVendors) {
+    const std::string name(v.name);
+    ASSERT_EQ(rules.count(name), 1u) << name << " has no rule for its trunk";
+    const std::string text = render(name);
+    for (const std::string& s : rules.at(name).present) EXPECT_NE(text.find(s), std::string::npos) << name << ": " << s;
+    for (const std::string& s : rules.at(name).absent) EXPECT_EQ(text.find(s), std::string::npos) << name << ": " << s;
+  }
+  // ProCurve refuses to take a port out of its last VLAN: the trunk leaves
+  // VLAN 1 only after it is tagged in the BMC VLANs.
+  const std::string procurve = render("procurve");
+  EXPECT_GT(procurve.find("vlan 1\n   no untagged 24"), procurve.rfind("   tagged 24\n"));
+}
+
+// A released port goes to the parking VLAN, disabled (or to the quarantine
+// VLAN), in every dialect; nothing puts it back into VLAN 1 (the commands
+// that would: "no untagged" on ProCurve, "no vlan access" on AOS-CX, "no
+// switchport access vlan" on IOS, no vlan members on Junos, VID 1 kept on a
+// Linux bridge).
+TEST(SwitchConfig, ReleasedPortsNeverLandInVlan1) {
+  const std::string junos_members = "delete interfaces 9 unit 0 family ethernet-switching vlan members\n"
+                                    "set interfaces 9 unit 0 family ethernet-switching vlan members ";
+  const std::map<std::string, DialectRule> parked = {
+      {"procurve", {{"interface 9\n   disable\n   exit\nvlan 1001\n   name \"ipmi-parking\"\n   untagged 9\n   exit\n"},
+                    {"no untagged 9"}}},
+      {"aoscx", {{"interface 9\n    shutdown\n    vlan access 1001\n"}, {"no vlan access", "vlan access 1\n"}}},
+      {"ios", {{"interface 9\n shutdown\n switchport access vlan 1001\n"},
+               {"no switchport access vlan", "switchport access vlan 1\n"}}},
+      {"junos", {{junos_members + "ipmi-parking\nset interfaces 9 disable\n"}, {"members default"}}},
+      {"linux", {{"bridge vlan del dev 9 vid 1\nip link set dev 9 down\n"}, {"add dev 9 vid 1 "}}},
+  };
+  const std::map<std::string, DialectRule> quarantined = {
+      {"procurve", {{"vlan 999\n   untagged 9\n   exit\n"}, {"no untagged 9", "1001"}}},
+      {"aoscx",
+       {{"interface 9\n    vlan access 999\n", "    vlan trunk native 999 tag\n"}, {"no vlan access", "1001"}}},
+      {"ios", {{"interface 9\n switchport access vlan 999\n", " switchport trunk native vlan 999\n"},
+               {"no switchport access vlan", "1001"}}},
+      {"junos", {{junos_members + "999\n"}, {"members default", "1001"}}},
+      {"linux", {{"bridge vlan del dev 9 vid 1\nbridge vlan add dev 9 vid 999 pvid untagged\n"}, {"add dev 9 vid 1 "}}},
+  };
+  for (const SwitchVendorName& v : kSwitchVendors) {
+    const std::string name(v.name);
+    ASSERT_EQ(parked.count(name), 1u) << name << " has no rule for released ports";
+    ASSERT_EQ(quarantined.count(name), 1u) << name << " has no rule for quarantined ports";
+    for (unsigned quarantine : {0u, 999u}) {
+      const std::string text = render(name, quarantine);
+      const DialectRule& rule = quarantine ? quarantined.at(name) : parked.at(name);
+      for (const std::string& s : rule.present)
+        EXPECT_NE(text.find(s), std::string::npos) << name << " " << quarantine << ": " << s << "\n" << text;
+      for (const std::string& s : rule.absent)
+        EXPECT_EQ(text.find(s), std::string::npos) << name << " " << quarantine << ": " << s << "\n" << text;
+    }
+  }
+}
+
+// The parking VLAN must carry nothing: a BMC that has it is refused, by the
+// dialects that use it, until switch_quarantine_vlan takes its place.
+TEST(SwitchConfig, ParkingVlanOfABmc) {
+  State s = sample_state();
+  Enrollment e = s.enrollments.at("db01");
+  e.name = "app01";
+  e.vlan = kSwitchParkingVlan;
+  e.switch_port = "10";
+  s.enrollments["app01"] = e;
+  for (const char* vendor : {"procurve", "aoscx", "ios", "junos"})
+    EXPECT_EQ(make_switch_plan(switch_config(), s, vendor, {}).error().message,
+              "VLAN 1001, where switch-config parks released ports, is a BMC's VLAN: "
+              "set switch_quarantine_vlan to an unused VLAN")
+        << vendor;
+  EXPECT_TRUE(make_switch_plan(switch_config(), s, "linux", {}).ok());  // a bridge port can be in no VLAN
+  EXPECT_NE(render_with(switch_config(999), s, "ios").find(" switchport trunk native vlan 999\n"), std::string::npos);
+}
+
+// trunk_untagged = allow: the operator uses the trunk untagged, so its
+// untagged (native) VLAN is left alone; released ports are parked all the same.
+TEST(SwitchConfig, TrunkUntaggedAllowedLeavesTheTrunksUntaggedVlan) {
+  Config c = switch_config();
+  c.trunk_untagged_allowed = true;
+  const std::map<std::string, std::string> gone = {
+      {"procurve", "no untagged 24"},
+      {"aoscx", "vlan trunk native"},
+      {"ios", "switchport trunk native"},
+      {"junos", "delete interfaces 24 native-vlan-id"},
+      {"linux", "bridge vlan del dev 24 vid 1\n"},
+  };
+  for (const auto& [vendor, line] : gone) {
+    const std::string text = render_with(c, sample_state(), vendor);
+    EXPECT_NE(text.find("Port 24 keeps its untagged VLAN (trunk_untagged = allow), and no revoked\n"),
+              std::string::npos)
+        << vendor;
+    EXPECT_NE(text.find("trunk_untagged = allow: port 24 keeps its "), std::string::npos) << vendor << "\n" << text;
+    EXPECT_EQ(text.find(line), std::string::npos) << vendor << "\n" << text;
+  }
+  EXPECT_NE(render_with(c, sample_state(), "procurve").find("   name \"ipmi-parking\"\n   untagged 9\n"),
+            std::string::npos);
+  // The allowed list of an IOS trunk is added to, so that its native VLAN stays allowed.
+  EXPECT_NE(render_with(c, sample_state(), "ios").find(" switchport trunk allowed vlan add 101,102\n"),
+            std::string::npos);
 }
 
 TEST(SwitchConfig, NamedBmcsOnlyButReleasedPortsAlways) {
