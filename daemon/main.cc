@@ -20,6 +20,7 @@
 #include "daemon/config/config.h"
 #include "daemon/host/files_real.h"
 #include "daemon/host/firewall_real.h"
+#include "daemon/host/sockets_real.h"
 #include "daemon/host/sshd_real.h"
 #include "daemon/host/users_real.h"
 #include "daemon/netlink/vlan_links.h"
@@ -131,10 +132,11 @@ int main(int argc, char** argv) {
   ij::RealFiles files;
   ij::RealSshd sshd(*config);
   ij::RealFirewall firewall(*config);
+  ij::RealSockets sockets;
   if (auto s = prepare_host(*config, users); !s) return fail(s.error().message);
 
   ij::SystemClock clock;
-  ij::Jumphost jumphost{*config, std::move(*state), ij::Host{links, users, files, sshd, firewall}, clock};
+  ij::Jumphost jumphost{*config, std::move(*state), ij::Host{links, users, files, sshd, firewall, sockets}, clock};
   ij::reconcile(jumphost);
 
   try {

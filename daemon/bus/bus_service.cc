@@ -36,7 +36,7 @@ BusService::BusService(sdbus::IConnection& connection, Jumphost& jumphost, Tenan
     : object_(sdbus::createObject(connection, bus::kObjectPath)),
       dispatcher_(*object_, [this](bus::Role role, const char* method) { return authorize_call(role, method); }),
       jumphost_(jumphost),
-      admin_(jumphost),
+      admin_(jumphost, &tenants),
       tenants_(tenants),
       denials_(clock) {
   serve_manager();

@@ -53,6 +53,8 @@ const std::map<std::string, Setter>& setters() {
          auto cidr = parse_ipv4_cidr(v);
          if (!cidr) return cidr.error();
          if (cidr->address != cidr->network()) return bad("'" + v + "' is not a network address (host bits set)");
+         if (std::string special = special_range_of(*cidr); !special.empty())
+           return bad(cidr->str() + " overlaps " + special + ", which no BMC subnet may");
          c.address_pool = *cidr;
          return ok_status();
        }},
@@ -61,6 +63,12 @@ const std::map<std::string, Setter>& setters() {
          unsigned long p = 0;
          if (!parse_uint(v, 16, 30, &p)) return bad("'" + quote_for_message(v) + "' is not a prefix length in 16-30");
          c.pool_prefix = static_cast<unsigned>(p);
+         return ok_status();
+       }},
+      {"trunk_untagged",
+       [](Config& c, const std::string& v) -> Status {
+         if (v != "drop" && v != "allow") return bad("'" + quote_for_message(v) + "' is not drop or allow");
+         c.trunk_untagged_allowed = v == "allow";
          return ok_status();
        }},
       {"default_ports",
@@ -153,6 +161,7 @@ Result<Config> parse_config(std::string_view source, std::string_view text) {
     if (it == setters().end()) return bad(where + ": unknown key '" + quote_for_message(key) + "'");
     Status s = it->second(c, value);
     if (!s) return s.error().with_context(where + ": " + key);
+    c.origins[key] = where;
   }
   return c;
 }

@@ -2,6 +2,7 @@
 // key has a default; an unknown key or a bad value is an error "FILE:LINE: what".
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,10 @@ namespace ij {
 
 struct Config {
   std::string trunk = "eth1";                        // interface carrying the tagged BMC VLANs
+  // Whether the trunk may carry untagged traffic for the host (trunk_untagged
+  // = allow): by default (drop) the trunk is hardened like a BMC link and the
+  // firewall drops everything that arrives on it untagged.
+  bool trunk_untagged_allowed = false;
   Ipv4Cidr address_pool{Ipv4{0x0afe0000}, 16};       // 10.254.0.0/16: subnets for enrolls without --bmc-ip
   unsigned pool_prefix = 30;                         // size of each allocated subnet
   std::vector<unsigned> default_ports{22, 80, 443, 5900};
@@ -37,7 +42,14 @@ struct Config {
   unsigned switch_quarantine_vlan = 0;               // revoked BMCs' ports go here; 0: shut them down
   std::string switch_bridge = "br0";                 // vendor linux: the VLAN-filtering bridge
 
+  // "FILE:LINE" where each key was set, for messages about its value.
+  std::map<std::string, std::string> origins;
+
   std::string state_file() const { return state_dir + "/state.json"; }
+  std::string origin(const std::string& key) const {
+    auto it = origins.find(key);
+    return it == origins.end() ? "the default " + key : it->first + " at " + it->second;
+  }
 };
 
 Config default_config();

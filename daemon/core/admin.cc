@@ -129,9 +129,17 @@ Result<Enrollment> Admin::build_enrollment(const EnrollRequest& r, const std::st
     if (*group)
       return make_error(Errc::exists, "a group named " + e.owner + " exists: choose another --owner");
   }
-  if (!links->count(jh_.config.trunk))
+  auto trunk = links->find(jh_.config.trunk);
+  if (trunk == links->end())
     return make_error(Errc::not_found, "trunk interface " + jh_.config.trunk +
                                            " does not exist: set 'trunk' in the configuration");
+  // Closing the trunk to untagged traffic would cut the host's own traffic
+  // on it: say so rather than lock an operator out.
+  if (!jh_.config.trunk_untagged_allowed && !trunk->second.addresses.empty())
+    return make_error(Errc::invalid_argument,
+                      "the trunk " + jh_.config.trunk + " has the address " + trunk->second.addresses.front().str() +
+                          " and trunk_untagged = drop would cut the host's untagged traffic on it: move the address to "
+                          "another interface, or set trunk_untagged = allow in the configuration");
   if (links->count(e.link))
     return make_error(Errc::exists, "a link named " + e.link + " already exists and is not ipmi-jumphost's");
 
@@ -146,6 +154,7 @@ Result<Enrollment> Admin::enroll(const EnrollRequest& request, const std::string
   const Enrollment e = *built;
   auto keys = new_keys(e.owner, request.keys);
   if (!keys) return keys.error().with_context("enroll " + e.name);
+  if (Status s = check_sshd_order(); !s) return s.error().with_context("enroll " + e.name);
 
   State next = jh_.state;
   next.enrollments[e.name] = e;
@@ -207,7 +216,18 @@ Status Admin::revoke(const std::string& name, const std::string& who) {
     return s.error().with_context("revoke " + name);
   }
   log::notice(what + ": done" + (last ? ", user " + e.owner + " removed" : ""));
+  end_live_access(e);
   return ok_status();
+}
+
+void Admin::end_live_access(const Enrollment& e) {
+  // The forwards a session opened before the revoke outlive the keys, the
+  // hosts line, the rules and even the link (their packets just stall):
+  // abort them, and the console with them.
+  if (sessions_) sessions_->end_console(e.name, "the BMC was revoked");
+  if (Status s = jh_.host.sockets.close_to(e.bmc_address.address); !s)
+    log::error("revoke " + e.name + ": cannot close the connections to " + e.bmc_address.address.str() + ": " +
+               s.error().message);
 }
 
 Result<std::vector<std::string>> Admin::add_keys(const std::string& user, const KeySource& source,
@@ -255,6 +275,10 @@ Status Admin::remove_key(const std::string& user, const std::string& fingerprint
     return s.error().with_context("key remove " + user);
   }
   log::notice("key remove user=" + user + " key=" + fingerprint + " by=" + who + ": done");
+  // sshd does not say which session logged in with which key, so every
+  // session of the user ends; the keys left let them back in.
+  if (Status s = jh_.host.users.end_sessions(user); !s)
+    log::error("key remove user=" + user + ": cannot end the user's sessions: " + s.error().message);
   return ok_status();
 }
 

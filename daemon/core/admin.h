@@ -11,6 +11,7 @@
 
 #include "daemon/core/jumphost.h"
 #include "daemon/core/plan.h"
+#include "daemon/core/sessions.h"
 #include "daemon/ipmi/settings.h"
 
 namespace ij {
@@ -35,7 +36,8 @@ struct EnrollRequest {
 
 class Admin {
  public:
-  explicit Admin(Jumphost& jh) : jh_(jh) {}
+  // `sessions` (may be null in tests) ends what a revoke leaves live.
+  explicit Admin(Jumphost& jh, LiveSessions* sessions = nullptr) : jh_(jh), sessions_(sessions) {}
 
   Result<Enrollment> enroll(const EnrollRequest& request, const std::string& who);
   Status revoke(const std::string& name, const std::string& who);
@@ -53,6 +55,10 @@ class Admin {
   // host reaches through another interface (an address or a route there).
   Status check_host_networks(const Ipv4Cidr& bmc, const std::map<std::string, LinkInfo>& links) const;
 
+  // Refuses, before any step, when sshd would not apply the tenants' block
+  // first: a Match block read before it, or no Include of it (steps.cc).
+  Status check_sshd_order() const;
+
   // Steps that bring the host to what `next` says (steps.cc).
   Step keys_step(const State& next, const std::string& user);
   Step dropin_step(const State& next, const std::string& user);
@@ -67,7 +73,13 @@ class Admin {
   // The firewall for `s` with the tenants' uids as the system has them now.
   std::string firewall_for(const State& s) const;
 
+  // After a revoke: the BMC's console and every connection to its address;
+  // after a key removal: the user's sessions. Failures are logged, the
+  // change stands.
+  void end_live_access(const Enrollment& revoked);
+
   Jumphost& jh_;
+  LiveSessions* sessions_;
 };
 
 }  // namespace ij

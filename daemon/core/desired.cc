@@ -7,8 +7,15 @@
 
 namespace ij {
 
-std::string desired_firewall(const State& state, const std::map<std::string, uid_t>& uids) {
-  return render_firewall(state, uids);
+bool trunk_closed(const Config& config, const State& state, bool trunk_has_address) {
+  return !config.trunk_untagged_allowed && !state.enrollments.empty() && !trunk_has_address;
+}
+
+std::string desired_firewall(const Config& config, const State& state, const std::map<std::string, uid_t>& uids,
+                             bool trunk_has_address) {
+  std::vector<std::string> closed;
+  if (trunk_closed(config, state, trunk_has_address)) closed.push_back(config.trunk);
+  return render_firewall(state, uids, closed);
 }
 
 DesiredLink desired_link(const Config& config, const Enrollment& e) {
@@ -18,6 +25,7 @@ DesiredLink desired_link(const Config& config, const Enrollment& e) {
 DesiredFile desired_hosts(const Config& config, const State& state) {
   DesiredFile f{"hosts file", config.hosts_file, render_hosts_block(state)};
   f.block = true;
+  f.exclusive_names = bmc_host_names(state);
   return f;
 }
 
@@ -36,25 +44,30 @@ DesiredFile desired_dropin(const Config& config, const State& state) {
   return f;
 }
 
-DesiredHost desired_host(const Config& config, const State& state, const std::map<std::string, uid_t>& uids) {
+DesiredHost desired_host(const Config& config, const State& state, const std::map<std::string, uid_t>& uids,
+                         bool trunk_has_address) {
   DesiredHost d;
-  d.firewall = desired_firewall(state, uids);
+  d.firewall = desired_firewall(config, state, uids, trunk_has_address);
+  d.trunk = config.trunk;
+  d.trunk_has_address = trunk_has_address;
+  d.trunk_closed = trunk_closed(config, state, trunk_has_address);
+  if (d.trunk_closed) d.trunk_hardening = link_hardening(config.trunk);
   for (const auto& [user, t] : state.tenants) d.users.push_back(user);
   for (const auto& [name, e] : state.enrollments) d.links.push_back(desired_link(config, e));
   d.files.push_back(desired_hosts(config, state));
   for (const auto& [user, t] : state.tenants) d.files.push_back(desired_keys(config, state, user));
   d.files.push_back(desired_dropin(config, state));
   // keys_dir holds the tenants' keys files and nothing else; in the drop-in
-  // directory ours is ipmi-jumphost.conf, and the per-tenant drop-ins of the
-  // first versions (ipmi-jumphost-USER.conf) are strays.
+  // directory ours is 00-ipmi-jumphost.conf, and the drop-ins of earlier
+  // versions (ipmi-jumphost-USER.conf, ipmi-jumphost.conf) are strays: an
+  // upgrade writes the new one, removes the old ones and reloads sshd.
   d.owned_dirs.push_back(OwnedDir{config.keys_dir, [](const std::string&) { return true; }, false});
-  const std::string ours = dropin_path(config).substr(config.sshd_dropin_dir.size() + 1);
   d.owned_dirs.push_back(OwnedDir{config.sshd_dropin_dir,
-                                  [ours](const std::string& n) {
+                                  [](const std::string& n) {
                                     const std::string prefix = kLegacyDropinPrefix, suffix = ".conf";
                                     bool legacy = n.size() > prefix.size() + suffix.size() && starts_with(n, prefix) &&
                                                   n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0;
-                                    return legacy || n == ours;
+                                    return legacy || n == kPreviousDropinName || n == kDropinName;
                                   },
                                   true});
   return d;

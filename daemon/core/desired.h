@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,8 @@ struct DesiredFile {
   // The content is a marked block inside a file whose other lines are the
   // operator's (/etc/hosts): merged into what is there.
   bool block = false;
+  // For a block: names no line outside it may give (the BMCs' NAME-ipmi).
+  std::set<std::string> exclusive_names;
   // sshd reads it: checked with sshd -t before it is written, and sshd is
   // reloaded after.
   bool sshd = false;
@@ -54,6 +57,15 @@ struct OwnedDir {
 
 struct DesiredHost {
   std::string firewall;                // the nft script
+  // The trunk, closed to untagged traffic (hardened like a BMC link, and
+  // the firewall drops what it carries untagged), or open: when the
+  // configuration says so (trunk_untagged = allow), when there is no BMC
+  // yet, or when it carries an address of the host's (closing it would cut
+  // that traffic: the checks report it instead).
+  std::string trunk;
+  bool trunk_closed = false;
+  bool trunk_has_address = false;
+  std::vector<KernelSetting> trunk_hardening;  // when closed
   std::vector<std::string> users;      // tenants, sorted
   std::vector<DesiredLink> links;      // by BMC name
   std::vector<DesiredFile> files;
@@ -61,13 +73,17 @@ struct DesiredHost {
 };
 
 // The pieces, for the steps of a change (each for the state after it).
-std::string desired_firewall(const State& state, const std::map<std::string, uid_t>& uids);
+// `trunk_has_address`: whether the trunk has an IPv4 address now (observed).
+bool trunk_closed(const Config& config, const State& state, bool trunk_has_address);
+std::string desired_firewall(const Config& config, const State& state, const std::map<std::string, uid_t>& uids,
+                             bool trunk_has_address);
 DesiredLink desired_link(const Config& config, const Enrollment& e);
 DesiredFile desired_hosts(const Config& config, const State& state);
 DesiredFile desired_keys(const Config& config, const State& state, const std::string& user);
 DesiredFile desired_dropin(const Config& config, const State& state);
 
 // The whole host.
-DesiredHost desired_host(const Config& config, const State& state, const std::map<std::string, uid_t>& uids);
+DesiredHost desired_host(const Config& config, const State& state, const std::map<std::string, uid_t>& uids,
+                         bool trunk_has_address);
 
 }  // namespace ij

@@ -4,6 +4,8 @@
 
 #include "common/base/strings.h"
 #include "daemon/core/drift.h"
+#include "daemon/render/sshd.h"
+#include "daemon/render/sshd_order.h"
 
 namespace ij {
 namespace {
@@ -16,7 +18,7 @@ const std::vector<std::pair<std::string, std::string>>& tenant_sshd_settings() {
       {"passwordauthentication", "no"}, {"kbdinteractiveauthentication", "no"}, {"permituserenvironment", "no"},
       {"allowtcpforwarding", "local"},  {"x11forwarding", "no"},                {"allowagentforwarding", "no"},
       {"permittunnel", "no"},           {"allowstreamlocalforwarding", "no"},   {"gatewayports", "no"},
-      {"permitlisten", "none"},
+      {"permitlisten", "none"},         {"trustedusercakeys", "/dev/null"},
   };
   return settings;
 }
@@ -32,13 +34,35 @@ void audit_forwarding(Files& files, std::vector<bus::Finding>& out) {
   }
 }
 
-// One sshd -T per tenant (about 10 ms each): an earlier Match block, or a
-// tenant taken out of the group, shows only in that tenant's settings.
-void audit_sshd(const Config& config, const State& state, Sshd& sshd, std::vector<bus::Finding>& out) {
-  for (const auto& [user, t] : state.tenants) {
-    auto eff = sshd.effective(user);
+// A Match block sshd reads before the tenants' block wins over it for the
+// connections it matches, and `sshd -T` for one address never shows it:
+// read the files as sshd does (daemon/render/sshd_order.h).
+void audit_sshd_order(const Config& config, Sshd& sshd, std::vector<bus::Finding>& out) {
+  const std::string ours = dropin_path(config);
+  auto order = read_sshd_order(config.sshd_config, ours, kSshdSystemDir, sshd.config_files());
+  if (!order) {
+    out.push_back({false, "cannot read sshd's configuration in sshd's order: " + order.error().message,
+                   "fix it (sshd -t)"});
+    return;
+  }
+  if (!order->reaches_ours) {
+    out.push_back({false, "sshd does not read " + ours + ": " + config.sshd_config + " does not Include it",
+                   "add 'Include " + config.sshd_dropin_dir + "/*.conf' at the top of " + config.sshd_config});
+    return;
+  }
+  if (order->before.empty()) out.push_back({true, "no Match block comes before the tenants' block in " + ours, ""});
+  for (const SshdDirective& d : order->before) out.push_back({false, describe_before(d, ours), kSshdOrderFix});
+}
+
+// The settings of `user` on each of `where`.
+void audit_tenant(const Config& config, Sshd& sshd, const std::string& user, const std::vector<SshdListener>& where,
+                  std::vector<bus::Finding>& out) {
+  std::vector<std::string> good;
+  for (const SshdListener& at : where) {
+    auto eff = sshd.effective(user, at);
     if (!eff) {
-      out.push_back({false, "sshd -T for " + user + ": " + eff.error().message, "fix sshd's configuration (sshd -t)"});
+      out.push_back({false, "sshd -T for " + user + " on " + at.str() + ": " + eff.error().message,
+                     "fix sshd's configuration (sshd -t)"});
       continue;
     }
     std::map<std::string, std::string> got;
@@ -50,11 +74,34 @@ void audit_sshd(const Config& config, const State& state, Sshd& sshd, std::vecto
     for (const auto& [key, want] : tenant_sshd_settings())
       if (got[key] != want) wrong.push_back(key + " " + (got[key].empty() ? "(unset)" : got[key]) + " (want " + want + ")");
     if (got["forcecommand"] != config.wrapper) wrong.push_back("forcecommand " + got["forcecommand"]);
-    if (wrong.empty()) out.push_back({true, "sshd gives " + user + " the tenant's restrictions", ""});
-    else out.push_back({false, "sshd gives tenant " + user + ": " + join(wrong, ", "),
+    if (wrong.empty()) good.push_back(at.str());
+    else out.push_back({false, "sshd gives tenant " + user + " on " + at.str() + ": " + join(wrong, ", "),
                         "is " + user + " still in group " + config.tenant_group +
-                            "? Otherwise an earlier Match block or global setting in " + config.sshd_config +
-                            " wins: fix it there"});
+                            "? Otherwise a global setting the tenants' block does not set (PermitUserEnvironment) "
+                            "or a Match block before it wins: fix it in " + config.sshd_config});
+  }
+  if (!good.empty())
+    out.push_back({true, "sshd gives " + user + " the tenant's restrictions on " + join(good, ", "), ""});
+}
+
+// What comes before the tenants' block, then sshd -T (about 10 ms each):
+// each tenant on the first address sshd listens on (a tenant taken out of
+// the group shows only in its own settings), and the first tenant on every
+// other one too (a Match LocalAddress or LocalPort shows only there). That
+// is one run per tenant and one per further address, not their product.
+void audit_sshd(const Config& config, const State& state, Sshd& sshd, std::vector<bus::Finding>& out) {
+  if (state.tenants.empty()) return;
+  audit_sshd_order(config, sshd, out);
+  auto at = sshd.listeners();
+  if (!at || at->empty()) {
+    out.push_back({false, "sshd -T lists no address to check: " + (at ? std::string("none") : at.error().message),
+                   "fix sshd's configuration (sshd -t)"});
+    return;
+  }
+  bool first = true;
+  for (const auto& [user, t] : state.tenants) {
+    audit_tenant(config, sshd, user, first ? *at : std::vector<SshdListener>{at->front()}, out);
+    first = false;
   }
 }
 
@@ -64,7 +111,8 @@ std::vector<bus::Finding> doctor(Jumphost& jh) {
   std::vector<bus::Finding> out;
   audit_forwarding(jh.host.files, out);
   auto uids = jh.host.users.lookup_many(jh.state.tenant_names());
-  DesiredHost desired = desired_host(jh.config, jh.state, uids ? *uids : std::map<std::string, uid_t>{});
+  DesiredHost desired = desired_host(jh.config, jh.state, uids ? *uids : std::map<std::string, uid_t>{},
+                                     trunk_has_address(jh.config, jh.host));
   for (const Check& c : find_drift(jh.config, desired, jh.host)) out.push_back({c.ok, c.what, c.ok ? "" : c.fix});
   audit_sshd(jh.config, jh.state, jh.host.sshd, out);
   return out;

@@ -3,9 +3,11 @@
 // - drift in what the daemon owns (find_drift(), daemon/core/drift.h): the
 //   same checks the start-up reconcile repairs, so a restart repairs
 //   exactly what the doctor reports;
-// - audits of what the daemon does not own and never changes: IP forwarding
-//   and sshd's effective settings for each tenant (an earlier Match block
-//   or a global setting can win over the drop-in). The operator fixes these.
+// - audits of what the daemon does not own and never changes: IP forwarding,
+//   the Match blocks sshd reads before the tenants' block (they win over it
+//   for the connections they match; daemon/render/sshd_order.h), and sshd's
+//   effective settings for each tenant on the addresses sshd listens on. The
+//   operator fixes these.
 #pragma once
 
 #include <vector>

@@ -96,6 +96,36 @@ void check_links(const Config& config, const DesiredHost& d, Host& host, std::ve
   }
 }
 
+void check_trunk(const Config& config, const DesiredHost& d, Host& host, std::vector<Check>& out) {
+  if (d.links.empty()) return;  // no BMC: the trunk is left as it is
+  if (config.trunk_untagged_allowed) {
+    out.push_back(problem("the trunk " + d.trunk + " takes untagged traffic (" + config.origin("trunk_untagged") +
+                              " = allow): a host on the switch's native VLAN reaches the jumphost there",
+                          "unless the host really uses the trunk untagged, set trunk_untagged = drop", Repair::none,
+                          d.trunk));
+    return;
+  }
+  if (d.trunk_has_address) {
+    out.push_back(problem("the trunk " + d.trunk + " has an address of the host, so it is left open to untagged "
+                              "traffic although trunk_untagged = drop",
+                          "move the address to another interface, or set trunk_untagged = allow if the trunk "
+                          "carries the host's own traffic untagged",
+                          Repair::none, d.trunk));
+    return;
+  }
+  std::vector<std::string> wrong;
+  for (const KernelSetting& s : d.trunk_hardening) {
+    auto v = host.files.read(s.path);
+    if (!v || !v->has_value()) {
+      if (!s.optional) wrong.push_back(s.path + " cannot be read");
+      continue;
+    }
+    if (first_line(**v) != s.value) wrong.push_back(s.path + " is " + first_line(**v) + ", not " + s.value);
+  }
+  if (wrong.empty()) out.push_back(ok("the trunk " + d.trunk + " is closed to untagged traffic"));
+  else out.push_back(problem(join(wrong, "; "), kRestart, Repair::harden_trunk, d.trunk));
+}
+
 void check_file(const DesiredFile& want, Host& host, std::vector<Check>& out) {
   auto have = host.files.read(want.path);
   if (!have) {
@@ -118,6 +148,10 @@ void check_file(const DesiredFile& want, Host& host, std::vector<Check>& out) {
       return;
     }
     content = *merged;
+    for (const std::string& line : foreign_bmc_lines(want.path, have->value_or(""), want.exclusive_names))
+      out.push_back(problem(line + " names a BMC outside the ipmi-jumphost block; the resolver would use the first "
+                                   "line for it",
+                            "remove that line: the block has the BMC's address", Repair::none, want.path + " (line)"));
   }
   if (have->has_value() && **have == content) {
     out.push_back(ok(want.what + " " + want.path));
@@ -154,6 +188,11 @@ void check_strays(const DesiredHost& d, Host& host, std::vector<Check>& out) {
 
 }  // namespace
 
+bool trunk_has_address(const Config& config, Host& host) {
+  auto trunk = host.links.inspect(config.trunk);
+  return trunk && trunk->has_value() && !(*trunk)->addresses.empty();
+}
+
 std::vector<Check> find_drift(const Config& config, const DesiredHost& desired, Host& host) {
   // In the order the reconcile repairs: users before the firewall (a
   // recreated user's new uid is in the rules), the firewall before the links
@@ -161,6 +200,7 @@ std::vector<Check> find_drift(const Config& config, const DesiredHost& desired, 
   std::vector<Check> out;
   check_users(desired, host, out);
   check_firewall(desired, host, out);
+  check_trunk(config, desired, host, out);
   check_links(config, desired, host, out);
   for (const DesiredFile& f : desired.files) check_file(f, host, out);
   check_strays(desired, host, out);
@@ -175,6 +215,10 @@ Status repair(const Config& config, const Check& c, const DesiredHost& desired, 
     case Repair::create_link:
       return host.links.create_vlan(c.link->trunk, c.link->vid, c.link->name, c.link->address);
     case Repair::configure_link: return host.links.configure(c.link->name, c.link->address);
+    case Repair::harden_trunk: {
+      auto before = host.links.harden(c.subject);
+      return before ? ok_status() : Status(before.error());
+    }
     case Repair::write_file:
       if (c.file->sshd)
         if (Status s = host.sshd.check_candidate(c.content); !s) return s.error().with_context("sshd drop-in");
@@ -191,6 +235,7 @@ const char* repair_done(Repair r) {
     case Repair::apply_firewall: return "rewritten";
     case Repair::create_link: return "recreated";
     case Repair::configure_link: return "fixed";
+    case Repair::harden_trunk: return "hardened";
     case Repair::write_file: return "rewritten";
     case Repair::remove_file: return "removed";
   }

@@ -20,6 +20,7 @@ enum class Repair {
   apply_firewall,  // replace the table with the desired script
   create_link,     // the VLAN link, hardened, addressed, up
   configure_link,  // an existing link: hardening, address, up
+  harden_trunk,    // the trunk's per-link settings
   write_file,      // the desired content (sshd files checked first)
   remove_file,     // a file that must not be there
 };
@@ -35,6 +36,9 @@ struct Check {
   std::optional<DesiredFile> file;
   std::optional<DesiredLink> link;
 };
+
+// Whether the trunk has an IPv4 address now (an input of the desired host).
+bool trunk_has_address(const Config& config, Host& host);
 
 // Reads the host (never changes it) and compares. `desired` must have been
 // derived with the uids the host has now.

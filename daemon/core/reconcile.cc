@@ -10,7 +10,8 @@ namespace ij {
 ReconcileReport reconcile(Jumphost& jh) {
   ReconcileReport report;
   auto uids = jh.host.users.lookup_many(jh.state.tenant_names());
-  DesiredHost desired = desired_host(jh.config, jh.state, uids ? *uids : std::map<std::string, uid_t>{});
+  DesiredHost desired = desired_host(jh.config, jh.state, uids ? *uids : std::map<std::string, uid_t>{},
+                                     trunk_has_address(jh.config, jh.host));
   std::vector<Check> checks = find_drift(jh.config, desired, jh.host);
 
   bool users_added = false, sshd_changed = false, firewall_done = false;
@@ -22,7 +23,8 @@ ReconcileReport reconcile(Jumphost& jh) {
     if (users_added && !firewall_done && c.repair != Repair::add_user) {
       firewall_done = true;
       auto now = jh.host.users.lookup_many(jh.state.tenant_names());
-      desired.firewall = desired_firewall(jh.state, now ? *now : std::map<std::string, uid_t>{});
+      desired.firewall = desired_firewall(jh.config, jh.state, now ? *now : std::map<std::string, uid_t>{},
+                                          desired.trunk_has_address);
       auto same = jh.host.firewall.matches(desired.firewall);
       if (!same || !*same || firewall_check) {
         if (Status s = jh.host.firewall.apply(desired.firewall); !s) {

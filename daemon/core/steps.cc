@@ -2,7 +2,10 @@
 // the desired host (desired.h), as the reconcile's and the doctor's does.
 #include "daemon/core/admin.h"
 #include "daemon/core/desired.h"
+#include "daemon/core/drift.h"
 #include "daemon/render/hosts.h"
+#include "daemon/render/sshd.h"
+#include "daemon/render/sshd_order.h"
 #include "daemon/state/state_json.h"
 
 namespace ij {
@@ -10,6 +13,28 @@ namespace ij {
 Step Admin::keys_step(const State& next, const std::string& user) {
   DesiredFile f = desired_keys(jh_.config, next, user);
   return replace_file_step(jh_.host.files, "authorized keys", f.path, f.content, f.mode);
+}
+
+Status Admin::check_sshd_order() const {
+  // sshd keeps the first value of each keyword from the Match blocks that
+  // match a connection, so a site's block read before ours (a drop-in that
+  // sorts first, or one around the Include) would win over the tenants'
+  // restrictions for the connections it matches, and sshd -T for one
+  // address would not show it (daemon/render/sshd_order.h).
+  const std::string ours = dropin_path(jh_.config);
+  auto order = read_sshd_order(jh_.config.sshd_config, ours, kSshdSystemDir, jh_.host.sshd.config_files());
+  if (!order)
+    return make_error(Errc::failed, "cannot read sshd's configuration in sshd's order: " + order.error().message +
+                                        "; nothing was changed");
+  if (!order->reaches_ours)
+    return make_error(Errc::failed, "sshd does not read " + ours + ": " + jh_.config.sshd_config +
+                                        " does not Include it: add 'Include " + jh_.config.sshd_dropin_dir +
+                                        "/*.conf' at the top of " + jh_.config.sshd_config + "; nothing was changed");
+  if (order->before.empty()) return ok_status();
+  const size_t more = order->before.size() - 1;
+  const std::string others = more ? " (and " + std::to_string(more) + " more: jumpctl doctor lists them)" : "";
+  return make_error(Errc::failed, describe_before(order->before.front(), ours) + others + ": " + kSshdOrderFix +
+                                      "; nothing was changed");
 }
 
 Step Admin::dropin_step(const State& next, const std::string& user) {
@@ -48,7 +73,8 @@ Step Admin::dropin_step(const State& next, const std::string& user) {
 std::string Admin::firewall_for(const State& s) const {
   // A user that cannot be looked up gets no rule: it can open nothing.
   auto uids = jh_.host.users.lookup_many(s.tenant_names());
-  return desired_firewall(s, uids ? *uids : std::map<std::string, uid_t>{});
+  return desired_firewall(jh_.config, s, uids ? *uids : std::map<std::string, uid_t>{},
+                          trunk_has_address(jh_.config, jh_.host));
 }
 
 Step Admin::user_step(const State& next, const std::string& user, bool create) {
@@ -79,12 +105,32 @@ Step Admin::link_step(const State& next, const Enrollment& e, bool create) {
   auto before = std::make_shared<const State>(jh_.state);
   auto after = std::make_shared<const State>(next);
   // The rules that cover the link, then the link; on failure, `fallback`'s rules.
+  // The trunk closes with its first VLAN link (hardened before the link
+  // exists); a rollback of that enroll puts its settings back. A revoke
+  // never loosens it.
+  auto trunk_before = std::make_shared<std::optional<std::vector<KernelSetting>>>();
   auto up = [=, this](const State& rules, const State& fallback) -> Status {
-    IJ_TRY(firewall->apply(firewall_for(rules)));
-    Status s = links->create_vlan(link.trunk, link.vid, link.name, link.address);
+    if (trunk_closed(jh_.config, rules, trunk_has_address(jh_.config, jh_.host)) && !trunk_closed(jh_.config, fallback, false)) {
+      auto before = links->harden(link.trunk);
+      if (!before) return before.error();
+      *trunk_before = *before;
+    }
+    auto reopen = [=]() -> Status {
+      if (!*trunk_before) return ok_status();
+      Status r = links->restore(**trunk_before);
+      trunk_before->reset();
+      return r;
+    };
+    Status s = firewall->apply(firewall_for(rules));
+    if (s) {
+      s = links->create_vlan(link.trunk, link.vid, link.name, link.address);
+      if (!s)
+        if (Status back = firewall->apply(firewall_for(fallback)); !back)
+          s = make_error(s.error().code, s.error().message + "; restoring the firewall failed too: " + back.error().message);
+    }
     if (!s)
-      if (Status back = firewall->apply(firewall_for(fallback)); !back)
-        return make_error(s.error().code, s.error().message + "; restoring the firewall failed too: " + back.error().message);
+      if (Status back = reopen(); !back)
+        return make_error(s.error().code, s.error().message + "; restoring the trunk's settings failed too: " + back.error().message);
     return s;
   };
   // The link, then the rules without it.
@@ -92,7 +138,15 @@ Step Admin::link_step(const State& next, const Enrollment& e, bool create) {
     IJ_TRY(links->remove(link.name));
     return firewall->apply(firewall_for(rules));
   };
-  if (create) return Step{"VLAN link", [=] { return up(*after, *before); }, [=] { return down(*before); }};
+  if (create)
+    return Step{"VLAN link", [=] { return up(*after, *before); },
+                [=]() -> Status {
+                  IJ_TRY(down(*before));
+                  if (!*trunk_before) return ok_status();
+                  Status r = links->restore(**trunk_before);
+                  trunk_before->reset();
+                  return r;
+                }};
   return Step{"VLAN link", [=] { return down(*after); }, [=] { return up(*before, *after); }};
 }
 

@@ -143,6 +143,10 @@ void TenantService::console(const std::string& tenant, const std::string& bmc, s
   }
 }
 
+void TenantService::end_console(const std::string& bmc, const std::string& why) {
+  if (consoles_.end(bmc, "\r\n[console " + bmc + ": " + why + "]\r\n")) log::notice("console " + bmc + " ended: " + why);
+}
+
 Status TenantService::console_break(const std::string& tenant, const std::string& bmc) {
   std::vector<std::string> owned;
   for (const Enrollment* e : state_.owned_by(tenant)) owned.push_back(e->name);

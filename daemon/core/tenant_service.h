@@ -16,12 +16,13 @@
 #include "daemon/core/clock.h"
 #include "daemon/core/consoles.h"
 #include "daemon/core/executor.h"
+#include "daemon/core/sessions.h"
 #include "daemon/ipmi/bmc.h"
 #include "daemon/model/enrollment.h"
 
 namespace ij {
 
-class TenantService {
+class TenantService : public LiveSessions {
  public:
   // At most this many IPMI requests of one tenant run at a time, so that
   // one tenant cannot hold every worker (or a BMC) busy.
@@ -41,6 +42,7 @@ class TenantService {
   void console(const std::string& tenant, const std::string& bmc, std::string password,
                std::function<void(Result<int>)> done);
   Status console_break(const std::string& tenant, const std::string& bmc);
+  void end_console(const std::string& bmc, const std::string& why) override;
 
   size_t open_consoles() { return consoles_.open_count(); }
 

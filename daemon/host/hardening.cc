@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "common/base/strings.h"
 #include "common/sys/fs.h"
 
 namespace ij {
@@ -30,6 +31,23 @@ Status apply_link_hardening(const std::string& ifname) {
     Status w = write_proc(s.path, s.value + "\n");
     if (!w) return w.error().with_context("hardening " + ifname);
   }
+  return ok_status();
+}
+
+Result<std::vector<KernelSetting>> read_link_settings(const std::string& ifname) {
+  std::vector<KernelSetting> out;
+  for (KernelSetting s : link_hardening(ifname)) {
+    auto v = read_file(s.path);
+    if (!v) return v.error();
+    if (!v->has_value()) continue;
+    s.value = std::string(trim((*v)->substr(0, (*v)->find('\n'))));
+    out.push_back(s);
+  }
+  return out;
+}
+
+Status write_link_settings(const std::vector<KernelSetting>& settings) {
+  for (const KernelSetting& s : settings) IJ_TRY(write_proc(s.path, s.value + "\n"));
   return ok_status();
 }
 

@@ -22,5 +22,9 @@ std::vector<KernelSetting> link_hardening(const std::string& ifname);
 
 // Writes every setting; the error names the first that failed.
 Status apply_link_hardening(const std::string& ifname);
+// The settings' values now (those the kernel lacks left out).
+Result<std::vector<KernelSetting>> read_link_settings(const std::string& ifname);
+// Writes `settings` back as they are.
+Status write_link_settings(const std::vector<KernelSetting>& settings);
 
 }  // namespace ij

@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "common/base/result.h"
+#include "daemon/host/hardening.h"
 #include "daemon/model/ipv4.h"
+#include "daemon/render/sshd_order.h"
 
 namespace ij {
 
@@ -34,6 +36,10 @@ class Links {
   virtual Status remove(const std::string& name) = 0;
   // Sets an existing link up and adds `address` if it lacks it.
   virtual Status configure(const std::string& name, const Ipv4Cidr& address) = 0;
+  // Writes the per-link settings of hardening.h (the trunk gets them too);
+  // returns the values they had, for restore().
+  virtual Result<std::vector<KernelSetting>> harden(const std::string& name) = 0;
+  virtual Status restore(const std::vector<KernelSetting>& previous) = 0;
   // nullopt when no link has that name.
   virtual Result<std::optional<LinkInfo>> inspect(const std::string& name) = 0;
   // Every link by name, from one dump of links and one of addresses (the
@@ -55,6 +61,8 @@ class Users {
                      const std::string& home) = 0;
   // Ends the user's processes (their ssh sessions), then deletes the user.
   virtual Status remove(const std::string& user) = 0;
+  // Ends the user's processes: a tenant has nothing but ssh sessions.
+  virtual Status end_sessions(const std::string& user) = 0;
 };
 
 class Files {
@@ -72,13 +80,28 @@ class Sshd {
   // Checks the live configuration with a candidate for our drop-in read
   // first (as if installed); the error carries sshd's complaint.
   virtual Status check_candidate(const std::string& dropin) = 0;
-  // Checks that the live configuration gives `user` ForceCommand `command`,
-  // i.e. that sshd really reads the drop-in we installed.
+  // Checks that the live configuration gives `user` ForceCommand `command`
+  // on every address and port sshd listens on, i.e. that sshd really reads
+  // the drop-in we installed.
   virtual Status verify_effective(const std::string& user, const std::string& command) = 0;
   // `sshd -t` of the live configuration, then SIGHUP to the running sshd.
   virtual Status reload() = 0;
-  // `sshd -T -C user=USER,...`: the settings sshd applies to USER's logins.
-  virtual Result<std::string> effective(const std::string& user) = 0;
+  // Where the configuration makes sshd listen (`sshd -T`'s listenaddress).
+  virtual Result<std::vector<SshdListener>> listeners() = 0;
+  // `sshd -T -C user=USER,laddr=…,lport=…`: the settings sshd applies to
+  // USER's logins there.
+  virtual Result<std::string> effective(const std::string& user, const SshdListener& at) = 0;
+  // sshd's configuration files, to read them in sshd's order (sshd_order.h).
+  virtual SshdConfigReader config_files() = 0;
+};
+
+// Live connections, which outlast the files that allowed them.
+class Sockets {
+ public:
+  virtual ~Sockets() = default;
+  // Closes every TCP connection to `address` (the kernel's SOCK_DESTROY, as
+  // `ss -K`): the open forwards to a revoked BMC.
+  virtual Status close_to(const Ipv4& address) = 0;
 };
 
 class Firewall {
@@ -99,6 +122,7 @@ struct Host {
   Files& files;
   Sshd& sshd;
   Firewall& firewall;
+  Sockets& sockets;
 };
 
 }  // namespace ij

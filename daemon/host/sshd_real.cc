@@ -1,5 +1,6 @@
 #include "daemon/host/sshd_real.h"
 
+#include <glob.h>
 #include <signal.h>
 
 #include "common/base/log.h"
@@ -38,33 +39,73 @@ Status RealSshd::check_candidate(const std::string& dropin) {
   IJ_TRY(write_file_atomic(candidate, dropin, 0600));
   Status s = write_file_atomic(main, "Include " + candidate + "\nInclude " + config_.sshd_config + "\n", 0600);
   if (s) s = test_config(main);
-  remove_file(candidate);
-  remove_file(main);
+  // The verdict is the check's: a scratch file left behind holds nothing
+  // secret (0600 in a 0700 directory) and the next check overwrites it, so a
+  // failed cleanup is worth a warning, not an error that would hide the
+  // verdict or undo an enroll whose configuration sshd accepted.
+  for (const std::string& scratch : {candidate, main})
+    if (Status r = remove_file(scratch); !r) log::warning(r.error().message);
   return s;
 }
 
-Result<std::string> RealSshd::effective(const std::string& user) {
+Result<std::vector<SshdListener>> RealSshd::listeners() {
+  // The listen addresses are global, whatever -C says; but OpenSSH 9.2's
+  // `sshd -T` without -C dies on any `Match LocalPort` ("'lport' not in
+  // connection test specification"), so give it one.
   auto r = run_program({config_.sshd_binary, "-T", "-f", config_.sshd_config, "-C",
-                        "user=" + user + ",host=jumphost-check,addr=127.0.0.1,laddr=127.0.0.1,lport=22"});
+                        "host=jumphost-check,addr=127.0.0.1,laddr=127.0.0.1,lport=22"});
+  if (!r) return r.error();
+  if (r->exit_code != 0) return make_error(Errc::failed, "sshd -T failed: " + first_error_line(r->output));
+  std::vector<SshdListener> out = parse_sshd_listeners(r->output);
+  if (out.empty()) return make_error(Errc::failed, "sshd -T lists no listenaddress");
+  return out;
+}
+
+Result<std::string> RealSshd::effective(const std::string& user, const SshdListener& at) {
+  // The client's address stays loopback: which Match Address blocks come
+  // before ours is read from the files (sshd_order.h), not tried address by
+  // address. A wildcard listener is tried as the wildcard.
+  auto r = run_program({config_.sshd_binary, "-T", "-f", config_.sshd_config, "-C",
+                        "user=" + user + ",host=jumphost-check,addr=127.0.0.1,laddr=" + at.address +
+                            ",lport=" + std::to_string(at.port)});
   if (!r) return r.error();
   if (r->exit_code != 0) return make_error(Errc::failed, "sshd -T failed: " + first_error_line(r->output));
   return r->output;
 }
 
 Status RealSshd::verify_effective(const std::string& user, const std::string& command) {
-  auto output = effective(user);
-  if (!output) return output.error();
-  for (const std::string& line : split_lines(*output)) {
-    if (starts_with(line, "forcecommand ")) {
-      if (line.substr(13) == command) return ok_status();
-      return make_error(Errc::failed, "sshd gives user " + user + " ForceCommand '" + line.substr(13) +
-                                          "' instead of the wrapper: an earlier Match block in " +
-                                          config_.sshd_config + " overrides ours");
-    }
+  auto at = listeners();
+  if (!at) return at.error();
+  for (const SshdListener& l : *at) {
+    auto output = effective(user, l);
+    if (!output) return output.error();
+    std::string forced = "none";
+    for (const std::string& line : split_lines(*output))
+      if (starts_with(line, "forcecommand ")) forced = line.substr(13);
+    if (forced != command)
+      return make_error(Errc::failed, "sshd gives user " + user + " ForceCommand '" + forced + "' on " + l.str() +
+                                          " instead of the wrapper: is " + user + " in group " + config_.tenant_group +
+                                          ", and does " + config_.sshd_config + " Include " + config_.sshd_dropin_dir +
+                                          "/*.conf before any Match block?");
   }
-  return make_error(Errc::failed, "sshd does not apply " + config_.sshd_dropin_dir + " to user " + user +
-                                      ": add 'Include " + config_.sshd_dropin_dir + "/*.conf' at the top of " +
-                                      config_.sshd_config);
+  return ok_status();
+}
+
+SshdConfigReader RealSshd::config_files() {
+  return SshdConfigReader{
+      [](const std::string& path) { return read_file(path); },
+      [](const std::string& pattern) -> Result<std::vector<std::string>> {
+        // As servconf.c calls it: flags 0, no match is no error.
+        glob_t g{};
+        const int rc = ::glob(pattern.c_str(), 0, nullptr, &g);
+        std::vector<std::string> out;
+        if (rc == 0)
+          for (size_t i = 0; i < g.gl_pathc; ++i) out.push_back(g.gl_pathv[i]);
+        globfree(&g);
+        if (rc != 0 && rc != GLOB_NOMATCH) return make_error(Errc::failed, "cannot expand Include " + pattern);
+        return out;
+      },
+  };
 }
 
 Status RealSshd::reload() {

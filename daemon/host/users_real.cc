@@ -101,6 +101,15 @@ Status RealUsers::remove(const std::string& user) {
   return last;
 }
 
+Status RealUsers::end_sessions(const std::string& user) {
+  auto uid = lookup(user);
+  if (!uid) return uid.error();
+  if (!uid->has_value()) return ok_status();
+  if (**uid == 0) return make_error(Errc::failed, "refusing to end the sessions of user " + user + " with uid 0");
+  kill_processes_of(**uid);
+  return ok_status();
+}
+
 bool user_in_group(uid_t uid, const std::string& group) {
   if (uid == 0) return true;
   struct passwd* pw = ::getpwuid(uid);

@@ -17,6 +17,7 @@ class RealUsers : public Users {
   Status add(const std::string& user, const std::string& group, const std::string& shell,
              const std::string& home) override;
   Status remove(const std::string& user) override;
+  Status end_sessions(const std::string& user) override;
 };
 
 // True when `user` is root or a member (primary or supplementary) of `group`.

@@ -165,6 +165,19 @@ Status NetlinkLinks::remove(const std::string& name) {
   return ok_status();
 }
 
+Result<std::vector<KernelSetting>> NetlinkLinks::harden(const std::string& name) {
+  auto before = read_link_settings(name);
+  if (!before) return before.error();
+  if (Status s = apply_link_hardening(name); !s) {
+    if (Status back = write_link_settings(*before); !back)
+      return make_error(s.error().code, s.error().message + "; restoring the settings failed too: " + back.error().message);
+    return s.error();
+  }
+  return before;
+}
+
+Status NetlinkLinks::restore(const std::vector<KernelSetting>& previous) { return write_link_settings(previous); }
+
 Status NetlinkLinks::configure(const std::string& name, const Ipv4Cidr& address) {
   auto sock = socket();
   if (!sock) return sock.error();

@@ -21,6 +21,8 @@ class NetlinkLinks : public Links {
                      const Ipv4Cidr& address) override;
   Status remove(const std::string& name) override;
   Status configure(const std::string& name, const Ipv4Cidr& address) override;
+  Result<std::vector<KernelSetting>> harden(const std::string& name) override;
+  Status restore(const std::vector<KernelSetting>& previous) override;
   Result<std::optional<LinkInfo>> inspect(const std::string& name) override;
   Result<std::map<std::string, LinkInfo>> inspect_all() override;
 

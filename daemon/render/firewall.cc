@@ -14,8 +14,10 @@ std::string set(const std::string& name, const std::string& type, const std::vec
 
 }  // namespace
 
-std::string render_firewall(const State& state, const std::map<std::string, uid_t>& uids) {
-  std::vector<std::string> links, tenant_uids, tenant_ports;
+std::string render_firewall(const State& state, const std::map<std::string, uid_t>& uids,
+                            const std::vector<std::string>& closed_trunks) {
+  std::vector<std::string> links, tenant_uids, tenant_ports, trunks;
+  for (const std::string& t : closed_trunks) trunks.push_back("\"" + t + "\"");
   for (const auto& [name, e] : state.enrollments) {
     links.push_back("\"" + e.link + "\"");
     auto uid = uids.find(e.owner);
@@ -37,16 +39,21 @@ std::string render_firewall(const State& state, const std::map<std::string, uid_
   out += set("bmc_links", "ifname", links);
   out += set("tenant_uids", "uid", tenant_uids);
   out += set("tenant_ports", "uid . ipv4_addr . inet_service", tenant_ports);
+  out += set("closed_trunks", "ifname", trunks);
   // Before the usual filter priority, so nothing else accepts it first.
   out += "\tchain input {\n\t\ttype filter hook input priority filter - 10; policy accept;\n";
+  out += "\t\tiifname @closed_trunks counter drop\n";
   out += "\t\tiifname @bmc_links ct state established,related accept\n";
   out += "\t\tiifname @bmc_links counter drop\n\t}\n";
   out += "\tchain forward {\n\t\ttype filter hook forward priority filter - 10; policy accept;\n";
+  out += "\t\tiifname @closed_trunks counter drop\n";
+  out += "\t\toifname @closed_trunks counter drop\n";
   out += "\t\tiifname @bmc_links counter drop\n";
   out += "\t\toifname @bmc_links counter drop\n\t}\n";
   // Packets without a full socket (the kernel's own resets, time-wait ACKs)
   // have no skuid: those rules do not match them.
   out += "\tchain output {\n\t\ttype filter hook output priority filter - 10; policy accept;\n";
+  out += "\t\toifname @closed_trunks counter drop\n";
   out += "\t\tct state established,related accept\n";
   out += "\t\tmeta skuid . ip daddr . tcp dport @tenant_ports accept\n";
   out += "\t\tmeta skuid @tenant_uids counter drop\n";

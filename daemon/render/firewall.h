@@ -20,6 +20,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "daemon/model/enrollment.h"
 
@@ -29,7 +30,11 @@ inline constexpr const char* kFirewallFamily = "inet";
 inline constexpr const char* kFirewallTable = "ipmi_jumphost";
 
 // `uids` maps tenant user names to their uids; a tenant missing from it
-// (no such user yet) gets no rule and so can open nothing.
-std::string render_firewall(const State& state, const std::map<std::string, uid_t>& uids);
+// (no such user yet) gets no rule and so can open nothing. Nothing enters,
+// crosses or leaves the `closed_trunks` untagged (802.1Q frames arrive on
+// their VLAN links, not on the trunk): a host on the switch's native VLAN
+// reaches nothing of the jumphost.
+std::string render_firewall(const State& state, const std::map<std::string, uid_t>& uids,
+                            const std::vector<std::string>& closed_trunks);
 
 }  // namespace ij

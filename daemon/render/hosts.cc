@@ -49,4 +49,30 @@ Result<std::string> merge_hosts_block(std::string_view source, std::string_view 
   return out;
 }
 
+std::set<std::string> bmc_host_names(const State& state) {
+  std::set<std::string> out;
+  for (const auto& [name, e] : state.enrollments) out.insert(bmc_host_name(name));
+  return out;
+}
+
+std::vector<std::string> foreign_bmc_lines(std::string_view source, std::string_view hosts,
+                                           const std::set<std::string>& names) {
+  std::vector<std::string> out;
+  bool inside = false;
+  std::vector<std::string> lines = split(hosts, '\n');
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string_view l = trim(lines[i]);
+    if (l == kHostsBegin) inside = true;
+    if (l == kHostsEnd) inside = false;
+    if (inside || l.empty() || l[0] == '#') continue;
+    std::vector<std::string> fields = split_ws(l.substr(0, l.find('#')));
+    for (size_t f = 1; f < fields.size(); ++f) {
+      if (!names.count(fields[f])) continue;
+      out.push_back(std::string(source) + ":" + std::to_string(i + 1) + ": '" + quote_for_message(l, 80) + "'");
+      break;
+    }
+  }
+  return out;
+}
+
 }  // namespace ij

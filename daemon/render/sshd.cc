@@ -32,15 +32,26 @@ std::string authorized_keys_path(const Config& config, const std::string& user) 
   return config.keys_dir + "/" + user;
 }
 
-std::string dropin_path(const Config& config) { return config.sshd_dropin_dir + "/ipmi-jumphost.conf"; }
+std::string dropin_path(const Config& config) { return config.sshd_dropin_dir + "/" + kDropinName; }
 
 std::string render_sshd_dropin(const Config& config) {
   // sshd_config(5) TOKENS: AuthorizedKeysFile expands %u; a literal % is %%.
   std::string keys_dir;
   for (char c : config.keys_dir) keys_dir += c == '%' ? std::string("%%") : std::string(1, c);
-  // Every keyword below is valid inside Match. For each keyword sshd uses
-  // the first value it obtains, so this block wins over later global
-  // settings for tenants only.
+  // Every keyword below is valid inside Match. A matching Match block's
+  // values replace the global ones wherever they are, and of two matching
+  // blocks the first one read wins (sshd_order.h: enroll refuses, and the
+  // doctor reports, a Match read before this one).
+  //
+  // Certificates: inside a Match block OpenSSH 9.2 does not read "none" as
+  // "unset" for TrustedUserCAKeys or AuthorizedPrincipalsFile (only the
+  // start-up defaults get CLEAR_ON_NONE; copy_set_server_options() clears
+  // "none" only for ForceCommand and ChrootDirectory): it looks for a file
+  // named "none". /dev/null is an empty list of CAs, so a certificate is
+  // refused by intent whatever CA a site trusts globally; the keys files
+  // never carry cert-authority. AuthorizedKeysCommand "none" is likewise a
+  // string, but one sshd never runs: without AuthorizedKeysCommandUser it is
+  // skipped, with one it is refused as not an absolute path.
   std::string out;
   out += "# Managed by ipmi-jumphostd; do not edit. One block for every tenant (members of group " +
          config.tenant_group + ").\n";
@@ -49,7 +60,7 @@ std::string render_sshd_dropin(const Config& config) {
   out += "Match Group " + config.tenant_group + "\n";
   out += "\tAuthorizedKeysFile " + keys_dir + "/%u\n";
   out += "\tAuthorizedKeysCommand none\n";
-  out += "\tAuthorizedPrincipalsFile none\n";
+  out += "\tTrustedUserCAKeys /dev/null\n";
   out += "\tAuthenticationMethods publickey\n";
   out += "\tPubkeyAuthentication yes\n";
   out += "\tPasswordAuthentication no\n";

@@ -28,11 +28,18 @@ std::vector<std::string> permit_open_targets(const State& state, const std::stri
 std::string render_authorized_keys(const State& state, const Tenant& tenant, const std::string& wrapper);
 
 std::string authorized_keys_path(const Config& config, const std::string& user);
-// The one drop-in; it exists while there is at least one tenant.
+// The one drop-in; it exists while there is at least one tenant. sshd reads
+// the drop-in directory in byte order and a Match block read earlier wins
+// over ours (sshd_order.h), so the name sorts before the usual "NN-..."
+// drop-ins (50-cloud-init.conf, 00-site.conf); a Match in one that still
+// sorts first (00-access.conf) makes enroll refuse and the doctor report it.
+inline constexpr const char* kDropinName = "00-ipmi-jumphost.conf";
 std::string dropin_path(const Config& config);
-// Per-tenant drop-ins of the first layout ("ipmi-jumphost-USER.conf"): the
-// reconcile removes them.
+// Earlier layouts, which the reconcile removes: the per-tenant drop-ins of
+// the first ("ipmi-jumphost-USER.conf") and the one drop-in's old name
+// (sorted after "50-cloud-init.conf" and most site files).
 inline constexpr const char* kLegacyDropinPrefix = "ipmi-jumphost-";
+inline constexpr const char* kPreviousDropinName = "ipmi-jumphost.conf";
 
 // The Match Group block for config.tenant_group: keys from keys_dir/%u,
 // public key only, the wrapper forced, local forwarding only, nothing else.

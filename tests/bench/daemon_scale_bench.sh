@@ -51,6 +51,6 @@ for n in $COUNTS; do
   stop_daemon
   # The next size starts from a host without these tenants.
   for i in $(seq 1 "$n"); do userdel "t$i" 2>/dev/null; done
-  rm -f /etc/ipmi-jumphost/keys/* /etc/ssh/sshd_config.d/ipmi-jumphost*.conf
+  rm -f /etc/ipmi-jumphost/keys/* /etc/ssh/sshd_config.d/*ipmi-jumphost*.conf
 done
 echo "(first start includes useradd for every tenant; $(machine))"

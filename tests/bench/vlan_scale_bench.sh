@@ -59,6 +59,6 @@ for n in $COUNTS; do
     "$(summary < "$IJ_T/enrolls")" "$(summary < "$IJ_T/revokes")" "$(daemon_rss)"
   stop_daemon; delete_links
   cp "$IJ_T/passwd" /etc/passwd; cp "$IJ_T/shadow" /etc/shadow
-  rm -f /etc/ipmi-jumphost/keys/* /etc/ssh/sshd_config.d/ipmi-jumphost*.conf
+  rm -f /etc/ipmi-jumphost/keys/* /etc/ssh/sshd_config.d/*ipmi-jumphost*.conf
 done
 echo "(/bin/true takes $spawn ms here; $(machine))"

@@ -93,6 +93,9 @@ EMU
   # browser or curl through the tunnel gets a page naming the BMC).
   printf 'HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nhttps-of-%s\n' "$name" > "$dir/page"
   ip netns exec "$ns" socat TCP-LISTEN:443,reuseaddr,fork SYSTEM:"cat $dir/page" 2>/dev/null &
+  # A remote console's stream (as KVM-over-IP on 5900): a line every 0.2 s
+  # for as long as the connection lasts.
+  ip netns exec "$ns" socat TCP-LISTEN:5900,reuseaddr,fork SYSTEM:'while echo tick; do sleep 0.2; done' 2>/dev/null &
   local i
   for i in $(seq 1 50); do ip netns exec "$ns" ss -ltn | grep -q ':9002 ' && break; sleep 0.1; done
   ip netns exec "$ns" ipmi_sim -c "$dir/lan.conf" -f "$dir/bmc.emu" -s "$dir/state" -n >"$dir/sim.log" 2>&1 &

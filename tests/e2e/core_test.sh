@@ -17,6 +17,8 @@ public_host = jump.test
 CONF
 
 keys=$IJ_T/keys
+# The tenants' block; it sorts before the usual drop-ins (sshd reads them in byte order).
+dropin=/etc/ssh/sshd_config.d/00-ipmi-jumphost.conf
 mkdir -m 0755 "$keys"
 for k in alice bob carol; do ssh-keygen -q -t ed25519 -N '' -C "$k@e2e" -f "$keys/$k"; done
 chmod 0644 "$keys"/*
@@ -114,8 +116,9 @@ check_tenant_artifacts() {  # USER BMC ADDRESS PERMITOPEN...
     test "$(grep -v '^#' "/etc/ipmi-jumphost/keys/$user" | cut -d' ' -f1 | sort -u)" = "$opts"
   check "authorized keys of $user: root-owned 0644" test "$(stat -c %U:%a "/etc/ipmi-jumphost/keys/$user")" = "root:644"
   check "the tenants' sshd drop-in, root-owned 0644" \
-    test "$(stat -c %U:%a /etc/ssh/sshd_config.d/ipmi-jumphost.conf)" = "root:644"
-  check_eq "no per-tenant drop-in" "" "$(ls /etc/ssh/sshd_config.d | grep '^ipmi-jumphost-' || true)"
+    test "$(stat -c %U:%a "$dropin")" = "root:644"
+  check_eq "no drop-in of an earlier layout (per tenant, or under the old name)" "" \
+    "$(ls /etc/ssh/sshd_config.d | grep '^ipmi-jumphost' || true)"
   local uid elements p
   uid=$(id -u "$user")
   elements=$(nft list set inet ipmi_jumphost tenant_ports | tr -d '\n\t ' | sed 's/.*elements={//; s/}.*//' | tr , '\n' | grep "^$uid\." || true)
@@ -128,11 +131,59 @@ check_tenant_artifacts() {  # USER BMC ADDRESS PERMITOPEN...
   local want
   for want in "forcecommand $wrapper" "allowtcpforwarding local" "permitopen any" "permitlisten none" \
       "x11forwarding no" "allowagentforwarding no" "permittunnel no" "allowstreamlocalforwarding no" \
-      "authorizedkeysfile /etc/ipmi-jumphost/keys/%u" "passwordauthentication no" "gatewayports no"; do
+      "authorizedkeysfile /etc/ipmi-jumphost/keys/%u" "passwordauthentication no" "gatewayports no" \
+      "trustedusercakeys /dev/null"; do
     check "sshd -T for $user: $want" grep -qx -- "$want" <<<"$eff"
   done
 }
 check_tenant_artifacts alice web01 192.168.101.10 web01-ipmi:22 web01-ipmi:443
+
+echo "# the trunk is closed to untagged traffic (issue 13)"
+for s in rp_filter:1 arp_ignore:1 arp_announce:2 accept_redirects:0 forwarding:0; do
+  check_eq "eth1: ${s%%:*} is ${s#*:}" "${s#*:}" "$(cat "/proc/sys/net/ipv4/conf/eth1/${s%%:*}")"
+done
+if [ -e /proc/sys/net/ipv6/conf/eth1/disable_ipv6 ]; then
+  check_eq "eth1: no IPv6 (no link-local address to reach, no router advertisement taken)" 1 \
+    "$(cat /proc/sys/net/ipv6/conf/eth1/disable_ipv6)"
+  check_eq "  and it has no IPv6 address" "" "$(ip -6 -o addr show dev eth1)"
+fi
+check "the firewall closes eth1" grep -q 'elements = { "eth1" }' <(nft list set inet ipmi_jumphost closed_trunks)
+# A host on the trunk's untagged segment, with a route to one of the
+# jumphost's addresses and a forged neighbour entry (the trunk answers no
+# ARP), tries the jumphost's sshd; the jumphost even routes back through the
+# trunk, so only the firewall stands in the way.
+ip link add mgmt1 type veth peer name mgmt1p && ip addr add 10.2.0.1/24 dev mgmt1 && ip link set mgmt1 up
+ip netns add untagged && ip link set eth1-peer netns untagged
+ip -n untagged addr add 10.77.0.2/24 dev eth1-peer && ip -n untagged link set eth1-peer up
+ip -n untagged route add 10.2.0.0/24 dev eth1-peer
+ip -n untagged neigh add 10.2.0.1 lladdr "$(ip -o link show eth1 | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)" \
+  dev eth1-peer
+ip route add 10.77.0.0/24 dev eth1
+socat TCP-LISTEN:8022,bind=10.2.0.1,reuseaddr,fork SYSTEM:'echo jumphost-service' 2>/dev/null &
+service=$!
+for i in $(seq 1 30); do ss -ltn | grep -q '10.2.0.1:8022 ' && break; sleep 0.1; done
+trunk_drops() { nft list chain inet ipmi_jumphost input | awk '/@closed_trunks/ {for (i = 1; i <= NF; i++) if ($i == "packets") print $(i + 1)}'; }
+drops_before=$(trunk_drops)
+check_eq "from the untagged segment a service of the jumphost does not answer" "" \
+  "$(ip netns exec untagged timeout 5 socat -u TCP:10.2.0.1:8022,connect-timeout=3 - 2>/dev/null)"
+check "  the firewall dropped it (its counter moved)" test "$(trunk_drops)" -gt "$drops_before"
+check_eq "  while the service answers on that address" "jumphost-service" \
+  "$(timeout 5 socat -u TCP:10.2.0.1:8022,connect-timeout=3 - 2>/dev/null)"
+for chain in input output; do
+  nft delete rule inet ipmi_jumphost "$chain" handle \
+    "$(nft -a list chain inet ipmi_jumphost "$chain" | awk '/@closed_trunks/ {print $NF}')"
+done
+check_eq "  and answers the untagged segment once the firewall's rules are gone (the probe works)" "jumphost-service" \
+  "$(ip netns exec untagged timeout 5 socat -u TCP:10.2.0.1:8022,connect-timeout=3 - 2>/dev/null)"
+kill "$service"; wait "$service" 2>/dev/null
+ip route del 10.77.0.0/24 dev eth1
+ip -n untagged link set eth1-peer netns 1 2>/dev/null || ip -n untagged link set eth1-peer netns "$$"
+ip netns del untagged
+ip link set eth1-peer up
+ip link del mgmt1
+stop_daemon
+start_daemon  # puts the firewall's rules back
+check "the restart put the trunk's rules back" grep -q '@closed_trunks counter' <(nft list chain inet ipmi_jumphost output)
 # The per-uid rules are the kernel's: a process of alice's uid (what sshd's
 # session process is for her forwards) opens nothing but her BMC's ports.
 check "root connects to sshd on 127.0.0.1:22" socat -u OPEN:/dev/null TCP:127.0.0.1:22,connect-timeout=3
@@ -199,13 +250,90 @@ echo 0 > /proc/sys/net/ipv4/ip_forward
 nft delete table inet ipmi_jumphost
 doctor
 check "doctor finds the firewall table missing" grep -q "PROBLEM  the firewall table inet ipmi_jumphost is missing or was changed" <<<"$problems"
-echo "	AllowTcpForwarding yes" >> /etc/ssh/sshd_config.d/ipmi-jumphost.conf
+echo "	AllowTcpForwarding yes" >> "$dropin"
 doctor
-check "doctor finds the edited drop-in" grep -q "PROBLEM  sshd drop-in /etc/ssh/sshd_config.d/ipmi-jumphost.conf was changed" <<<"$problems"
+check "doctor finds the edited drop-in" grep -q "PROBLEM  sshd drop-in $dropin was changed" <<<"$problems"
 stop_daemon
 start_daemon
 doctor
 check_eq "after a restart the doctor is back to the start" "$expected_problems" "$problems"
+
+echo "# a Match block that sshd reads before the tenants' block (issue 13)"
+# sshd keeps the first value of each keyword from the Match blocks that match
+# a connection: the issue's site drop-in gave a tenant connecting from its
+# range a listening forward, and sshd -T from 127.0.0.1 never showed it.
+effective_from() { /usr/sbin/sshd -T -C "user=$1,host=client,addr=$2,laddr=127.0.0.1,lport=22"; }
+attack=$'Match Address 10.99.0.0/16\n\tAllowTcpForwarding yes\n\tPermitListen any'
+printf '%s\n' "$attack" > /etc/ssh/sshd_config.d/00-site.conf
+check "the issue's 00-site.conf sorts after the tenants' block: alice from 10.99.0.5 gets local forwarding only" \
+  grep -qx "allowtcpforwarding local" <(effective_from alice 10.99.0.5)
+check "  and no listening forward" grep -qx "permitlisten none" <(effective_from alice 10.99.0.5)
+doctor
+check_eq "  and the doctor has nothing to report" "$expected_problems" "$problems"
+rm /etc/ssh/sshd_config.d/00-site.conf
+first=/etc/ssh/sshd_config.d/00-access.conf  # sorts before 00-ipmi-jumphost.conf
+printf 'AllowTcpForwarding yes\nPermitListen any\nPasswordAuthentication yes\n' > "$first"
+check "global lines read before the tenants' block do not win over it" \
+  grep -qx "allowtcpforwarding local" <(effective_from alice 10.99.0.5)
+doctor
+check_eq "  and the doctor has nothing to report" "$expected_problems" "$problems"
+printf '%s\n' "$attack" > "$first"
+check "the same Match block in a drop-in that sorts first wins: alice from 10.99.0.5 would forward anything" \
+  grep -qx "allowtcpforwarding yes" <(effective_from alice 10.99.0.5)
+check "  and listen" grep -qx "permitlisten any" <(effective_from alice 10.99.0.5)
+check "  while sshd -T from 127.0.0.1 shows the restrictions" \
+  grep -qx "allowtcpforwarding local" <(effective_from alice 127.0.0.1)
+found="$first:1: 'Match Address 10.99.0.0/16' comes before the tenants' block in $dropin and would win over it for some connections"
+expect opadmin 1 "jumpctl: enroll web09: $found: move it after, or into the main file after the Include; nothing was changed" \
+  "$jumpctl" enroll web09 --vlan 109
+doctor
+check_eq "doctor reports the file and the line" "$(printf '%s\n' "$expected_problems" "PROBLEM  $found" | sed '/^$/d')" "$problems"
+check "  and what to do" grep -qx "         fix: move it after, or into the main file after the Include" <<<"$out"
+check_eq "  and exits 1" 1 "$rc"
+rm "$first"
+doctor
+check_eq "without it the doctor is back to the start" "$expected_problems" "$problems"
+listening=$(/usr/sbin/sshd -T | awk '$1 == "listenaddress" {print $2}' | paste -sd, | sed 's/,/, /g')
+check "the doctor checks alice's settings on every address sshd listens on ($listening)" \
+  grep -qxF "ok       sshd gives alice the tenant's restrictions on $listening" <<<"$out"
+# Another port: sshd -T for 127.0.0.1:22 alone would not show what a Match
+# LocalPort gives there; the doctor asks for every address sshd listens on.
+cp -p /etc/ssh/sshd_config "$IJ_T/sshd_config.good"
+sed -i '1i Port 22\nPort 2222' /etc/ssh/sshd_config
+printf 'Match LocalPort 2222\n\tForceCommand /bin/sh\n' > /etc/ssh/sshd_config.d/0-port.conf
+doctor
+check_eq "a Match LocalPort read first: the doctor reports it, and what alice gets on port 2222" \
+  "$(printf '%s\n' "$expected_problems" \
+     "PROBLEM  /etc/ssh/sshd_config.d/0-port.conf:1: 'Match LocalPort 2222' comes before the tenants' block in $dropin and would win over it for some connections" \
+     "PROBLEM  sshd gives tenant alice on [::]:2222: forcecommand /bin/sh" \
+     "PROBLEM  sshd gives tenant alice on 0.0.0.0:2222: forcecommand /bin/sh" | sed '/^$/d')" "$problems"
+rm /etc/ssh/sshd_config.d/0-port.conf
+cp -p "$IJ_T/sshd_config.good" /etc/ssh/sshd_config
+
+echo "# certificates: the tenants' block trusts no CA, whatever sshd trusts globally"
+# Inside a Match block OpenSSH 9.2 reads TrustedUserCAKeys none as a file
+# named "none"; the block says /dev/null, an empty list of CAs.
+ssh-keygen -q -t ed25519 -N '' -C e2e-ca -f "$IJ_T/ca" && ssh-keygen -q -t ed25519 -N '' -f "$IJ_T/cert"
+ssh-keygen -q -s "$IJ_T/ca" -I e2e -n alice,opadmin "$IJ_T/cert.pub"
+cp "$IJ_T/ca.pub" /etc/ssh/e2e-ca.pub
+cp -p /etc/ssh/sshd_config "$IJ_T/sshd_config.good"
+sshd_hup() {  # SIGHUP and wait until sshd listens again
+  kill -HUP "$(cat /run/sshd.pid)"
+  local i
+  for i in $(seq 1 50); do socat -u OPEN:/dev/null TCP:127.0.0.1:22,connect-timeout=1 2>/dev/null && return; sleep 0.1; done
+}
+echo "TrustedUserCAKeys /etc/ssh/e2e-ca.pub" >> /etc/ssh/sshd_config
+sshd_hup
+ssh_cert() {
+  timeout 20 ssh -F /dev/null -i "$IJ_T/cert" -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no \
+    -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "$@"
+}
+check "with a CA trusted globally, a certificate it signed logs opadmin in" ssh_cert opadmin@127.0.0.1 true
+check "  but not tenant alice" grep -q "alice@127.0.0.1: Permission denied (publickey)" <(ssh_cert alice@127.0.0.1 list 2>&1)
+cp -p "$IJ_T/sshd_config.good" /etc/ssh/sshd_config
+rm /etc/ssh/e2e-ca.pub
+sshd_hup
+
 firewall_before=$(nft -s list table inet ipmi_jumphost)
 rewrites=$(grep -c "drift: the firewall table" "$IJ_T/daemon.log")
 stop_daemon
@@ -224,6 +352,9 @@ check_not "bob's key is gone" grep -qF "$(cut -d' ' -f2 "$keys/bob.pub")" /etc/i
 echo "# restart: drift in what the daemon owns is repaired"
 stop_daemon
 before=$(snapshot)
+# An upgrade from the layout before issue 13: the drop-in had a name that
+# sorted after most site drop-ins.
+mv "$dropin" /etc/ssh/sshd_config.d/ipmi-jumphost.conf
 rm /etc/ipmi-jumphost/keys/alice
 echo "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA0Sp4e162IfruvnML7fs1Za6zj4FBX/hC9kGRC4gdXn intruder" \
   > /etc/ipmi-jumphost/keys/mallory
@@ -231,6 +362,9 @@ sed -i 's/192.168.101.10/192.168.101.66/' /etc/hosts
 start_daemon
 check_eq "after a restart the host agrees with the state again" "$before" "$(snapshot)"
 check "the repair is logged" grep -q "drift: /etc/ipmi-jumphost/keys/mallory belongs to no tenant; removed" "$IJ_T/daemon.log"
+check "  and the drop-in's move: the old name removed" \
+  grep -q "drift: /etc/ssh/sshd_config.d/ipmi-jumphost.conf belongs to no tenant; removed" "$IJ_T/daemon.log"
+check "  the new one written" grep -q "drift: sshd drop-in $dropin is missing; rewritten" "$IJ_T/daemon.log"
 
 if have_8021q; then
   echo "# the kernel has 802.1Q: enroll for real"
@@ -267,7 +401,7 @@ check_not "user alice is gone" getent passwd alice
 check_not "no BMC line in /etc/hosts" grep -q web01-ipmi /etc/hosts
 check_not "no marked block left in /etc/hosts" grep -q "ipmi-jumphost" /etc/hosts
 check_not "alice's keys file is gone" test -e /etc/ipmi-jumphost/keys/alice
-check_not "the last tenant gone, the tenants' drop-in is gone" test -e /etc/ssh/sshd_config.d/ipmi-jumphost.conf
+check_not "the last tenant gone, the tenants' drop-in is gone" test -e "$dropin"
 check_not "link eth1.101 is gone" ip link show eth1.101
 check "the state is empty" grep -q '"enrollments": \[\]' /var/lib/ipmi-jumphost/state.json
 check "sshd -t still accepts the configuration" /usr/sbin/sshd -t

@@ -163,6 +163,7 @@ converse() {
   done
   local deadline=$((SECONDS + 60))
   while [ $SECONDS -lt $deadline ] && IFS= read -r -t 60 -n 1 -u "$from" c; do out+=${c:-$'\n'}; done
+  kill "$pid" 2>/dev/null  # still there after a minute: the check that follows fails, not hangs
   rc=0
   wait "$pid" || rc=$?
   exec {from}<&- {to}>&-
@@ -262,6 +263,40 @@ check_eq "a tunnel to another tenant's BMC by name gets nothing" "" "$(timeout 5
 check_eq "a tunnel to another tenant's BMC by address gets nothing" "" "$(timeout 5 socat -u TCP:127.0.0.1:18445 - 2>/dev/null)"
 kill "$tunnel"; wait "$tunnel" 2>/dev/null
 
+echo "# a revoke ends what is live: an open tunnel carrying data and the console (issue 13)"
+# bob keeps app01, so his user and his ssh sessions stay; what reaches db01 must not.
+ssh "${ssh_opts[@]}" -i "$keys/bob" -o ExitOnForwardFailure=yes -N -L 18590:db01-ipmi:5900 bob@127.0.0.1 &
+stream_tunnel=$!
+for i in $(seq 1 50); do ss -ltn | grep -q ':18590 ' && break; sleep 0.1; done
+socat -u TCP:127.0.0.1:18590 - > "$IJ_T/stream" 2>/dev/null &
+stream=$!
+for i in $(seq 1 50); do [ -s "$IJ_T/stream" ] && break; sleep 0.1; done
+check "the tunnel to db01's 5900 carries data" grep -q tick "$IJ_T/stream"
+# The revoke comes while bob's console of db01 is attached.
+( for i in $(seq 1 600); do grep -q "console db01 attach by=bob: done" "$IJ_T/daemon.log" && break; sleep 0.1; done
+  run_as opadmin "$jumpctl" revoke db01; echo "$rc" > "$IJ_T/revoke.rc" ) &
+revoker=$!
+converse bob "console db01" "attached" ""
+wait "$revoker"
+check_eq "revoke db01" 0 "$(cat "$IJ_T/revoke.rc")"
+check "the console is told why it ends" grep -qF "[console db01: the BMC was revoked]" <<<"$out"
+check "and ends" grep -qF "[console closed by the jumphost or the BMC]" <<<"$out"
+gone=no
+for i in $(seq 1 50); do kill -0 "$stream" 2>/dev/null || { gone=yes; break; }; sleep 0.1; done
+check_eq "the open tunnel's connection is closed at once (the client's end sees it)" yes "$gone"
+check_eq "no connection to db01's address is left on the jumphost" "" "$(ss -Htn dst 192.168.102.10)"
+size=$(stat -c %s "$IJ_T/stream"); sleep 1
+check_eq "  and no data arrives after it" "$size" "$(stat -c %s "$IJ_T/stream")"
+check "bob is still a tenant (he keeps app01)" getent passwd bob
+kill "$stream" "$stream_tunnel" 2>/dev/null; wait "$stream" "$stream_tunnel" 2>/dev/null
+if have_8021q; then
+  echo "# a revoked BMC's switch port is shut down, not left in its VLAN"
+  apply_switch_config
+  check "sw-db01 is down" grep -q "state DOWN" <(ip link show sw-db01)
+  check_not "and in no VLAN 102" grep -q '"vlan":102' <(bridge -j vlan show dev sw-db01)
+  check_not "the trunk no longer carries VLAN 102" grep -q '"vlan":102' <(bridge -j vlan show dev eth1-peer)
+fi
+
 check_not "no BMC password ever reaches the log" grep -E -q "pw-(web01|db01|app01)|wrong" "$IJ_T/daemon.log"
 check_not "nor a command line" grep -a -q "pw-" /proc/[0-9]*/cmdline
 
@@ -273,15 +308,5 @@ took=$(( $(date +%s) - start ))
 check "a stopped BMC gives the timeout message" grep -q "BMC web01 (192.168.101.10) did not answer within 8 s" <<<"$err"
 echo "     (answered in $took s)"
 check_eq "and exit 1" 1 "$rc"
-
-if have_8021q; then
-  echo "# a revoked BMC's switch port is shut down, not left in its VLAN"
-  run_as opadmin "$jumpctl" revoke db01
-  check_eq "revoke db01" 0 "$rc"
-  apply_switch_config
-  check "sw-db01 is down" grep -q "state DOWN" <(ip link show sw-db01)
-  check_not "and in no VLAN 102" grep -q '"vlan":102' <(bridge -j vlan show dev sw-db01)
-  check_not "the trunk no longer carries VLAN 102" grep -q '"vlan":102' <(bridge -j vlan show dev eth1-peer)
-fi
 
 finish

@@ -1,5 +1,7 @@
 #include "tests/fakes/fake_host.h"
 
+#include <fnmatch.h>
+
 #include "daemon/host/hardening.h"
 
 namespace ij::testing {
@@ -9,14 +11,29 @@ Status FakeLinks::create_vlan(const std::string& trunk, unsigned vid, const std:
   if (!links.count(trunk)) return make_error(Errc::not_found, "trunk interface " + trunk + " does not exist");
   if (links.count(name)) return make_error(Errc::exists, name + " exists");
   links[name] = LinkInfo{true, vid, trunk, true, {address}};
-  harden(name);
-  return ok_status();
+  auto h = harden(name);
+  return h ? ok_status() : Status(h.error());
 }
 
-void FakeLinks::harden(const std::string& name) {
-  if (!proc) return;
-  for (const KernelSetting& s : link_hardening(name))
-    if (!s.optional) proc->files[s.path] = s.value + "\n";
+Result<std::vector<KernelSetting>> FakeLinks::harden(const std::string& name) {
+  std::vector<KernelSetting> before;
+  if (!proc) return before;
+  for (KernelSetting s : link_hardening(name)) {
+    if (s.optional) continue;
+    auto it = proc->files.find(s.path);
+    before.push_back(KernelSetting{s.path, it == proc->files.end() ? "" : it->second, false});
+    proc->files[s.path] = s.value + "\n";
+  }
+  return before;
+}
+
+// The fake keeps a setting's file as it was, "" meaning it had none.
+Status FakeLinks::restore(const std::vector<KernelSetting>& previous) {
+  for (const KernelSetting& s : previous) {
+    if (s.value.empty()) proc->files.erase(s.path);
+    else proc->files[s.path] = s.value;
+  }
+  return ok_status();
 }
 
 Status FakeLinks::remove(const std::string& name) {
@@ -33,8 +50,8 @@ Status FakeLinks::configure(const std::string& name, const Ipv4Cidr& address) {
   bool has = false;
   for (const Ipv4Cidr& a : it->second.addresses) has |= a == address;
   if (!has) it->second.addresses.push_back(address);
-  harden(name);
-  return ok_status();
+  auto h = harden(name);
+  return h ? ok_status() : Status(h.error());
 }
 
 Result<std::optional<LinkInfo>> FakeLinks::inspect(const std::string& name) {
@@ -112,13 +129,32 @@ Status FakeSshd::verify_effective(const std::string& user, const std::string&) {
   return ok_status();
 }
 
-Result<std::string> FakeSshd::effective(const std::string& user) {
+Result<std::string> FakeSshd::effective(const std::string& user, const SshdListener& at) {
+  effective_calls.push_back(user + " " + at.str());
+  if (auto it = effective_at.find(user + " " + at.str()); it != effective_at.end()) return it->second;
   auto it = effective_settings.find(user);
   if (it != effective_settings.end()) return it->second;
   return std::string(
       "passwordauthentication no\nkbdinteractiveauthentication no\npermituserenvironment no\n"
       "allowtcpforwarding local\nx11forwarding no\nallowagentforwarding no\npermittunnel no\n"
-      "allowstreamlocalforwarding no\ngatewayports no\npermitlisten none\nforcecommand /usr/bin/ipmi-wrapper\n");
+      "allowstreamlocalforwarding no\ngatewayports no\npermitlisten none\ntrustedusercakeys /dev/null\n"
+      "forcecommand /usr/bin/ipmi-wrapper\n");
+}
+
+SshdConfigReader FakeSshd::config_files() {
+  return SshdConfigReader{
+      [this](const std::string& path) -> Result<std::optional<std::string>> {
+        if (!files) return std::optional<std::string>{};
+        return files->read(path);
+      },
+      [this](const std::string& pattern) -> Result<std::vector<std::string>> {
+        std::vector<std::string> out;
+        if (files)
+          for (const auto& [path, text] : files->files)
+            if (fnmatch(pattern.c_str(), path.c_str(), FNM_PATHNAME | FNM_PERIOD) == 0) out.push_back(path);
+        return out;
+      },
+  };
 }
 
 Status FakeSshd::reload() {
@@ -138,6 +174,8 @@ FakeHost::FakeHost() {
   users.groups = {"root", "ipmi-tenants", "jumphost-admin"};  // as the daemon's start leaves them
   links.links["eth1"] = LinkInfo{false, 0, "", true, {}};
   files.files["/etc/hosts"] = "127.0.0.1\tlocalhost\n";
+  sshd.files = &files;
+  files.files["/etc/ssh/sshd_config"] = "Include /etc/ssh/sshd_config.d/*.conf\n";  // as Debian's
 }
 
 Config test_config() {

@@ -25,9 +25,8 @@ class FakeLinks : public Links {
   // Where a created or configured link's hardening goes, as the kernel's
   // /proc/sys files (the real one writes them; daemon/host/hardening.h).
   class FakeFiles* proc = nullptr;
-
- private:
-  void harden(const std::string& name);
+  Result<std::vector<KernelSetting>> harden(const std::string& name) override;
+  Status restore(const std::vector<KernelSetting>& previous) override;
 };
 
 class FakeUsers : public Users {
@@ -38,7 +37,12 @@ class FakeUsers : public Users {
   Result<bool> group_exists(const std::string& group) override { return groups.count(group) > 0; }
   Status add(const std::string& user, const std::string& group, const std::string& shell, const std::string& home) override;
   Status remove(const std::string& user) override;
+  Status end_sessions(const std::string& user) override {
+    ended.push_back(user);
+    return ok_status();
+  }
 
+  std::vector<std::string> ended;  // users whose sessions were ended
   std::map<std::string, uid_t> users{{"root", 0}, {"daemon", 1}};
   std::set<std::string> groups;
   uid_t next_uid = 1000;
@@ -62,9 +66,16 @@ class FakeSshd : public Sshd {
   Status check_candidate(const std::string& dropin) override;
   Status verify_effective(const std::string& user, const std::string& command) override;
   Status reload() override;
-  Result<std::string> effective(const std::string& user) override;
+  Result<std::vector<SshdListener>> listeners() override { return listening; }
+  Result<std::string> effective(const std::string& user, const SshdListener& at) override;
+  // Reads `files` (FakeHost: with Debian's Include in /etc/ssh/sshd_config).
+  SshdConfigReader config_files() override;
 
   std::map<std::string, std::string> effective_settings;  // by user; default: as the drop-in says
+  std::map<std::string, std::string> effective_at;        // by "USER ADDR:PORT", before effective_settings
+  std::vector<SshdListener> listening{{"0.0.0.0", 22}, {"::", 22}};
+  FakeFiles* files = nullptr;
+  std::vector<std::string> effective_calls;  // "USER ADDR:PORT"
   bool reject = false;       // check_candidate fails
   bool fail_verify = false;  // verify_effective fails
   int checks = 0;
@@ -81,15 +92,25 @@ class FakeFirewall : public Firewall {
   int applies = 0;
 };
 
+class FakeSockets : public Sockets {
+ public:
+  Status close_to(const Ipv4& address) override {
+    closed.push_back(address.str());
+    return ok_status();
+  }
+  std::vector<std::string> closed;  // every address whose connections were closed
+};
+
 // A complete fake host with a trunk "eth1" and a standard /etc/hosts.
 struct FakeHost {
   FakeHost();
-  Host host() { return Host{links, users, files, sshd, firewall}; }
+  Host host() { return Host{links, users, files, sshd, firewall, sockets}; }
   FakeLinks links;
   FakeUsers users;
   FakeFiles files;
   FakeSshd sshd;
   FakeFirewall firewall;
+  FakeSockets sockets;
 };
 
 Config test_config();

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon/host/hardening.h"
 #include "daemon/state/state_json.h"
 #include "tests/fakes/fake_host.h"
 #include "tests/unit/test_keys.h"
@@ -73,7 +74,7 @@ TEST_F(JumphostTest, EnrollAppliesEverySixSteps) {
   EXPECT_NE(host.files.files["/etc/ipmi-jumphost/keys/web01"].find("permitopen=\"web01-ipmi:5900\" ssh-ed25519"),
             std::string::npos);
   // 5 drop-in (the first tenant's enroll writes it), reloaded
-  EXPECT_NE(host.files.files["/etc/ssh/sshd_config.d/ipmi-jumphost.conf"].find("Match Group ipmi-tenants\n"),
+  EXPECT_NE(host.files.files["/etc/ssh/sshd_config.d/00-ipmi-jumphost.conf"].find("Match Group ipmi-tenants\n"),
             std::string::npos);
   EXPECT_EQ(host.sshd.reloads, 1);
   // 6 state
@@ -83,12 +84,43 @@ TEST_F(JumphostTest, EnrollAppliesEverySixSteps) {
   EXPECT_TRUE(saved->find("web01"));
 }
 
+// sshd keeps the first value from the Match blocks that match: one read
+// before the tenants' block wins over it, so enroll refuses before any step.
+TEST_F(JumphostTest, EnrollRefusesWhileSshdReadsAMatchBlockFirst) {
+  const int checks = host.sshd.checks;
+  host.files.files["/etc/ssh/sshd_config.d/00-access.conf"] = "Match Address 10.99.0.0/16\n\tAllowTcpForwarding yes\n";
+  host.files.files["/etc/ssh/sshd_config.d/0-more.conf"] = "# sorts first: '-' < '0'\nMatch LocalPort 2222\n";
+  expect_refused(request("web01", 101),
+                 "enroll web01: /etc/ssh/sshd_config.d/0-more.conf:2: 'Match LocalPort 2222' comes before the tenants' "
+                 "block in /etc/ssh/sshd_config.d/00-ipmi-jumphost.conf and would win over it for some connections "
+                 "(and 1 more: jumpctl doctor lists them): move it after, or into the main file after the Include; "
+                 "nothing was changed");
+  EXPECT_EQ(host.sshd.checks, checks);
+  // Read after ours, the same block cannot win.
+  host.files.files.erase("/etc/ssh/sshd_config.d/0-more.conf");
+  host.files.files["/etc/ssh/sshd_config.d/00-site.conf"] = host.files.files["/etc/ssh/sshd_config.d/00-access.conf"];
+  host.files.files.erase("/etc/ssh/sshd_config.d/00-access.conf");
+  auto e = jh.enroll(request("web01", 101), "root");
+  EXPECT_TRUE(e.ok()) << e.error().message;
+  host.files.files["/etc/ssh/sshd_config"] = "Port 22\n";
+  expect_refused(request("web02", 102),
+                 "enroll web02: sshd does not read /etc/ssh/sshd_config.d/00-ipmi-jumphost.conf: /etc/ssh/sshd_config "
+                 "does not Include it: add 'Include /etc/ssh/sshd_config.d/*.conf' at the top of /etc/ssh/sshd_config; "
+                 "nothing was changed");
+}
+
 TEST_F(JumphostTest, RevokeRemovesExactlyWhatEnrollMade) {
   std::string before = snapshot(host);
   ASSERT_TRUE(jh.enroll(request("web01", 101), "root").ok());
   ASSERT_TRUE(jh.revoke("web01", "root").ok());
-  // The state file stays, empty; everything else is as before.
+  // The state file stays, empty; the trunk stays closed to untagged traffic
+  // (a revoke never loosens it); everything else is as before.
   host.files.files.erase("/var/lib/ipmi-jumphost/state.json");
+  for (const KernelSetting& s : link_hardening("eth1")) {
+    if (s.optional) continue;
+    EXPECT_EQ(host.files.files[s.path], s.value + "\n") << s.path;
+    host.files.files.erase(s.path);
+  }
   EXPECT_EQ(snapshot(host), before);
   EXPECT_TRUE(jh.state().enrollments.empty());
   EXPECT_TRUE(jh.state().tenants.empty());
@@ -192,6 +224,18 @@ TEST_F(JumphostTest, RefusesTheHostsNetworksAndSpecialRanges) {
   EXPECT_EQ(e->bmc_address.str(), "10.254.0.6/30");
 }
 
+// Closing the trunk would cut the host's own traffic on it.
+TEST_F(JumphostTest, RefusesATrunkWithAnAddressUnlessUntaggedIsAllowed) {
+  host.links.links["eth1"].addresses = {parse_ipv4_cidr("10.9.0.1/24").value()};
+  expect_refused(request("web01", 101),
+                 "enroll web01: the trunk eth1 has the address 10.9.0.1/24 and trunk_untagged = drop would cut the "
+                 "host's untagged traffic on it: move the address to another interface, or set trunk_untagged = "
+                 "allow in the configuration");
+  jh.world.config.trunk_untagged_allowed = true;
+  EXPECT_TRUE(jh.enroll(request("web01", 101), "root").ok());
+  EXPECT_EQ(host.files.files.count("/proc/sys/net/ipv4/conf/eth1/rp_filter"), 0u);  // left as it was
+}
+
 TEST_F(JumphostTest, RefusesUnknownTrunk) {
   host.links.links.erase("eth1");
   expect_refused(request("web01", 101),
@@ -277,14 +321,14 @@ TEST_F(JumphostTest, OneDropinForAllTenants) {
                  "earlier steps were undone");
   host.sshd.reject = false;
   ASSERT_TRUE(jh.enroll(request("web01", 101), "root").ok());
-  const std::string dropin = host.files.files.at("/etc/ssh/sshd_config.d/ipmi-jumphost.conf");
+  const std::string dropin = host.files.files.at("/etc/ssh/sshd_config.d/00-ipmi-jumphost.conf");
   int reloads = host.sshd.reloads;
   ASSERT_TRUE(jh.enroll(request("web02", 102), "root").ok());
   EXPECT_EQ(host.sshd.reloads, reloads);
   ASSERT_TRUE(jh.revoke("web01", "root").ok());
-  EXPECT_EQ(host.files.files.at("/etc/ssh/sshd_config.d/ipmi-jumphost.conf"), dropin);
+  EXPECT_EQ(host.files.files.at("/etc/ssh/sshd_config.d/00-ipmi-jumphost.conf"), dropin);
   ASSERT_TRUE(jh.revoke("web02", "root").ok());
-  EXPECT_FALSE(host.files.files.count("/etc/ssh/sshd_config.d/ipmi-jumphost.conf"));
+  EXPECT_FALSE(host.files.files.count("/etc/ssh/sshd_config.d/00-ipmi-jumphost.conf"));
   EXPECT_EQ(host.sshd.reloads, reloads + 1);
 }
 
@@ -300,8 +344,33 @@ TEST_F(JumphostTest, Keys) {
             "key add: carol is not a tenant");
   ASSERT_TRUE(jh.remove_key("web01", testing::kBobFingerprint, "root").ok());
   EXPECT_EQ(host.files.files["/etc/ipmi-jumphost/keys/web01"].find(testing::kBobKey), std::string::npos);
+  // Whichever session logged in with the removed key ends (all of the user's).
+  EXPECT_EQ(host.users.ended, std::vector<std::string>{"web01"});
   EXPECT_EQ(jh.remove_key("web01", "SHA256:nope", "root").error().message,
             "key remove: web01 has no key SHA256:nope (jumpctl show lists the fingerprints)");
+}
+
+// Connections opened before a revoke outlive the files that allowed them:
+// the revoke ends the BMC's console and aborts every connection to it, also
+// when the owner keeps another BMC (and so their user and sessions).
+TEST_F(JumphostTest, RevokeEndsWhatIsLive) {
+  struct Consoles : LiveSessions {
+    void end_console(const std::string& bmc, const std::string& why) override { ended.push_back(bmc + ": " + why); }
+    std::vector<std::string> ended;
+  } consoles;
+  Admin admin(jh.world, &consoles);
+  EnrollRequest r = request("web02", 102);
+  r.owner = "alice";
+  r.keys.clear();
+  ASSERT_TRUE(admin.enroll(r, "root").ok());
+  r = request("web03", 103);
+  r.owner = "alice";
+  r.keys.clear();
+  ASSERT_TRUE(admin.enroll(r, "root").ok());
+  ASSERT_TRUE(admin.revoke("web02", "root").ok());
+  EXPECT_EQ(consoles.ended, std::vector<std::string>{"web02: the BMC was revoked"});
+  EXPECT_EQ(host.sockets.closed, std::vector<std::string>{"10.254.0.2"});
+  EXPECT_TRUE(host.users.users.count("alice"));  // alice keeps web03
 }
 
 TEST_F(JumphostTest, AllocatesDistinctSubnets) {

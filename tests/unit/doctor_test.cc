@@ -43,8 +43,8 @@ TEST_F(DoctorTest, FindsEachPlantedProblem) {
   EXPECT_EQ(problems(), std::vector<std::string>{"the firewall table inet ipmi_jumphost is missing or was changed"});
   jh.reconcile();
 
-  host.files.files["/etc/ssh/sshd_config.d/ipmi-jumphost.conf"] += "\tAllowTcpForwarding yes\n";
-  EXPECT_EQ(problems(), std::vector<std::string>{"sshd drop-in /etc/ssh/sshd_config.d/ipmi-jumphost.conf was changed"});
+  host.files.files["/etc/ssh/sshd_config.d/00-ipmi-jumphost.conf"] += "\tAllowTcpForwarding yes\n";
+  EXPECT_EQ(problems(), std::vector<std::string>{"sshd drop-in /etc/ssh/sshd_config.d/00-ipmi-jumphost.conf was changed"});
   jh.reconcile();
 
   host.files.files["/proc/sys/net/ipv4/conf/eth1.101/rp_filter"] = "0\n";
@@ -57,12 +57,58 @@ TEST_F(DoctorTest, FindsEachPlantedProblem) {
 
   host.sshd.effective_settings["web01"] = "passwordauthentication yes\nforcecommand /usr/bin/ipmi-wrapper\n";
   auto p = problems();
-  ASSERT_EQ(p.size(), 1u);
-  EXPECT_EQ(p[0].rfind("sshd gives tenant web01: passwordauthentication yes (want no), ", 0), 0u) << p[0];
+  ASSERT_EQ(p.size(), 2u);  // on each address sshd listens on
+  EXPECT_EQ(p[0].rfind("sshd gives tenant web01 on 0.0.0.0:22: passwordauthentication yes (want no), ", 0), 0u) << p[0];
+  EXPECT_EQ(p[1].rfind("sshd gives tenant web01 on [::]:22: passwordauthentication yes (want no), ", 0), 0u) << p[1];
+  EXPECT_NE(p[0].find("trustedusercakeys (unset) (want /dev/null)"), std::string::npos) << p[0];
   host.sshd.effective_settings.clear();
+
+  // The attack, in a drop-in that sorts before ours: sshd -T from
+  // 127.0.0.1 shows nothing, reading the files does.
+  host.files.files["/etc/ssh/sshd_config.d/00-access.conf"] =
+      "Match Address 10.99.0.0/16\n\tAllowTcpForwarding yes\n\tPermitListen any\n";
+  EXPECT_EQ(problems(), std::vector<std::string>{
+                            "/etc/ssh/sshd_config.d/00-access.conf:1: 'Match Address 10.99.0.0/16' comes before the "
+                            "tenants' block in /etc/ssh/sshd_config.d/00-ipmi-jumphost.conf and would win over it for "
+                            "some connections"});
+  for (const bus::Finding& f : jh.doctor()) {
+    if (!f.ok) {
+      EXPECT_EQ(f.fix, "move it after, or into the main file after the Include");
+    }
+  }
+  host.files.files.erase("/etc/ssh/sshd_config.d/00-access.conf");
 
   host.files.files["/etc/ipmi-jumphost/keys/mallory"] = "x";
   EXPECT_EQ(problems(), std::vector<std::string>{"/etc/ipmi-jumphost/keys/mallory belongs to no tenant"});
+}
+
+// One sshd -T per tenant on the first address, and the first tenant's on
+// every other one: a Match LocalPort or LocalAddress shows there.
+TEST_F(DoctorTest, EveryAddressSshdListensOnOnce) {
+  EnrollRequest r;
+  r.name = "db01";
+  r.vlan = 102;
+  r.owner = "bob";
+  r.keys = {KeySource{"b.pub", testing::kBobKey}};
+  ASSERT_TRUE(jh.enroll(r, "root").ok());
+  for (const KernelSetting& s : link_hardening("eth1.102"))
+    if (!s.optional) host.files.files[s.path] = s.value + "\n";
+  host.sshd.listening.push_back(SshdListener{"10.0.0.1", 2222});
+  host.sshd.effective_at["bob 10.0.0.1:2222"] = "allowtcpforwarding yes\nforcecommand none\n";
+  host.sshd.effective_calls.clear();
+  auto p = problems();
+  EXPECT_EQ(host.sshd.effective_calls,
+            (std::vector<std::string>{"bob 0.0.0.0:22", "bob [::]:22", "bob 10.0.0.1:2222", "web01 0.0.0.0:22"}));
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].rfind("sshd gives tenant bob on 10.0.0.1:2222: passwordauthentication (unset) (want no), ", 0), 0u)
+      << p[0];
+  EXPECT_NE(p[0].find("allowtcpforwarding yes (want local)"), std::string::npos) << p[0];
+  EXPECT_NE(p[0].find("forcecommand none"), std::string::npos) << p[0];
+  std::vector<std::string> ok;
+  for (const bus::Finding& f : jh.doctor())
+    if (f.ok && f.what.rfind("sshd gives ", 0) == 0) ok.push_back(f.what);
+  EXPECT_EQ(ok, (std::vector<std::string>{"sshd gives bob the tenant's restrictions on 0.0.0.0:22, [::]:22",
+                                          "sshd gives web01 the tenant's restrictions on 0.0.0.0:22"}));
 }
 
 }  // namespace

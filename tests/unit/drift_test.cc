@@ -41,7 +41,7 @@ class DriftTest : public ::testing::Test {
   std::vector<std::string> failed_subjects() {
     auto uids = host.users.lookup_many(jh.state().tenant_names());
     std::vector<std::string> out;
-    for (const Check& c : find_drift(jh.world.config, desired_host(jh.world.config, jh.state(), *uids), jh.world.host))
+    for (const Check& c : find_drift(jh.world.config, desired_host(jh.world.config, jh.state(), *uids, trunk_has_address(jh.world.config, jh.world.host)), jh.world.host))
       if (!c.ok) out.push_back(c.subject);
     return out;
   }
@@ -87,7 +87,7 @@ TEST_F(DriftTest, CleanAfterEnroll) {
 
 TEST_F(DriftTest, EveryRepairableKindIsReportedThenRepaired) {
   const std::string keys = "/etc/ipmi-jumphost/keys/";
-  const std::string dropin = "/etc/ssh/sshd_config.d/ipmi-jumphost.conf";
+  const std::string dropin = "/etc/ssh/sshd_config.d/00-ipmi-jumphost.conf";
   expect_repaired("firewall", [&] { host.firewall.live.clear(); },
                   {"the firewall table inet ipmi_jumphost is missing or was changed"}, {"inet ipmi_jumphost"});
   expect_repaired("link missing", [&] { ASSERT_TRUE(host.links.remove("eth1.101").ok()); },
@@ -104,6 +104,8 @@ TEST_F(DriftTest, EveryRepairableKindIsReportedThenRepaired) {
                   {"/proc/sys/net/ipv4/conf/eth1.101/rp_filter is 0, not 1; "
                    "/proc/sys/net/ipv4/conf/eth1.101/arp_ignore is 0, not 1"},
                   {"eth1.101"});
+  expect_repaired("trunk", [&] { host.files.files["/proc/sys/net/ipv4/conf/eth1/arp_ignore"] = "0\n"; },
+                  {"/proc/sys/net/ipv4/conf/eth1/arp_ignore is 0, not 1"}, {"eth1"});
   expect_repaired("hosts", [&] { host.files.files["/etc/hosts"] = "127.0.0.1\tlocalhost\n"; },
                   {"hosts file /etc/hosts was changed"}, {"/etc/hosts"});
   expect_repaired("keys edited", [&] { host.files.files[keys + "alice"] += "ssh-ed25519 AAAA intruder\n"; },
@@ -133,9 +135,24 @@ TEST_F(DriftTest, TheDropinGoesWithTheLastTenant) {
   ASSERT_TRUE(jh.revoke("web01", "root").ok());
   ASSERT_TRUE(jh.revoke("db01", "root").ok());
   clean = snapshot();
-  const std::string dropin = "/etc/ssh/sshd_config.d/ipmi-jumphost.conf";
+  const std::string dropin = "/etc/ssh/sshd_config.d/00-ipmi-jumphost.conf";
   expect_repaired("drop-in without tenants", [&] { host.files.files[dropin] = "Match Group ipmi-tenants\n"; },
                   {"sshd drop-in " + dropin + " belongs to no tenant"}, {dropin});
+}
+
+// The drop-in of the previous layout sorted after most site drop-ins: a
+// restart writes the new one (checked with sshd -t first), removes the old
+// one and reloads sshd once; nothing by hand.
+TEST_F(DriftTest, AnUpgradeMovesTheDropinToItsNewName) {
+  const std::string dropin = "/etc/ssh/sshd_config.d/00-ipmi-jumphost.conf";
+  const std::string old = "/etc/ssh/sshd_config.d/ipmi-jumphost.conf";
+  host.files.files[old] = host.files.files.at(dropin);
+  host.files.files.erase(dropin);
+  const int checks = host.sshd.checks, reloads = host.sshd.reloads;
+  expect_repaired("previous name", [] {}, {"sshd drop-in " + dropin + " is missing", old + " belongs to no tenant"},
+                  {dropin, old});
+  EXPECT_EQ(host.sshd.checks, checks + 1);
+  EXPECT_EQ(host.sshd.reloads, reloads + 1);
 }
 
 TEST_F(DriftTest, WhatOnlyTheOperatorCanFixIsReportedNotTouched) {
@@ -151,8 +168,33 @@ TEST_F(DriftTest, WhatOnlyTheOperatorCanFixIsReportedNotTouched) {
   EXPECT_EQ(snapshot(), before);
 }
 
+// The trunk is closed to untagged traffic unless the operator says it is in
+// use untagged, or it carries an address (closing it would cut that): both
+// are reported, and then the firewall leaves the trunk open.
+TEST_F(DriftTest, AnOpenTrunkIsReported) {
+  EXPECT_NE(host.firewall.live.find("set closed_trunks {\n\t\ttype ifname\n\t\telements = { \"eth1\" }"),
+            std::string::npos);
+  host.links.links["eth1"].addresses = {parse_ipv4_cidr("10.9.0.1/24").value()};
+  EXPECT_EQ(problems(), (std::vector<std::string>{
+                            "the firewall table inet ipmi_jumphost is missing or was changed",
+                            "the trunk eth1 has an address of the host, so it is left open to untagged traffic although "
+                            "trunk_untagged = drop"}));
+  ReconcileReport report = reconcile(jh.world);
+  EXPECT_EQ(report.repaired, std::vector<std::string>{"inet ipmi_jumphost"});
+  EXPECT_EQ(report.failed, std::vector<std::string>{"eth1"});
+  EXPECT_NE(host.firewall.live.find("set closed_trunks {\n\t\ttype ifname\n\t}"), std::string::npos);
+
+  host.links.links["eth1"].addresses.clear();
+  jh.world.config.trunk_untagged_allowed = true;
+  jh.world.config.origins["trunk_untagged"] = "/etc/ipmi-jumphost/jumphost.conf:3";
+  EXPECT_EQ(problems(), std::vector<std::string>{
+                            "the trunk eth1 takes untagged traffic (trunk_untagged at "
+                            "/etc/ipmi-jumphost/jumphost.conf:3 = allow): a host on the switch's native VLAN reaches "
+                            "the jumphost there"});
+}
+
 TEST_F(DriftTest, TheDropinIsCheckedBeforeItIsWritten) {
-  const std::string dropin = "/etc/ssh/sshd_config.d/ipmi-jumphost.conf";
+  const std::string dropin = "/etc/ssh/sshd_config.d/00-ipmi-jumphost.conf";
   host.files.files[dropin] = "edited\n";
   host.sshd.reject = true;
   ReconcileReport report = reconcile(jh.world);

@@ -50,7 +50,7 @@ TEST_F(ReconcileTest, RecreatesLinksAfterReboot) {
 
 TEST_F(ReconcileTest, RepairsDriftInOwnedFilesAndRemovesStrays) {
   host.files.files["/etc/ipmi-jumphost/keys/alice"] += "ssh-ed25519 AAAA... intruder\n";
-  host.files.files.erase("/etc/ssh/sshd_config.d/ipmi-jumphost.conf");
+  host.files.files.erase("/etc/ssh/sshd_config.d/00-ipmi-jumphost.conf");
   host.files.files["/etc/hosts"] = "127.0.0.1\tlocalhost\n";
   // A per-tenant drop-in of the first layout: removed on upgrade.
   host.files.files["/etc/ssh/sshd_config.d/ipmi-jumphost-alice.conf"] = "Match User alice\n";
@@ -80,7 +80,7 @@ TEST_F(ReconcileTest, OneSshdCheckForAllTenants) {
   testing::TestJumphost jh(testing::test_config(), many, host.host());
   EXPECT_EQ(jh.reconcile(), 0);
   EXPECT_EQ(host.sshd.checks, 1);
-  EXPECT_TRUE(host.files.files.count("/etc/ssh/sshd_config.d/ipmi-jumphost.conf"));
+  EXPECT_TRUE(host.files.files.count("/etc/ssh/sshd_config.d/00-ipmi-jumphost.conf"));
   EXPECT_TRUE(host.files.files.count("/etc/ipmi-jumphost/keys/t49"));
 }
 

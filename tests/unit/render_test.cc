@@ -83,7 +83,8 @@ TEST(AuthorizedKeys, NoTargetsNoForwarding) {
 
 TEST(SshdDropin, OneBlockForEveryTenant) {
   Config c = testing::test_config();
-  EXPECT_EQ(dropin_path(c), "/etc/ssh/sshd_config.d/ipmi-jumphost.conf");
+  // Sorts before the usual drop-ins: sshd reads them in byte order.
+  EXPECT_EQ(dropin_path(c), "/etc/ssh/sshd_config.d/00-ipmi-jumphost.conf");
   EXPECT_EQ(authorized_keys_path(c, "alice"), "/etc/ipmi-jumphost/keys/alice");
   EXPECT_EQ(render_sshd_dropin(c),
             "# Managed by ipmi-jumphostd; do not edit. One block for every tenant (members of group ipmi-tenants).\n"
@@ -92,7 +93,7 @@ TEST(SshdDropin, OneBlockForEveryTenant) {
             "Match Group ipmi-tenants\n"
             "\tAuthorizedKeysFile /etc/ipmi-jumphost/keys/%u\n"
             "\tAuthorizedKeysCommand none\n"
-            "\tAuthorizedPrincipalsFile none\n"
+            "\tTrustedUserCAKeys /dev/null\n"  // no CA: certificates refused ("none" is a file name here)
             "\tAuthenticationMethods publickey\n"
             "\tPubkeyAuthentication yes\n"
             "\tPasswordAuthentication no\n"

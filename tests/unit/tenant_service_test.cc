@@ -236,5 +236,21 @@ TEST_F(TenantServiceTest, ConsoleReservedBeforeTheSessionOpens) {
   ::close(bmc.sol_peer("web01"));
 }
 
+// A revoke ends the BMC's console at once, and says why.
+TEST_F(TenantServiceTest, ARevokedBmcsConsoleEndsAtOnce) {
+  auto fd = console("alice", "web01");
+  ASSERT_TRUE(fd.ok());
+  service.end_console("web01", "the BMC was revoked");
+  std::string seen, chunk;
+  while (!(chunk = read_some(*fd)).empty()) seen += chunk;  // up to the end of the stream
+  EXPECT_EQ(seen, "\r\n[console web01: the BMC was revoked]\r\n");
+  for (int i = 0; i < 100 && service.open_consoles(); ++i) usleep(10'000);
+  EXPECT_EQ(service.open_consoles(), 0u);
+  EXPECT_TRUE(log.has("console web01 ended: the BMC was revoked"));
+  service.end_console("web02", "the BMC was revoked");  // none open: nothing happens
+  ::close(*fd);
+  ::close(bmc.sol_peer("web01"));
+}
+
 }  // namespace
 }  // namespace ij
