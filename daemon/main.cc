@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <climits>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
@@ -124,6 +126,15 @@ int main(int argc, char** argv) {
 
   auto config = ij::load_config(config_path, config_given);
   if (!config) return fail(config.error().message);
+  // A symlinked /etc/hosts (to a file another tool manages) is written
+  // where it points: the file is replaced atomically, the link kept.
+  if (char* real = ::realpath(config->hosts_file.c_str(), nullptr)) {
+    if (config->hosts_file != real) {
+      ij::log::notice("hosts_file " + config->hosts_file + " is a symbolic link: the block goes into " + real);
+      config->hosts_file = real;
+    }
+    std::free(real);
+  }
   auto state = load_state(*config);
   if (!state) return fail(state.error().message + " (the state is kept as it is; fix or restore it, then restart)");
 

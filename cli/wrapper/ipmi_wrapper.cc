@@ -91,8 +91,8 @@ void say(const std::string& text) { write_all(STDOUT_FILENO, text.data(), text.s
 std::string ask_password(const std::string& bmc) {
   FILE* tty = std::fopen("/dev/tty", "r+");
   if (!tty) throw Failure{"BMC " + bmc + " needs its password and there is no terminal to ask it on: use ssh -t"};
-  std::fprintf(tty, "IPMI password for %s: ", bmc.c_str());
-  std::fflush(tty);
+  // Echo goes off before the prompt shows: whatever is typed once the
+  // prompt is visible is never echoed (the other order raced a fast typist).
   struct termios old {};
   bool have = tcgetattr(fileno(tty), &old) == 0;
   if (have) {
@@ -100,6 +100,8 @@ std::string ask_password(const std::string& bmc) {
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     tcsetattr(fileno(tty), TCSANOW, &quiet);
   }
+  std::fprintf(tty, "IPMI password for %s: ", bmc.c_str());
+  std::fflush(tty);
   char buf[64] = {0};
   struct pollfd p = {fileno(tty), POLLIN, 0};
   const int timeout_ms = static_cast<int>(std::chrono::milliseconds(kPasswordTimeout).count());

@@ -45,7 +45,7 @@ Result<std::optional<std::string>> read_file(const std::string& path) {
   return std::optional<std::string>(std::move(content));
 }
 
-Status write_file_atomic(const std::string& path, const std::string& content, mode_t mode) {
+Status write_file_atomic(const std::string& path, const std::string& content, mode_t mode, gid_t gid) {
   std::string tmp = dir_of(path) + "/.#" + path.substr(path.rfind('/') + 1) + ".ij-tmp";
   ::unlink(tmp.c_str());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
@@ -56,6 +56,8 @@ Status write_file_atomic(const std::string& path, const std::string& content, mo
     ::unlink(tmp.c_str());
     return e;
   };
+  if (gid != static_cast<gid_t>(-1) && ::fchown(fd, static_cast<uid_t>(-1), gid) < 0)
+    return fail("cannot set the group of " + tmp);
   if (::fchmod(fd, mode) < 0) return fail("cannot set the mode of " + tmp);  // not subject to umask
   size_t done = 0;
   while (done < content.size()) {

@@ -14,7 +14,10 @@ namespace ij {
 
 // The file's content, nullopt when it does not exist.
 Result<std::optional<std::string>> read_file(const std::string& path);
-Status write_file_atomic(const std::string& path, const std::string& content, mode_t mode);
+// `gid`: the file's group, when not (gid_t)-1 (then root's process keeps
+// its own).
+Status write_file_atomic(const std::string& path, const std::string& content, mode_t mode,
+                         gid_t gid = static_cast<gid_t>(-1));
 // Writes a value into an existing kernel file (/proc/sys/...), in place.
 Status write_proc(const std::string& path, const std::string& value);
 // Removes a file; a missing file is not an error.

@@ -81,7 +81,7 @@ Result<Enrollment> Admin::build_enrollment(const EnrollRequest& r, const std::st
   e.owner = r.owner.empty() ? r.name : r.owner;
   e.ports = r.ports.value_or(jh_.config.default_ports);
   e.bmc_user = r.bmc_user;
-  e.bmc_password = r.bmc_password;
+  e.bmc_password = Secret(std::string(r.bmc_password));
   e.switch_port = r.switch_port;
   e.ipmi = r.ipmi;
   IJ_TRY(validate_operator_fields(e));

@@ -30,7 +30,11 @@ DesiredFile desired_hosts(const Config& config, const State& state) {
 }
 
 DesiredFile desired_keys(const Config& config, const State& state, const std::string& user) {
-  DesiredFile f{"keys file", authorized_keys_path(config, user), std::nullopt};
+  // sshd reads a keys file with the tenant's uid and groups (OpenSSH's
+  // temporarily_use_uid in user_key_allowed2), so root-only would lock the
+  // tenant out: readable by the tenant group, whose members get no shell,
+  // and by no other local user.
+  DesiredFile f{"keys file", authorized_keys_path(config, user), std::nullopt, 0640, config.tenant_group};
   if (auto t = state.tenants.find(user); t != state.tenants.end())
     f.content = render_authorized_keys(state, t->second, config.wrapper);
   return f;

@@ -28,6 +28,7 @@ struct DesiredFile {
   // nullopt: the file must not exist.
   std::optional<std::string> content;
   mode_t mode = 0644;
+  std::string group;  // empty: root's
   // The content is a marked block inside a file whose other lines are the
   // operator's (/etc/hosts): merged into what is there.
   bool block = false;

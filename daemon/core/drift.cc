@@ -1,5 +1,6 @@
 #include "daemon/core/drift.h"
 
+#include <cstdio>
 #include <set>
 
 #include "common/base/strings.h"
@@ -153,12 +154,31 @@ void check_file(const DesiredFile& want, Host& host, std::vector<Check>& out) {
                                    "line for it",
                             "remove that line: the block has the BMC's address", Repair::none, want.path + " (line)"));
   }
+  std::string what = want.what + " " + want.path + (have->has_value() ? " was changed" : " is missing");
   if (have->has_value() && **have == content) {
-    out.push_back(ok(want.what + " " + want.path));
-    return;
+    // Our own files are ours whole: their mode and group too (the operator's
+    // /etc/hosts keeps whatever it has).
+    const Files::Access expected{want.mode, want.group.empty() ? "root" : want.group};
+    auto access = want.block ? Result<std::optional<Files::Access>>(std::optional<Files::Access>(expected))
+                             : host.files.access(want.path);
+    if (!access) {
+      out.push_back(problem("cannot read the mode of " + want.path + ": " + access.error().message,
+                            "check its permissions", Repair::none, want.path));
+      return;
+    }
+    if (!access->has_value() || **access == expected) {
+      out.push_back(ok(want.what + " " + want.path));
+      return;
+    }
+    auto octal = [](mode_t m) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(m));
+      return std::string(buf);
+    };
+    what = want.what + " " + want.path + " has mode " + octal((*access)->mode) + " and group " + (*access)->group +
+           ", not " + octal(want.mode) + " and group " + expected.group;
   }
-  Check c = problem(want.what + " " + want.path + (have->has_value() ? " was changed" : " is missing"), kRestart,
-                    Repair::write_file, want.path);
+  Check c = problem(what, kRestart, Repair::write_file, want.path);
   c.content = content;
   c.file = want;
   out.push_back(std::move(c));
@@ -222,7 +242,7 @@ Status repair(const Config& config, const Check& c, const DesiredHost& desired, 
     case Repair::write_file:
       if (c.file->sshd)
         if (Status s = host.sshd.check_candidate(c.content); !s) return s.error().with_context("sshd drop-in");
-      return host.files.write(c.subject, c.content, c.file->mode);
+      return host.files.write(c.subject, c.content, c.file->mode, c.file->group);
     case Repair::remove_file: return host.files.remove(c.subject);
   }
   return make_error(Errc::failed, "unknown repair");

@@ -28,18 +28,20 @@ Status Plan::run() {
 }
 
 Step replace_file_step(Files& files, std::string name, std::string path, std::optional<std::string> content,
-                       mode_t mode) {
+                       mode_t mode, std::string group) {
   auto before = std::make_shared<std::optional<std::string>>();
   Files* f = &files;
   return Step{
       std::move(name),
-      [f, path, content, mode, before]() -> Status {
+      [f, path, content, mode, group, before]() -> Status {
         auto old = f->read(path);
         if (!old) return old.error();
         *before = *old;
-        return content ? f->write(path, *content, mode) : f->remove(path);
+        return content ? f->write(path, *content, mode, group) : f->remove(path);
       },
-      [f, path, mode, before]() -> Status { return *before ? f->write(path, **before, mode) : f->remove(path); },
+      [f, path, mode, group, before]() -> Status {
+        return *before ? f->write(path, **before, mode, group) : f->remove(path);
+      },
   };
 }
 

@@ -42,6 +42,6 @@ inline Step no_op_step(std::string name) {
 // Replaces `path` with `content` (or removes it when nullopt); the undo puts
 // back what was there before, byte for byte.
 Step replace_file_step(Files& files, std::string name, std::string path, std::optional<std::string> content,
-                       mode_t mode);
+                       mode_t mode, std::string group = "");
 
 }  // namespace ij

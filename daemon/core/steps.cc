@@ -12,7 +12,7 @@ namespace ij {
 
 Step Admin::keys_step(const State& next, const std::string& user) {
   DesiredFile f = desired_keys(jh_.config, next, user);
-  return replace_file_step(jh_.host.files, "authorized keys", f.path, f.content, f.mode);
+  return replace_file_step(jh_.host.files, "authorized keys", f.path, f.content, f.mode, f.group);
 }
 
 Status Admin::check_sshd_order() const {
@@ -164,9 +164,9 @@ Step Admin::hosts_step(const State& next) {
         *before = *old;
         auto merged = merge_hosts_block(path, old->value_or(""), block);
         if (!merged) return merged.error();
-        return files->write(path, *merged, mode);
+        return files->write(path, *merged, mode, "");
       },
-      [=]() -> Status { return *before ? files->write(path, **before, mode) : files->remove(path); },
+      [=]() -> Status { return *before ? files->write(path, **before, mode, "") : files->remove(path); },
   };
 }
 

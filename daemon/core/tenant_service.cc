@@ -57,7 +57,7 @@ Result<BmcTarget> TenantService::target_for(const std::string& tenant, const std
     }
   } else {
     wipe(password);
-    t.password = e.bmc_password;
+    t.password = e.bmc_password.reveal();
   }
   return t;
 }

@@ -69,7 +69,17 @@ class Files {
  public:
   virtual ~Files() = default;
   virtual Result<std::optional<std::string>> read(const std::string& path) = 0;
-  virtual Status write(const std::string& path, const std::string& content, mode_t mode) = 0;
+  // `group` empty: the writer's (root's); else the file's group, for a
+  // file others read through it (the tenants' keys files).
+  virtual Status write(const std::string& path, const std::string& content, mode_t mode,
+                       const std::string& group) = 0;
+  // The file's mode bits and group name; nullopt when it does not exist.
+  struct Access {
+    mode_t mode = 0;
+    std::string group;
+    bool operator==(const Access&) const = default;
+  };
+  virtual Result<std::optional<Access>> access(const std::string& path) = 0;
   virtual Status remove(const std::string& path) = 0;
   virtual Result<std::vector<std::string>> list(const std::string& dir) = 0;
 };

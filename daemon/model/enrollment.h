@@ -9,6 +9,7 @@
 
 #include "daemon/ipmi/settings.h"
 #include "daemon/model/ipv4.h"
+#include "daemon/model/secret.h"
 #include "daemon/model/sshkey.h"
 
 namespace ij {
@@ -22,7 +23,7 @@ struct Enrollment {
   Ipv4Cidr jumphost_address;  // the link's address in that subnet
   std::vector<unsigned> ports;
   std::string bmc_user;       // IPMI user name, may be empty
-  std::string bmc_password;   // secret: never logged, never shown
+  Secret bmc_password;        // never logged, never shown
   std::string switch_port;    // label of the BMC's switch port, may be empty
   IpmiSettings ipmi;          // how to open IPMI sessions to the BMC
   std::string enrolled_at;    // RFC 3339 UTC

@@ -43,7 +43,7 @@ Status validate_operator_fields(const Enrollment& e) {
   IJ_TRY(validate_user_name(e.owner));
   IJ_TRY(validate_ports(e.ports));
   IJ_TRY(validate_bmc_user(e.bmc_user));
-  IJ_TRY(validate_bmc_password(e.bmc_password));
+  IJ_TRY(validate_bmc_password(e.bmc_password.reveal()));
   if (!e.bmc_password.empty() && e.bmc_user.empty()) return invalid("a BMC password needs a BMC user");
   if (!e.switch_port.empty()) IJ_TRY(validate_switch_port(e.switch_port));
   return validate_ipmi_settings(e.ipmi);

@@ -25,7 +25,7 @@ json enrollment_json(const Enrollment& e) {
                       {"workarounds", e.ipmi.workarounds}}},
             {"enrolled_at", e.enrolled_at},
             {"enrolled_by", e.enrolled_by}};
-  j["bmc_password"] = e.bmc_password;
+  j["bmc_password"] = e.bmc_password.reveal();
   return j;
 }
 
@@ -75,7 +75,7 @@ Result<Enrollment> parse_enrollment(const json& j) {
   e.jumphost_address = *jh_cidr;
   e.ports = ports;
   e.bmc_user = bmc_user;
-  e.bmc_password = bmc_password;
+  e.bmc_password = Secret(std::move(bmc_password));
   e.switch_port = switch_port;
   e.enrolled_at = enrolled_at;
   e.enrolled_by = enrolled_by;

@@ -114,7 +114,10 @@ check_tenant_artifacts() {  # USER BMC ADDRESS PERMITOPEN...
   for p in "$@"; do opts+=",permitopen=\"$p\""; done
   check "authorized keys of $user: every key restricted to the BMC's ports" \
     test "$(grep -v '^#' "/etc/ipmi-jumphost/keys/$user" | cut -d' ' -f1 | sort -u)" = "$opts"
-  check "authorized keys of $user: root-owned 0644" test "$(stat -c %U:%a "/etc/ipmi-jumphost/keys/$user")" = "root:644"
+  # sshd reads it with the tenant's uid and groups: the tenant group may
+  # read it (its members get no shell), no other local user may.
+  check "authorized keys of $user: root:ipmi-tenants 0640" \
+    test "$(stat -c %U:%G:%a "/etc/ipmi-jumphost/keys/$user")" = "root:ipmi-tenants:640"
   check "the tenants' sshd drop-in, root-owned 0644" \
     test "$(stat -c %U:%a "$dropin")" = "root:644"
   check_eq "no drop-in of an earlier layout (per tenant, or under the old name)" "" \
@@ -340,6 +343,41 @@ stop_daemon
 start_daemon
 check_eq "the firewall table survives a restart unchanged" "$firewall_before" "$(nft -s list table inet ipmi_jumphost)"
 check_eq "  and the restart did not rewrite it" "$rewrites" "$(grep -c "drift: the firewall table" "$IJ_T/daemon.log")"
+
+echo "# smaller gaps (issue 13.6)"
+check_eq "the daemon writes no core (it holds BMC passwords)" "0 0" \
+  "$(prlimit --pid "$daemon_pid" --core --output SOFT,HARD --noheadings | tr -s ' ' | sed 's/^ //')"
+e="jumpctl: enroll web09:"
+expect opadmin 1 "$e a group named jumphost-admin exists: choose another --owner" \
+  "$jumpctl" enroll web09 --vlan 109 --owner jumphost-admin
+expect opadmin 1 "$e cipher suite 0 has no authentication at all and is refused: use 3 or 17" \
+  "$jumpctl" enroll web09 --vlan 109 --cipher-suite 0
+# Any local user can call the bus: 50 refused calls leave at most 10 lines,
+# and one summary when the next window opens.
+denials() { grep -c "denied: plainuser (uid $(id -u plainuser)) called List" "$IJ_T/daemon.log" || true; }
+before=$(denials)
+for i in $(seq 1 50); do run_as plainuser "$jumpctl" list; done
+check "50 refused calls: at most 10 log lines" test "$(( $(denials) - before ))" -le 10
+sleep 10
+run_as plainuser "$jumpctl" list
+check "  then one line for the rest" grep -q "denied: [0-9]* more call(s) refused in 10 s and not logged one by one" \
+  "$IJ_T/daemon.log"
+# A line naming a BMC outside the block would win in the resolver.
+sed -i '1i 10.9.9.9\tweb01-ipmi' /etc/hosts
+doctor
+check "doctor finds a BMC's name outside the hosts block" grep -qF \
+  "PROBLEM  /etc/hosts:1: '10.9.9.9\x09web01-ipmi' names a BMC outside the ipmi-jumphost block" <<<"$problems"
+sed -i '1d' /etc/hosts
+# A symlinked /etc/hosts is written where it points, the link kept.
+stop_daemon
+mv /etc/hosts /etc/hosts.real && ln -s hosts.real /etc/hosts
+sed -i 's/^192.168.101.10\tweb01-ipmi/192.168.101.99\tweb01-ipmi/' /etc/hosts.real
+start_daemon
+check "a symlinked /etc/hosts stays a link" test -L /etc/hosts
+check "  and the block is repaired where it points" grep -qx "192.168.101.10	web01-ipmi" /etc/hosts.real
+stop_daemon
+rm /etc/hosts && mv /etc/hosts.real /etc/hosts
+start_daemon
 
 echo "# keys"
 run_as opadmin "$jumpctl" key add alice "$keys/bob.pub"

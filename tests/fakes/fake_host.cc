@@ -96,11 +96,17 @@ Result<std::optional<std::string>> FakeFiles::read(const std::string& path) {
   return std::optional<std::string>(it->second);
 }
 
-Status FakeFiles::write(const std::string& path, const std::string& content, mode_t mode) {
+Status FakeFiles::write(const std::string& path, const std::string& content, mode_t mode, const std::string& group) {
   if (path == fail_write_path) return make_error(Errc::failed, "cannot write " + path + ": injected failure");
   files[path] = content;
-  modes[path] = mode;
+  modes[path] = Access{mode, group.empty() ? "root" : group};
   return ok_status();
+}
+
+Result<std::optional<Files::Access>> FakeFiles::access(const std::string& path) {
+  if (!files.count(path)) return std::optional<Access>{};
+  auto it = modes.find(path);
+  return std::optional<Access>(it == modes.end() ? Access{0644, "root"} : it->second);
 }
 
 Status FakeFiles::remove(const std::string& path) {

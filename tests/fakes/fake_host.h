@@ -52,12 +52,14 @@ class FakeUsers : public Users {
 class FakeFiles : public Files {
  public:
   Result<std::optional<std::string>> read(const std::string& path) override;
-  Status write(const std::string& path, const std::string& content, mode_t mode) override;
+  Status write(const std::string& path, const std::string& content, mode_t mode, const std::string& group) override;
   Status remove(const std::string& path) override;
   Result<std::vector<std::string>> list(const std::string& dir) override;
+  // A file the test planted without a mode has 0644 root's.
+  Result<std::optional<Access>> access(const std::string& path) override;
 
   std::map<std::string, std::string> files;
-  std::map<std::string, mode_t> modes;
+  std::map<std::string, Access> modes;
   std::string fail_write_path;  // writes to this path fail
 };
 

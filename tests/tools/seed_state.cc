@@ -72,7 +72,7 @@ Status add_bmc(State& state, const std::vector<std::string>& w) {
   }
   for (const auto& [key, value] : kv) {
     if (key == "bmc_user") e.bmc_user = value;
-    else if (key == "bmc_password") e.bmc_password = value;
+    else if (key == "bmc_password") e.bmc_password = Secret(std::string(value));
     else if (key == "switch_port") e.switch_port = value;
     else if (key == "enrolled_at") e.enrolled_at = value;
     else if (key == "enrolled_by") e.enrolled_by = value;

@@ -78,7 +78,9 @@ TEST_F(JumphostTest, EnrollAppliesEverySixSteps) {
             std::string::npos);
   EXPECT_EQ(host.sshd.reloads, 1);
   // 6 state
-  EXPECT_EQ(host.files.modes["/var/lib/ipmi-jumphost/state.json"], 0600u);
+  EXPECT_EQ(host.files.modes["/var/lib/ipmi-jumphost/state.json"].mode, 0600u);
+  // Keys files: for the tenant group to read (sshd reads them as the tenant), nobody else.
+  EXPECT_EQ(host.files.modes["/etc/ipmi-jumphost/keys/web01"], (Files::Access{0640, "ipmi-tenants"}));
   auto saved = parse_state("state", host.files.files["/var/lib/ipmi-jumphost/state.json"]);
   ASSERT_TRUE(saved.ok()) << saved.error().message;
   EXPECT_TRUE(saved->find("web01"));

@@ -110,6 +110,11 @@ TEST_F(DriftTest, EveryRepairableKindIsReportedThenRepaired) {
                   {"hosts file /etc/hosts was changed"}, {"/etc/hosts"});
   expect_repaired("keys edited", [&] { host.files.files[keys + "alice"] += "ssh-ed25519 AAAA intruder\n"; },
                   {"keys file " + keys + "alice was changed"}, {keys + "alice"});
+  // The first versions wrote keys files 0644: an upgrade narrows them.
+  expect_repaired("keys mode", [&] { host.files.modes[keys + "alice"] = Files::Access{0644, "root"}; },
+                  {"keys file " + keys + "alice has mode 0644 and group root, not 0640 and group ipmi-tenants"},
+                  {keys + "alice"});
+  EXPECT_EQ(host.files.modes[keys + "alice"], (Files::Access{0640, "ipmi-tenants"}));
   expect_repaired("keys missing", [&] { host.files.files.erase(keys + "bob"); },
                   {"keys file " + keys + "bob is missing"}, {keys + "bob"});
   expect_repaired("drop-in edited", [&] { host.files.files[dropin] += "\tAllowTcpForwarding yes\n"; },

@@ -70,7 +70,7 @@ TEST(ReplaceFileStep, UndoRestoresBytes) {
   Step s = replace_file_step(files, "f", "/f", "new", 0600);
   ASSERT_TRUE(s.apply().ok());
   EXPECT_EQ(files.files["/f"], "new");
-  EXPECT_EQ(files.modes["/f"], 0600u);
+  EXPECT_EQ(files.modes["/f"].mode, 0600u);
   ASSERT_TRUE(s.undo().ok());
   EXPECT_EQ(files.files["/f"], "old");
 

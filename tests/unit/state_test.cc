@@ -19,7 +19,7 @@ State sample_state() {
   e.jumphost_address = parse_ipv4_cidr("10.254.0.1/30").value();
   e.ports = {22, 443};
   e.bmc_user = "ADMIN";
-  e.bmc_password = "s3cret";
+  e.bmc_password = Secret("s3cret");
   e.enrolled_at = "2026-11-25T12:00:00Z";
   e.enrolled_by = "root";
   s.enrollments[e.name] = e;
@@ -33,7 +33,7 @@ TEST(State, RoundTrips) {
   auto back = parse_state("state.json", text);
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(serialize_state(*back), text);
-  EXPECT_EQ(back->find("web01")->bmc_password, "s3cret");
+  EXPECT_EQ(back->find("web01")->bmc_password.reveal(), "s3cret");
   EXPECT_EQ(back->tenants.at("alice").keys.at(0).fingerprint, testing::kAliceFingerprint);
 }
 
