@@ -297,6 +297,22 @@ if have_8021q; then
   check_not "the trunk no longer carries VLAN 102" grep -q '"vlan":102' <(bridge -j vlan show dev eth1-peer)
 fi
 
+echo "# a key removal ends the user's sessions (issue 13)"
+ssh "${ssh_opts[@]}" -i "$keys/alice" -N alice@127.0.0.1 &
+alice_session=$!
+for i in $(seq 1 50); do pgrep -u alice sshd >/dev/null && break; sleep 0.1; done
+check "alice has a session" pgrep -u alice sshd
+run_as opadmin "$jumpctl" key add alice "$keys/bob.pub"
+check_eq "key add" 0 "$rc"
+run_as opadmin "$jumpctl" key remove alice "$(ssh-keygen -lf "$keys/bob.pub" | cut -d' ' -f2)"
+check_eq "key remove" 0 "$rc"
+ended=no
+for i in $(seq 1 50); do kill -0 "$alice_session" 2>/dev/null || { ended=yes; break; }; sleep 0.1; done
+check_eq "  ended alice's open session" yes "$ended"
+kill "$alice_session" 2>/dev/null; wait "$alice_session" 2>/dev/null
+ssh_as alice "alice@127.0.0.1" list </dev/null
+check_eq "  and her remaining key still logs her in" 0 "$rc"
+
 check_not "no BMC password ever reaches the log" grep -E -q "pw-(web01|db01|app01)|wrong" "$IJ_T/daemon.log"
 check_not "nor a command line" grep -a -q "pw-" /proc/[0-9]*/cmdline
 
