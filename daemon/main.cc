@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
+#include <functional>
 #include <string>
 
 #include "common/base/log.h"
@@ -30,6 +31,7 @@
 #include "common/sys/fs.h"
 #include "daemon/bus/bus_service.h"
 #include "daemon/core/completions.h"
+#include "daemon/core/drift.h"
 #include "daemon/core/reconcile.h"
 
 namespace {
@@ -68,11 +70,55 @@ ij::Status prepare_host(const ij::Config& c, ij::Users& users) {
   return ij::ok_status();
 }
 
-int serve(sdbus::IConnection& connection, ij::Completions& completions) {
+// The configuration with what the file leaves to the daemon filled in and
+// checked: the wrapper (beside the daemon unless named) must be root's, and
+// a symlinked /etc/hosts (to a file another tool manages) is written where
+// it points, the link kept.
+ij::Result<ij::Config> load_and_check(const std::string& path, bool must_exist) {
+  auto config = ij::load_config(path, must_exist);
+  if (!config) return config.error();
+  if (config->wrapper.empty()) {
+    char* self = ::realpath("/proc/self/exe", nullptr);
+    if (!self) return ij::make_error(ij::Errc::failed, std::string("cannot find this program: ") + std::strerror(errno));
+    config->wrapper = ij::wrapper_beside(self);
+    std::free(self);
+  }
+  ij::RealFiles files;
+  if (ij::Status w = ij::check_wrapper(files, config->wrapper); !w)
+    return ij::make_error(w.error().code, w.error().message +
+                                              ": sshd would run it for every tenant; install it root-owned and not "
+                                              "writable by others, or set 'wrapper' in " + path);
+  if (char* real = ::realpath(config->hosts_file.c_str(), nullptr)) {
+    if (config->hosts_file != real) {
+      ij::log::notice("hosts_file " + config->hosts_file + " is a symbolic link: the block goes into " + real);
+      config->hosts_file = real;
+    }
+    std::free(real);
+  }
+  return config;
+}
+
+// SIGHUP (systemctl reload): the configuration is read again and the host
+// reconciled with it; a configuration that does not load leaves the running
+// one in place.
+void reload(const std::string& path, bool must_exist, ij::Config& live, ij::Jumphost& jumphost) {
+  auto config = load_and_check(path, must_exist);
+  if (!config) {
+    ij::log::error("reload: " + config.error().message + "; the configuration in use is kept");
+    return;
+  }
+  live = *config;
+  jumphost.config = *config;
+  ij::log::notice("reload: configuration " + path + " read again");
+  ij::reconcile(jumphost);
+}
+
+int serve(sdbus::IConnection& connection, ij::Completions& completions, const std::function<void()>& on_hup) {
   sigset_t mask;
   sigemptyset(&mask);
   sigaddset(&mask, SIGTERM);
   sigaddset(&mask, SIGINT);
+  sigaddset(&mask, SIGHUP);
   sigprocmask(SIG_BLOCK, &mask, nullptr);
   int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
   if (sfd < 0) return fail(std::string("signalfd: ") + std::strerror(errno));
@@ -86,8 +132,13 @@ int serve(sdbus::IConnection& connection, ij::Completions& completions) {
     if (fds[2].revents & POLLIN) completions.drain();
     if (fds[1].revents & POLLIN) {
       signalfd_siginfo info{};
-      if (read(sfd, &info, sizeof info) > 0)
-        ij::log::notice("signal " + std::to_string(info.ssi_signo) + " received; exiting");
+      if (read(sfd, &info, sizeof info) <= 0) continue;
+      if (info.ssi_signo == SIGHUP) {
+        ij::log::notice("signal 1 (HUP) received; reloading");
+        on_hup();
+        continue;
+      }
+      ij::log::notice("signal " + std::to_string(info.ssi_signo) + " received; exiting");
       return 0;
     }
   }
@@ -124,17 +175,8 @@ int main(int argc, char** argv) {
   // not a signal that ends the daemon.
   std::signal(SIGPIPE, SIG_IGN);
 
-  auto config = ij::load_config(config_path, config_given);
+  auto config = load_and_check(config_path, config_given);
   if (!config) return fail(config.error().message);
-  // A symlinked /etc/hosts (to a file another tool manages) is written
-  // where it points: the file is replaced atomically, the link kept.
-  if (char* real = ::realpath(config->hosts_file.c_str(), nullptr)) {
-    if (config->hosts_file != real) {
-      ij::log::notice("hosts_file " + config->hosts_file + " is a symbolic link: the block goes into " + real);
-      config->hosts_file = real;
-    }
-    std::free(real);
-  }
   auto state = load_state(*config);
   if (!state) return fail(state.error().message + " (the state is kept as it is; fix or restore it, then restart)");
 
@@ -161,7 +203,7 @@ int main(int argc, char** argv) {
     ij::log::notice("ipmi-jumphostd ready on " + std::string(ij::bus::kServiceName) + " (trunk " +
                     jumphost.config.trunk + ", " + std::to_string(jumphost.state.enrollments.size()) +
                     " enrolled)");
-    return serve(*connection, completions);
+    return serve(*connection, completions, [&] { reload(config_path, config_given, *config, jumphost); });
   } catch (const sdbus::Error& e) {
     return fail("D-Bus: " + e.getName() + ": " + e.getMessage());
   } catch (const std::logic_error& e) {  // a contract row without a handler

@@ -12,6 +12,20 @@
 #   IJ_SKIP_SANITIZERS=1    skip the sanitizer builds and runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# On a fresh Debian 12 machine, install what the build and the tests need
+# (.ci/packages) first, as tests/lab/up.sh does; nothing when all is there.
+missing=$(grep -v '^#' .ci/packages | while read -r p; do
+  [ -n "$p" ] || continue
+  dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -qx 'install ok installed' || echo "$p"
+done)
+if [ -n "$missing" ]; then
+  echo "run-all: installing" $missing
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086 # one word per package
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
 build=${BUILD_DIR:-build}
 configure() {  # DIR BUILD_TYPE [CMAKE ARGS...]
   local dir=$1 type=$2

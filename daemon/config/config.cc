@@ -1,6 +1,11 @@
 #include "daemon/config/config.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include <functional>
 #include <map>
@@ -10,9 +15,6 @@
 #include "common/sys/fs.h"
 #include "daemon/render/switch_config.h"
 
-#ifndef IJ_WRAPPER_PATH
-#define IJ_WRAPPER_PATH "/usr/local/bin/ipmi-wrapper"
-#endif
 
 namespace ij {
 namespace {
@@ -140,7 +142,6 @@ const std::map<std::string, Setter>& setters() {
 
 Config default_config() {
   Config c;
-  c.wrapper = IJ_WRAPPER_PATH;
   char host[256] = {0};
   if (gethostname(host, sizeof host - 1) == 0) c.public_host = host;
   return c;
@@ -175,5 +176,12 @@ Result<Config> load_config(const std::string& path, bool must_exist) {
   }
   return parse_config(path, **text);
 }
+
+std::string wrapper_beside(const std::string& daemon_path) {
+  std::string dir = daemon_path.substr(0, daemon_path.rfind('/'));
+  std::string prefix = dir.substr(0, dir.rfind('/'));
+  return prefix + "/bin/ipmi-wrapper";
+}
+
 
 }  // namespace ij

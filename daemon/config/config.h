@@ -29,7 +29,7 @@ struct Config {
   std::string sshd_binary = "/usr/sbin/sshd";
   std::string sshd_pid_file = "/run/sshd.pid";
   std::string nft_binary = "/usr/sbin/nft";
-  std::string wrapper;                               // default set from the install prefix
+  std::string wrapper;  // empty: PREFIX/bin/ipmi-wrapper beside the daemon (wrapper_beside)
   std::string tenant_group = "ipmi-tenants";
   std::string admin_group = "jumphost-admin";
   std::string tenant_home = "/var/lib/ipmi-jumphost/empty";
@@ -53,6 +53,8 @@ struct Config {
 };
 
 Config default_config();
+// PREFIX/bin/ipmi-wrapper for a daemon at PREFIX/sbin/ipmi-jumphostd.
+std::string wrapper_beside(const std::string& daemon_path);
 // Parses the text of a config file; `source` names it in errors.
 Result<Config> parse_config(std::string_view source, std::string_view text);
 // Reads and parses FILE; a missing file at the default path means all defaults.

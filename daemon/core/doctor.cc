@@ -110,6 +110,11 @@ void audit_sshd(const Config& config, const State& state, Sshd& sshd, std::vecto
 std::vector<bus::Finding> doctor(Jumphost& jh) {
   std::vector<bus::Finding> out;
   audit_forwarding(jh.host.files, out);
+  if (Status w = check_wrapper(jh.host.files, jh.config.wrapper); !w)
+    out.push_back({false, w.error().message + ": sshd runs it for every tenant",
+                   "reinstall ipmi-wrapper root-owned and not writable by others, or fix 'wrapper' in the configuration"});
+  else
+    out.push_back({true, "wrapper " + jh.config.wrapper + " is root's and executable", ""});
   auto uids = jh.host.users.lookup_many(jh.state.tenant_names());
   DesiredHost desired = desired_host(jh.config, jh.state, uids ? *uids : std::map<std::string, uid_t>{},
                                      trunk_has_address(jh.config, jh.host));

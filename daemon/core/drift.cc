@@ -1,5 +1,7 @@
 #include "daemon/core/drift.h"
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <set>
 
@@ -207,6 +209,25 @@ void check_strays(const DesiredHost& d, Host& host, std::vector<Check>& out) {
 }
 
 }  // namespace
+
+Status check_wrapper(Files& files, const std::string& path) {
+  auto check = [&](const std::string& p, bool dir) -> Status {
+    auto a = files.access(p);
+    if (!a) return a.error().with_context("wrapper");
+    if (!a->has_value()) return make_error(Errc::failed, "wrapper: " + p + " does not exist");
+    const Files::Access& x = **a;
+    if (x.directory != dir)
+      return make_error(Errc::failed, "wrapper: " + p + " is not a " + (dir ? "directory" : "regular file"));
+    if (x.owner != 0) return make_error(Errc::failed, "wrapper: " + p + " is not owned by root");
+    if (x.mode & (S_IWGRP | S_IWOTH)) return make_error(Errc::failed, "wrapper: " + p + " is writable by others than root");
+    if (!dir && (x.mode & S_IXOTH) == 0) return make_error(Errc::failed, "wrapper: " + p + " is not executable by tenants");
+    return ok_status();
+  };
+  if (path.empty() || path[0] != '/') return make_error(Errc::failed, "wrapper: '" + path + "' is not an absolute path");
+  IJ_TRY(check(path, false));
+  const size_t slash = path.rfind('/');
+  return check(slash == 0 ? "/" : path.substr(0, slash), true);
+}
 
 bool trunk_has_address(const Config& config, Host& host) {
   auto trunk = host.links.inspect(config.trunk);

@@ -37,6 +37,11 @@ struct Check {
   std::optional<DesiredLink> link;
 };
 
+// The wrapper is what sshd runs for every tenant, as them: a regular,
+// executable file that only root can change (owned by root, not writable by
+// group or others, in a directory the same holds for). The error says which.
+Status check_wrapper(Files& files, const std::string& path);
+
 // Whether the trunk has an IPv4 address now (an input of the desired host).
 bool trunk_has_address(const Config& config, Host& host);
 

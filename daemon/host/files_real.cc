@@ -23,12 +23,13 @@ Status RealFiles::write(const std::string& path, const std::string& content, mod
 
 Result<std::optional<Files::Access>> RealFiles::access(const std::string& path) {
   struct stat st {};
-  if (::lstat(path.c_str(), &st) < 0) {
+  if (::stat(path.c_str(), &st) < 0) {
     if (errno == ENOENT) return std::optional<Access>{};
     return make_error(Errc::failed, "cannot stat " + path + ": " + std::strerror(errno));
   }
   struct group* g = ::getgrgid(st.st_gid);
-  return std::optional<Access>(Access{st.st_mode & 07777, g ? g->gr_name : std::to_string(st.st_gid)});
+  return std::optional<Access>(
+      Access{st.st_mode & 07777, g ? g->gr_name : std::to_string(st.st_gid), st.st_uid, S_ISDIR(st.st_mode)});
 }
 Status RealFiles::remove(const std::string& path) { return remove_file(path); }
 Result<std::vector<std::string>> RealFiles::list(const std::string& dir) { return list_dir(dir); }

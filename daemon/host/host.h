@@ -75,8 +75,10 @@ class Files {
                        const std::string& group) = 0;
   // The file's mode bits and group name; nullopt when it does not exist.
   struct Access {
-    mode_t mode = 0;
+    mode_t mode = 0;  // permission bits only
     std::string group;
+    uid_t owner = 0;
+    bool directory = false;
     bool operator==(const Access&) const = default;
   };
   virtual Result<std::optional<Access>> access(const std::string& path) = 0;

@@ -379,6 +379,22 @@ stop_daemon
 rm /etc/hosts && mv /etc/hosts.real /etc/hosts
 start_daemon
 
+echo "# the wrapper only root may change; SIGHUP reloads (issue 12)"
+stop_daemon
+chmod o+w "$wrapper"
+rc=0; "$IJ_BIN/ipmi-jumphostd" >"$IJ_T/refused.log" 2>&1 || rc=$?
+chmod o-w "$wrapper"
+check_eq "a wrapper others may write stops the daemon" \
+  "1:error: wrapper: $wrapper is writable by others than root: sshd would run it for every tenant; install it root-owned and not writable by others, or set 'wrapper' in /etc/ipmi-jumphost/jumphost.conf" \
+  "$rc:$(cat "$IJ_T/refused.log")"
+start_daemon
+kill -HUP "$daemon_pid"
+for i in $(seq 1 50); do grep -q "reload: configuration" "$IJ_T/daemon.log" && break; sleep 0.1; done
+check "SIGHUP reads the configuration again and reconciles" grep -q "reload: configuration /etc/ipmi-jumphost/jumphost.conf read again" "$IJ_T/daemon.log"
+check "  and the daemon goes on serving" kill -0 "$daemon_pid"
+run_as opadmin "$jumpctl" list
+check_eq "  (jumpctl list answers)" 0 "$rc"
+
 echo "# keys"
 run_as opadmin "$jumpctl" key add alice "$keys/bob.pub"
 check_eq "key add prints the fingerprint" "added $(fp "$keys/bob.pub") to alice" "$out"

@@ -62,7 +62,9 @@ if have_8021q; then
   sleep 0.5
   # The firewall's drop counter for what BMCs start toward the jumphost: it
   # shows whether a frame got as far as the jumphost at all.
-  drops() { nft list chain inet ipmi_jumphost input | grep -o 'counter packets [0-9]* bytes [0-9]* drop' | grep -o '[0-9]*' | head -1; }
+  # The drop counter of what BMC links start (the input chain has another
+  # for the trunk's untagged traffic).
+  drops() { nft list chain inet ipmi_jumphost input | awk '/iifname @bmc_links counter/ {for (i = 1; i <= NF; i++) if ($i == "packets") print $(i + 1)}'; }
   check "control: the jumphost reaches db01's port 443" reaches 192.168.102.10 443
   check "control: the listener on the jumphost's VLAN 101 address answers the jumphost" reaches 192.168.101.1 8080
   before_drops=$(drops)

@@ -104,6 +104,7 @@ Status FakeFiles::write(const std::string& path, const std::string& content, mod
 }
 
 Result<std::optional<Files::Access>> FakeFiles::access(const std::string& path) {
+  if (dirs.count(path)) return std::optional<Access>(Access{0755, "root", 0, true});
   if (!files.count(path)) return std::optional<Access>{};
   auto it = modes.find(path);
   return std::optional<Access>(it == modes.end() ? Access{0644, "root"} : it->second);
@@ -178,6 +179,9 @@ Status FakeFirewall::apply(const std::string& script) {
 FakeHost::FakeHost() {
   links.proc = &files;
   users.groups = {"root", "ipmi-tenants", "jumphost-admin"};  // as the daemon's start leaves them
+  files.files["/usr/bin/ipmi-wrapper"] = "#!ELF";  // test_config's wrapper, as installed
+  files.modes["/usr/bin/ipmi-wrapper"] = Files::Access{0755, "root", 0, false};
+  files.dirs.insert("/usr/bin");
   links.links["eth1"] = LinkInfo{false, 0, "", true, {}};
   files.files["/etc/hosts"] = "127.0.0.1\tlocalhost\n";
   sshd.files = &files;

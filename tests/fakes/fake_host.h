@@ -60,6 +60,7 @@ class FakeFiles : public Files {
 
   std::map<std::string, std::string> files;
   std::map<std::string, Access> modes;
+  std::set<std::string> dirs;  // directories access() knows (root's, 0755)
   std::string fail_write_path;  // writes to this path fail
 };
 

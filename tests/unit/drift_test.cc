@@ -209,3 +209,36 @@ TEST_F(DriftTest, TheDropinIsCheckedBeforeItIsWritten) {
 
 }  // namespace
 }  // namespace ij
+
+namespace ij {
+namespace {
+
+// sshd runs the wrapper for every tenant, as them: only root may change it.
+TEST(Wrapper, OnlyRootMayChangeIt) {
+  testing::FakeHost host;
+  const std::string w = "/usr/bin/ipmi-wrapper";
+  EXPECT_TRUE(check_wrapper(host.files, w).ok());
+  host.files.modes[w] = Files::Access{0757, "root", 0, false};
+  EXPECT_EQ(check_wrapper(host.files, w).error().message, "wrapper: /usr/bin/ipmi-wrapper is writable by others than root");
+  host.files.modes[w] = Files::Access{0755, "root", 1000, false};
+  EXPECT_EQ(check_wrapper(host.files, w).error().message, "wrapper: /usr/bin/ipmi-wrapper is not owned by root");
+  host.files.modes[w] = Files::Access{0750, "root", 0, false};
+  EXPECT_EQ(check_wrapper(host.files, w).error().message, "wrapper: /usr/bin/ipmi-wrapper is not executable by tenants");
+  EXPECT_EQ(check_wrapper(host.files, "/usr/local/bin/ipmi-wrapper").error().message,
+            "wrapper: /usr/local/bin/ipmi-wrapper does not exist");
+  EXPECT_EQ(check_wrapper(host.files, "ipmi-wrapper").error().message, "wrapper: 'ipmi-wrapper' is not an absolute path");
+  // Its directory counts too: whoever may write there may replace it.
+  host.files.modes[w] = Files::Access{0755, "root", 0, false};
+  host.files.dirs.erase("/usr/bin");
+  host.files.files["/usr/bin"] = "";
+  host.files.modes["/usr/bin"] = Files::Access{0777, "root", 0, true};
+  EXPECT_EQ(check_wrapper(host.files, w).error().message, "wrapper: /usr/bin is writable by others than root");
+}
+
+TEST(Wrapper, BesideTheDaemon) {
+  EXPECT_EQ(wrapper_beside("/usr/sbin/ipmi-jumphostd"), "/usr/bin/ipmi-wrapper");
+  EXPECT_EQ(wrapper_beside("/opt/ij/sbin/ipmi-jumphostd"), "/opt/ij/bin/ipmi-wrapper");
+}
+
+}  // namespace
+}  // namespace ij
