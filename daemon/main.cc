@@ -178,6 +178,9 @@ int main(int argc, char** argv) {
   auto config = load_and_check(config_path, config_given);
   if (!config) return fail(config.error().message);
   auto state = load_state(*config);
+  if (state) {
+    if (ij::Status s = ij::check_state_for(config->state_file(), *config, *state); !s) state = s.error();
+  }
   if (!state) return fail(state.error().message + " (the state is kept as it is; fix or restore it, then restart)");
 
   ij::NetlinkLinks links;
@@ -203,7 +206,9 @@ int main(int argc, char** argv) {
     ij::log::notice("ipmi-jumphostd ready on " + std::string(ij::bus::kServiceName) + " (trunk " +
                     jumphost.config.trunk + ", " + std::to_string(jumphost.state.enrollments.size()) +
                     " enrolled)");
-    return serve(*connection, completions, [&] { reload(config_path, config_given, *config, jumphost); });
+    int rc = serve(*connection, completions, [&] { reload(config_path, config_given, *config, jumphost); });
+    completions.stop();  // before the tenant service its work refers to
+    return rc;
   } catch (const sdbus::Error& e) {
     return fail("D-Bus: " + e.getName() + ": " + e.getMessage());
   } catch (const std::logic_error& e) {  // a contract row without a handler

@@ -135,9 +135,11 @@ Result<Enrollment> Admin::build_enrollment(const EnrollRequest& r, const std::st
                                            " does not exist: set 'trunk' in the configuration");
   // Closing the trunk to untagged traffic would cut the host's own traffic
   // on it: say so rather than lock an operator out.
-  if (!jh_.config.trunk_untagged_allowed && !trunk->second.addresses.empty())
+  if (!jh_.config.trunk_untagged_allowed && trunk->second.has_host_address())
     return make_error(Errc::invalid_argument,
-                      "the trunk " + jh_.config.trunk + " has the address " + trunk->second.addresses.front().str() +
+                      "the trunk " + jh_.config.trunk + " has " +
+                          (trunk->second.addresses.empty() ? std::string("an IPv6 address")
+                                                           : "the address " + trunk->second.addresses.front().str()) +
                           " and trunk_untagged = drop would cut the host's untagged traffic on it: move the address to "
                           "another interface, or set trunk_untagged = allow in the configuration");
   if (links->count(e.link))
@@ -169,7 +171,7 @@ Result<Enrollment> Admin::enroll(const EnrollRequest& request, const std::string
   plan.add(new_tenant ? user_step(next, e.owner, true) : no_op_step("Unix user"));
   plan.add(hosts_step(next));
   plan.add(keys_step(next, e.owner));
-  plan.add(dropin_step(next, e.owner));
+  plan.add(dropin_step(next, e.owner, true));
   plan.add(state_step(next));
 
   Status s = plan.run();
@@ -203,7 +205,7 @@ Status Admin::revoke(const std::string& name, const std::string& who) {
 
   // Access goes first: a failure half-way leaves the tenant with less, not more.
   Plan plan;
-  plan.add(dropin_step(next, e.owner));
+  plan.add(dropin_step(next, e.owner, false));
   plan.add(keys_step(next, e.owner));
   plan.add(hosts_step(next));
   plan.add(last ? user_step(next, e.owner, false) : no_op_step("Unix user"));

@@ -61,7 +61,7 @@ class Admin {
 
   // Steps that bring the host to what `next` says (steps.cc).
   Step keys_step(const State& next, const std::string& user);
-  Step dropin_step(const State& next, const std::string& user);
+  Step dropin_step(const State& next, const std::string& user, bool enrolling);
   Step hosts_step(const State& next);
   Step state_step(const State& next);
   // Creates (enroll) or removes (revoke) the tenant's Unix user; a created

@@ -16,12 +16,7 @@ Completions::Completions() : fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
 }
 
 Completions::~Completions() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  for (std::thread& t : threads_) t.join();
+  stop();
   ::close(fd_);
 }
 
@@ -31,7 +26,9 @@ Status Completions::run(std::function<Done()> work) {
     return make_error(Errc::failed, "the jumphost has " + std::to_string(kMaxQueued) +
                                         " requests waiting already; try again in a minute");
   queue_.push_back(std::move(work));
-  if (idle_ == 0 && threads_.size() < kWorkers) {
+  // A woken worker counts as idle until it takes its work: start another
+  // whenever the queue holds more than the idle workers can take.
+  if (queue_.size() > idle_ && threads_.size() < kWorkers) {
     try {
       threads_.emplace_back(&Completions::worker, this);
     } catch (const std::system_error& e) {
@@ -85,7 +82,23 @@ void Completions::drain() {
     std::lock_guard<std::mutex> lock(mutex_);
     ready.swap(done_);
   }
-  for (Done& d : ready) d();
+  for (Done& d : ready) {
+    try {
+      d();
+    } catch (const std::exception& e) {  // a reply that could not be sent: that call fails, not the daemon
+      log::error(std::string("internal error in a completion: ") + e.what());
+    }
+  }
+}
+
+void Completions::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (std::thread& t : threads_)
+    if (t.joinable()) t.join();
 }
 
 }  // namespace ij

@@ -32,6 +32,9 @@ class Completions : public Executor {
   int fd() const { return fd_; }
   // Runs the waiting completions, on the calling (bus) thread.
   void drain();
+  // Lets the running work finish and ends the workers; what waits is
+  // dropped. Before whatever the work refers to goes.
+  void stop();
 
  private:
   void worker();

@@ -231,7 +231,7 @@ Status check_wrapper(Files& files, const std::string& path) {
 
 bool trunk_has_address(const Config& config, Host& host) {
   auto trunk = host.links.inspect(config.trunk);
-  return trunk && trunk->has_value() && !(*trunk)->addresses.empty();
+  return trunk && trunk->has_value() && (*trunk)->has_host_address();
 }
 
 std::vector<Check> find_drift(const Config& config, const DesiredHost& desired, Host& host) {

@@ -37,14 +37,15 @@ Status Admin::check_sshd_order() const {
                                       "; nothing was changed");
 }
 
-Step Admin::dropin_step(const State& next, const std::string& user) {
+Step Admin::dropin_step(const State& next, const std::string& user, bool enrolling) {
   // One file for all tenants: it changes only when the first tenant comes
-  // or the last one goes. Each enroll or revoke still checks that sshd
-  // gives `user` the block (their group, no earlier Match overriding it).
+  // or the last one goes. Each enroll still checks that sshd gives `user`
+  // the block (their group, no earlier Match overriding it); a revoke never
+  // does: a check that fails must not keep a tenant's access.
   const DesiredFile f = desired_dropin(jh_.config, next);
   const std::optional<std::string> content = f.content;
   const bool changes = next.tenants.empty() != jh_.state.tenants.empty();
-  const bool verify = next.tenants.count(user) > 0;
+  const bool verify = enrolling && next.tenants.count(user) > 0;
   const std::string path = f.path;
   Step file = replace_file_step(jh_.host.files, "sshd drop-in", path, content, f.mode);
   Sshd* sshd = &jh_.host.sshd;

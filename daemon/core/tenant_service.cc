@@ -129,6 +129,11 @@ void TenantService::console(const std::string& tenant, const std::string& bmc, s
     wipe(target.password);
     return [this, session, tenant, name = target.name, finish] {
       const std::string what = "console " + name + " attach by=" + tenant;
+      // The BMC may have been revoked (or given to another tenant) while
+      // the session opened: it goes unused.
+      const Enrollment* still = state_.find(name);
+      if (*session && (!still || still->owner != tenant))
+        *session = make_error(Errc::not_found, "you have no BMC named " + name + " any more (it was revoked)");
       if (!*session) consoles_.release(name);
       Result<int> fd = *session ? consoles_.attach(name, std::move(**session)) : Result<int>(session->error());
       if (fd) log::notice(what + ": done");

@@ -24,6 +24,9 @@ struct LinkInfo {
   bool up = false;
   std::vector<Ipv4Cidr> addresses;
   std::vector<Ipv4Cidr> routes;  // IPv4 routes out of this link, any table (inspect_all only)
+  bool ipv6_global = false;      // an IPv6 address beyond link-local
+  // The host's own traffic uses this link untagged.
+  bool has_host_address() const { return !addresses.empty() || ipv6_global; }
 };
 
 class Links {

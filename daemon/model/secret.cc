@@ -16,9 +16,9 @@ struct Wipe {
 }  // namespace
 
 Secret::Secret(std::string&& value) {
-  auto* held = new std::string(std::move(value));
-  value_ = std::shared_ptr<const std::string>(held, Wipe{});
-  // A short string moves by copying its inline buffer: clear the source too.
+  // A copy, then the source wiped: a move would leave a short string's
+  // bytes in its inline buffer.
+  value_ = std::shared_ptr<const std::string>(new std::string(value), Wipe{});
   volatile char* p = value.data();
   for (size_t i = 0; i < value.size(); ++i) p[i] = '\0';
   value.clear();

@@ -212,13 +212,18 @@ LinkInfo describe(rtnl_link* link) {
 }
 
 // One dump of every IPv4 address, handed to `add` as (ifindex, address).
-template <typename Add>
-Status each_ipv4_address(nl_sock* sock, Add add) {
+// `add_v6` hears of every link with an IPv6 address beyond link-local.
+template <typename Add, typename AddV6>
+Status each_ipv4_address(nl_sock* sock, Add add, AddV6 add_v6) {
   nl_cache* cache = nullptr;
   int err = rtnl_addr_alloc_cache(sock, &cache);
   if (err < 0) return nl_error("cannot list addresses", err);
   for (nl_object* o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
     auto* a = reinterpret_cast<rtnl_addr*>(o);
+    if (rtnl_addr_get_family(a) == AF_INET6) {
+      if (rtnl_addr_get_scope(a) < RT_SCOPE_LINK) add_v6(rtnl_addr_get_ifindex(a));  // global or site
+      continue;
+    }
     if (rtnl_addr_get_family(a) != AF_INET) continue;
     nl_addr* local = rtnl_addr_get_local(a);
     if (!local || nl_addr_get_len(local) != 4) continue;
@@ -238,9 +243,11 @@ Result<std::optional<LinkInfo>> NetlinkLinks::inspect(const std::string& name) {
   if (!*link) return std::optional<LinkInfo>{};
   LinkInfo info = describe(link->get());
   const int ifindex = rtnl_link_get_ifindex(link->get());
-  IJ_TRY(each_ipv4_address(*sock, [&](int index, const Ipv4Cidr& a) {
-    if (index == ifindex) info.addresses.push_back(a);
-  }));
+  IJ_TRY(each_ipv4_address(
+      *sock, [&](int index, const Ipv4Cidr& a) {
+        if (index == ifindex) info.addresses.push_back(a);
+      },
+      [&](int index) { info.ipv6_global |= index == ifindex; }));
   return std::optional<LinkInfo>(std::move(info));
 }
 
@@ -260,9 +267,14 @@ Result<std::map<std::string, LinkInfo>> NetlinkLinks::inspect_all() {
     by_index[rtnl_link_get_ifindex(link)] = &info;
   }
   nl_cache_free(cache);
-  IJ_TRY(each_ipv4_address(*sock, [&](int index, const Ipv4Cidr& a) {
-    if (auto it = by_index.find(index); it != by_index.end()) it->second->addresses.push_back(a);
-  }));
+  IJ_TRY(each_ipv4_address(
+      *sock,
+      [&](int index, const Ipv4Cidr& a) {
+        if (auto it = by_index.find(index); it != by_index.end()) it->second->addresses.push_back(a);
+      },
+      [&](int index) {
+        if (auto it = by_index.find(index); it != by_index.end()) it->second->ipv6_global = true;
+      }));
   IJ_TRY(each_ipv4_route(*sock, [&](int index, const Ipv4Cidr& r) {
     if (auto it = by_index.find(index); it != by_index.end()) it->second->routes.push_back(r);
   }));

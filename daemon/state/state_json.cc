@@ -199,4 +199,24 @@ Result<State> parse_state(std::string_view source, std::string_view text) {
   return state;
 }
 
+Status check_state_for(std::string_view source, const Config& config, const State& state) {
+  const std::string where(source);
+  for (const auto& [name, e] : state.enrollments) {
+    auto link = vlan_link_name(config.trunk, e.vlan);
+    if (!link) return link.error().with_context(where + ": enrollment '" + name + "'");
+    if (e.link != *link)
+      return bad(where + ": enrollment '" + name + "' has link '" + e.link + "', not " + *link +
+                 " (the trunk and its VLAN): restore the state, or set 'trunk' as it was");
+    const Ipv4Cidr subnet{e.bmc_address.network(), e.bmc_address.prefix};
+    if (std::string special = special_range_of(subnet); !special.empty())
+      return bad(where + ": enrollment '" + name + "': BMC subnet " + subnet.str() + " overlaps " + special);
+    for (const auto& [other_name, other] : state.enrollments) {
+      if (&other == &e) break;  // each pair once
+      if (other.bmc_address.overlaps(e.bmc_address))
+        return bad(where + ": enrollments '" + other_name + "' and '" + name + "' have overlapping subnets");
+    }
+  }
+  return ok_status();
+}
+
 }  // namespace ij

@@ -92,6 +92,28 @@ TEST(State, RefusesATenantWithoutABmc) {
             "restore the state");
 }
 
+// Checked against the configuration at start: an edited link name would put
+// the host's own interface under the BMC links' rules.
+TEST(State, AgreesWithTheConfiguration) {
+  Config c = default_config();
+  c.trunk = "eth1";
+  State s = sample_state();
+  EXPECT_TRUE(check_state_for("s.json", c, s).ok());
+  s.enrollments.at("web01").link = "eth0";
+  EXPECT_EQ(check_state_for("s.json", c, s).error().message,
+            "s.json: enrollment 'web01' has link 'eth0', not eth1.101 (the trunk and its VLAN): restore the state, or "
+            "set 'trunk' as it was");
+  s = sample_state();
+  Enrollment e = s.enrollments.at("web01");
+  e.name = "web02";
+  e.vlan = 102;
+  e.link = "eth1.102";
+  e.bmc_address = parse_ipv4_cidr("10.254.0.1/16").value();
+  s.enrollments[e.name] = e;
+  EXPECT_EQ(check_state_for("s.json", c, s).error().message,
+            "s.json: enrollments 'web01' and 'web02' have overlapping subnets");
+}
+
 TEST(State, RefusesDuplicateVlans) {
   State s = sample_state();
   Enrollment e = s.enrollments.at("web01");
