@@ -27,6 +27,18 @@ Check problem(std::string what, std::string fix, Repair repair, std::string subj
   return c;
 }
 
+// Adds a line to `wrong` for each setting the kernel does not have as wanted.
+void compare_settings(const std::vector<KernelSetting>& want, Files& files, std::vector<std::string>& wrong) {
+  for (const KernelSetting& s : want) {
+    auto v = files.read(s.path);
+    if (!v || !v->has_value()) {
+      if (!s.optional) wrong.push_back(s.path + " cannot be read");
+      continue;
+    }
+    if (first_line(**v) != s.value) wrong.push_back(s.path + " is " + first_line(**v) + ", not " + s.value);
+  }
+}
+
 void check_users(const DesiredHost& d, Host& host, std::vector<Check>& out) {
   auto uids = host.users.lookup_many(std::set<std::string>(d.users.begin(), d.users.end()));
   if (!uids) {
@@ -81,14 +93,7 @@ void check_links(const Config& config, const DesiredHost& d, Host& host, std::ve
     bool has_address = false;
     for (const Ipv4Cidr& a : l.addresses) has_address |= a == want.address;
     if (!l.up || !has_address) wrong.push_back("VLAN link " + want.name + " is down or lacks " + want.address.str());
-    for (const KernelSetting& s : want.hardening) {
-      auto v = host.files.read(s.path);
-      if (!v || !v->has_value()) {
-        if (!s.optional) wrong.push_back(s.path + " cannot be read");
-        continue;
-      }
-      if (first_line(**v) != s.value) wrong.push_back(s.path + " is " + first_line(**v) + ", not " + s.value);
-    }
+    compare_settings(want.hardening, host.files, wrong);
     if (wrong.empty()) {
       out.push_back(ok("VLAN link " + want.name + " of BMC " + want.bmc));
       continue;
@@ -117,14 +122,7 @@ void check_trunk(const Config& config, const DesiredHost& d, Host& host, std::ve
     return;
   }
   std::vector<std::string> wrong;
-  for (const KernelSetting& s : d.trunk_hardening) {
-    auto v = host.files.read(s.path);
-    if (!v || !v->has_value()) {
-      if (!s.optional) wrong.push_back(s.path + " cannot be read");
-      continue;
-    }
-    if (first_line(**v) != s.value) wrong.push_back(s.path + " is " + first_line(**v) + ", not " + s.value);
-  }
+  compare_settings(d.trunk_hardening, host.files, wrong);
   if (wrong.empty()) out.push_back(ok("the trunk " + d.trunk + " is closed to untagged traffic"));
   else out.push_back(problem(join(wrong, "; "), kRestart, Repair::harden_trunk, d.trunk));
 }
