@@ -30,6 +30,7 @@
 #include "daemon/state/state_json.h"
 #include "common/sys/fs.h"
 #include "daemon/bus/bus_service.h"
+#include "daemon/core/admin.h"
 #include "daemon/core/completions.h"
 #include "daemon/core/drift.h"
 #include "daemon/core/reconcile.h"
@@ -98,6 +99,18 @@ ij::Result<ij::Config> load_and_check(const std::string& path, bool must_exist) 
   return config;
 }
 
+// Enrollments without --bmc-ip skip the pool's subnets the host uses; said
+// once, where the pool is set, at start and on reload.
+void warn_pool_overlap(ij::Jumphost& jumphost) {
+  const ij::Config& c = jumphost.config;
+  auto all = jumphost.host.links.inspect_all();
+  if (!all) return;
+  const std::string host = ij::host_network_overlap(c.address_pool, *all, jumphost.state);
+  if (!host.empty())
+    ij::log::warning(c.origin("address_pool") + ": address_pool " + c.address_pool.str() + " overlaps " + host +
+                     ": enrollments without --bmc-ip skip the subnets it takes");
+}
+
 // SIGHUP (systemctl reload): the configuration is read again and the host
 // reconciled with it; a configuration that does not load leaves the running
 // one in place.
@@ -111,6 +124,7 @@ void reload(const std::string& path, bool must_exist, ij::Config& live, ij::Jump
   jumphost.config = *config;
   ij::log::notice("reload: configuration " + path + " read again");
   ij::reconcile(jumphost);
+  warn_pool_overlap(jumphost);
 }
 
 int serve(sdbus::IConnection& connection, ij::Completions& completions, const std::function<void()>& on_hup) {
@@ -194,6 +208,7 @@ int main(int argc, char** argv) {
   ij::SystemClock clock;
   ij::Jumphost jumphost{*config, std::move(*state), ij::Host{links, users, files, sshd, firewall, sockets}, clock};
   ij::reconcile(jumphost);
+  warn_pool_overlap(jumphost);
 
   try {
     // The name is taken last: activation and Type=dbus wait for it, so

@@ -40,24 +40,29 @@ Status Admin::check_address_free(const Ipv4Cidr& bmc) const {
   return ok_status();
 }
 
+std::string host_network_overlap(const Ipv4Cidr& subnet, const std::map<std::string, LinkInfo>& links,
+                                 const State& state) {
+  std::set<std::string> ours;
+  for (const auto& [name, e] : state.enrollments) ours.insert(e.link);
+  for (const auto& [name, link] : links) {
+    if (ours.count(name)) continue;
+    for (const Ipv4Cidr& a : link.addresses)
+      if (Ipv4Cidr net{a.network(), a.prefix}; net.overlaps(subnet))
+        return net.str() + " of interface " + name + " (address " + a.str() + ")";
+    for (const Ipv4Cidr& r : link.routes)
+      if (r.prefix > 0 && r.overlaps(subnet))  // a default route is no claim on a network
+        return "the route to " + r.str() + " through interface " + name;
+  }
+  return "";
+}
+
 Status Admin::check_host_networks(const Ipv4Cidr& bmc, const std::map<std::string, LinkInfo>& links) const {
   const Ipv4Cidr subnet{bmc.network(), bmc.prefix};
   if (std::string special = special_range_of(subnet); !special.empty())
     return make_error(Errc::invalid_argument, "BMC subnet " + subnet.str() + " overlaps " + special +
                                                   ": choose another --bmc-ip");
-  std::set<std::string> ours;
-  for (const auto& [name, e] : jh_.state.enrollments) ours.insert(e.link);
-  for (const auto& [name, link] : links) {
-    if (ours.count(name)) continue;
-    for (const Ipv4Cidr& a : link.addresses)
-      if (Ipv4Cidr net{a.network(), a.prefix}; net.overlaps(subnet))
-        return make_error(Errc::exists, "BMC subnet " + subnet.str() + " overlaps " + net.str() + " of interface " +
-                                            name + " (address " + a.str() + "): choose another --bmc-ip");
-    for (const Ipv4Cidr& r : link.routes)
-      if (r.prefix > 0 && r.overlaps(subnet))  // a default route is no claim on a network
-        return make_error(Errc::exists, "BMC subnet " + subnet.str() + " overlaps the route to " + r.str() +
-                                            " through interface " + name + ": choose another --bmc-ip");
-  }
+  if (std::string host = host_network_overlap(subnet, links, jh_.state); !host.empty())
+    return make_error(Errc::exists, "BMC subnet " + subnet.str() + " overlaps " + host + ": choose another --bmc-ip");
   return ok_status();
 }
 

@@ -34,6 +34,11 @@ struct EnrollRequest {
   IpmiSettings ipmi;
 };
 
+// What of the host's own networks (an address or a route on an interface
+// that is not a BMC link of `state`) `subnet` overlaps, or empty.
+std::string host_network_overlap(const Ipv4Cidr& subnet, const std::map<std::string, LinkInfo>& links,
+                                 const State& state);
+
 class Admin {
  public:
   // `sessions` (may be null in tests) ends what a revoke leaves live.

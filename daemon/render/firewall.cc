@@ -16,10 +16,11 @@ std::string set(const std::string& name, const std::string& type, const std::vec
 
 std::string render_firewall(const State& state, const std::map<std::string, uid_t>& uids,
                             const std::vector<std::string>& closed_trunks) {
-  std::vector<std::string> links, tenant_uids, tenant_ports, trunks;
+  std::vector<std::string> links, tenant_uids, tenant_ports, trunks, bmc_addresses;
   for (const std::string& t : closed_trunks) trunks.push_back("\"" + t + "\"");
   for (const auto& [name, e] : state.enrollments) {
     links.push_back("\"" + e.link + "\"");
+    bmc_addresses.push_back(e.bmc_address.address.str());
     auto uid = uids.find(e.owner);
     if (uid == uids.end()) continue;
     for (unsigned port : e.ports)
@@ -40,6 +41,7 @@ std::string render_firewall(const State& state, const std::map<std::string, uid_
   out += set("tenant_uids", "uid", tenant_uids);
   out += set("tenant_ports", "uid . ipv4_addr . inet_service", tenant_ports);
   out += set("closed_trunks", "ifname", trunks);
+  out += set("bmc_addresses", "ipv4_addr", bmc_addresses);
   // Before the usual filter priority, so nothing else accepts it first.
   out += "\tchain input {\n\t\ttype filter hook input priority filter - 10; policy accept;\n";
   out += "\t\tiifname @closed_trunks counter drop\n";
@@ -54,6 +56,10 @@ std::string render_firewall(const State& state, const std::map<std::string, uid_
   // have no skuid: those rules do not match them.
   out += "\tchain output {\n\t\ttype filter hook output priority filter - 10; policy accept;\n";
   out += "\t\toifname @closed_trunks counter drop\n";
+  // A BMC is reached through a BMC link or not at all: with its link gone
+  // (a revoke, a reboot before the reconcile) the default route would carry
+  // an RMCP+ handshake, crackable offline, to whoever answers there.
+  out += "\t\tip daddr @bmc_addresses oifname != @bmc_links counter drop\n";
   out += "\t\tct state established,related accept\n";
   out += "\t\tmeta skuid . ip daddr . tcp dport @tenant_ports accept\n";
   out += "\t\tmeta skuid @tenant_uids counter drop\n";

@@ -344,6 +344,17 @@ start_daemon
 check_eq "the firewall table survives a restart unchanged" "$firewall_before" "$(nft -s list table inet ipmi_jumphost)"
 check_eq "  and the restart did not rewrite it" "$rewrites" "$(grep -c "drift: the firewall table" "$IJ_T/daemon.log")"
 
+echo "# a BMC is reached through its link or not at all (RMCP+ must not leave by another route)"
+ip link add stray0 type veth peer name stray0p && ip link set stray0 up && ip link set stray0p up
+if ! have_8021q; then ip route add 192.168.101.0/24 dev stray0; fi  # web01's link could not be made here
+pin_drops() { nft list chain inet ipmi_jumphost output | awk '/@bmc_addresses/ {for (i = 1; i <= NF; i++) if ($i == "packets") print $(i + 1)}'; }
+before=$(pin_drops)
+ip route add 192.168.101.10/32 dev stray0 2>/dev/null || true
+check_eq "the daemon's way to web01 through another interface is dropped" "" \
+  "$(timeout 5 socat -u TCP:192.168.101.10:623,connect-timeout=2 - 2>/dev/null)"
+check "  by the firewall (its counter moved)" test "$(pin_drops)" -gt "$before"
+ip link del stray0
+
 echo "# smaller gaps (issue 13.6)"
 check_eq "the daemon writes no core (it holds BMC passwords)" "0 0" \
   "$(prlimit --pid "$daemon_pid" --core --output SOFT,HARD --noheadings | tr -s ' ' | sed 's/^ //')"
