@@ -48,8 +48,8 @@ Ipv4 ipv4_of(nl_addr* a) {
 }
 
 // One dump of every IPv4 route of every table (a policy-routing table
-// counts as much as main), handed to `add` as (ifindex, destination); a
-// route without a device (blackhole, multipath) is skipped.
+// counts as much as main), handed to `add` as (ifindex, destination) for
+// each of its next hops; a route without a device (blackhole) has none.
 template <typename Add>
 Status each_ipv4_route(nl_sock* sock, Add add) {
   nl_cache* cache = nullptr;
@@ -58,11 +58,12 @@ Status each_ipv4_route(nl_sock* sock, Add add) {
   for (nl_object* o = nl_cache_get_first(cache); o; o = nl_cache_get_next(o)) {
     auto* r = reinterpret_cast<rtnl_route*>(o);
     nl_addr* dst = rtnl_route_get_dst(r);
-    if (!dst || rtnl_route_get_nnexthops(r) != 1) continue;
-    int index = rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(r, 0));
+    if (!dst) continue;
     unsigned prefix = static_cast<unsigned>(nl_addr_get_prefixlen(dst));
     Ipv4 network = nl_addr_get_len(dst) == 4 ? ipv4_of(dst) : Ipv4{0};
-    add(index, Ipv4Cidr{network, prefix});
+    // A multipath route (ECMP) claims the network on each of its links.
+    for (int n = 0; n < rtnl_route_get_nnexthops(r); ++n)
+      add(rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(r, n)), Ipv4Cidr{network, prefix});
   }
   nl_cache_free(cache);
   return ok_status();

@@ -1,5 +1,7 @@
 #include "daemon/render/hosts.h"
 
+#include <cctype>
+
 #include "common/base/strings.h"
 #include "common/model/names.h"
 
@@ -67,7 +69,10 @@ std::vector<std::string> foreign_bmc_lines(std::string_view source, std::string_
     if (inside || l.empty() || l[0] == '#') continue;
     std::vector<std::string> fields = split_ws(l.substr(0, l.find('#')));
     for (size_t f = 1; f < fields.size(); ++f) {
-      if (!names.count(fields[f])) continue;
+      // The resolver matches names case-insensitively; ours are lowercase.
+      std::string lower = fields[f];
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (!names.count(lower)) continue;
       out.push_back(std::string(source) + ":" + std::to_string(i + 1) + ": '" + quote_for_message(l, 80) + "'");
       break;
     }

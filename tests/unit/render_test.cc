@@ -60,6 +60,15 @@ TEST(HostsBlock, RefusesBrokenMarkers) {
             "/etc/hosts:3: a second ipmi-jumphost block begins here; remove one by hand");
 }
 
+// A line outside the block that names a BMC would win in the resolver,
+// whatever its case.
+TEST(Hosts, BmcNamesOutsideTheBlock) {
+  const std::string hosts = "10.9.9.9\tWEB01-ipmi # planted\n" + std::string(kHostsBegin) +
+                            "\n10.254.0.2\tweb01-ipmi\n" + std::string(kHostsEnd) + "\n10.0.0.1 db01-ipmi-x\n";
+  EXPECT_EQ(foreign_bmc_lines("/etc/hosts", hosts, {"web01-ipmi", "db01-ipmi"}),
+            std::vector<std::string>{"/etc/hosts:1: '10.9.9.9\\x09WEB01-ipmi # planted'"});
+}
+
 TEST(AuthorizedKeys, OnePermitopenPerPortOfEveryOwnedBmc) {
   State s = two_bmcs();
   const std::string opts =
