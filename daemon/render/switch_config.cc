@@ -234,7 +234,9 @@ std::string render_junos(const SwitchPlan& p) {
       out += unit(r.port) + "vlan members " + kParkingName + "\n";
       out += "set interfaces " + r.port + " disable\n";
     }
-    if (!vlan_in_use(p, r.vlan)) {
+    // Junos names VLANs: a BMC of the same name enrolled again (on another
+    // VID) owns ipmi-NAME now, so it is not deleted.
+    if (!vlan_in_use(p, r.vlan) && !p.used_names.count(r.bmc)) {
       out += "delete interfaces " + p.trunk_port + " unit 0 family ethernet-switching vlan members ipmi-" + r.bmc +
              "\n";
       out += "delete vlans ipmi-" + r.bmc + "\n";
@@ -340,6 +342,7 @@ Result<SwitchPlan> make_switch_plan(const Config& config, const State& state, co
   for (const auto& [name, e] : state.enrollments) {
     if (!e.switch_port.empty()) p.all_access_ports.push_back(e.switch_port);
     p.used_vlans.insert(e.vlan);
+    p.used_names.insert(e.name);
     if (wanted.empty() || wanted.count(name)) p.vlans.push_back(SwitchVlan{e.vlan, e.name, e.switch_port});
   }
   for (const auto& [port, r] : state.released_ports) {

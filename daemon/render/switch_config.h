@@ -83,6 +83,7 @@ struct SwitchPlan {
   std::vector<ReleasedPort> released;       // ordered by port
   std::vector<std::string> all_access_ports;  // every BMC port the jumphost knows, for "forbid"
   std::set<unsigned> used_vlans;              // of every enrollment, listed or not
+  std::set<std::string> used_names;            // of every enrollment, listed or not
 };
 
 // The plan for `names` (all enrollments when empty); an unknown name is an

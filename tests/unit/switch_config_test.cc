@@ -293,6 +293,16 @@ TEST(SwitchConfig, ReleasedPortsNeverLandInVlan1) {
 
 // The parking VLAN must carry nothing: a BMC that has it is refused, by the
 // dialects that use it, until switch_quarantine_vlan takes its place.
+// Junos names VLANs ipmi-NAME: a released port's VLAN is deleted only
+// while no BMC of that name is enrolled again (on another VID).
+TEST(SwitchConfig, JunosKeepsTheVlanOfANameEnrolledAgain) {
+  State s = sample_state();
+  s.released_ports["9"].bmc = "web01";  // web01 once had VLAN 103 on port 9
+  const std::string text = render_with(switch_config(), s, "junos");
+  EXPECT_EQ(text.find("delete vlans ipmi-web01"), std::string::npos) << text;
+  EXPECT_NE(render_with(switch_config(), sample_state(), "junos").find("delete vlans ipmi-old01\n"), std::string::npos);
+}
+
 TEST(SwitchConfig, ParkingVlanOfABmc) {
   State s = sample_state();
   Enrollment e = s.enrollments.at("db01");
