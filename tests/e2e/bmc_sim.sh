@@ -43,10 +43,12 @@ start_bmc() {
     ip -n "$ns" addr add "$addr" dev "p-$name"
     ip -n "$ns" link set "p-$name" up
   else
-    ip link add "v-$name" type veth peer name "p-$name"
+    # Named as the VLAN link would be, so the firewall's rules for BMC links
+    # (by name) apply to it as to the real one.
+    ip link add "eth1.$vid" type veth peer name "p-$name"
     ip link set "p-$name" netns "$ns"
-    ip addr add "$jh" dev "v-$name"
-    ip link set "v-$name" up
+    ip addr add "$jh" dev "eth1.$vid"
+    ip link set "eth1.$vid" up
     ip -n "$ns" addr add "$addr" dev "p-$name"
     ip -n "$ns" link set "p-$name" up
   fi
