@@ -19,6 +19,7 @@
 
 #include "cli/wrapper/args.h"
 #include "cli/wrapper/escape.h"
+#include "common/base/strings.h"
 #include "common/bus/client.h"
 
 namespace {
@@ -156,7 +157,7 @@ int do_list(Daemon& d) {
 int do_power(Daemon& d, const TenantCommand& c) {
   Target t = target_for(d, c.bmc);
   std::string result = d.call<ij::bus::Power>(t.bmc, ij::power_action_name(c.action), t.password);
-  std::fill(t.password.begin(), t.password.end(), '\0');
+  ij::wipe(t.password);
   say(result + "\n");
   return 0;
 }
@@ -164,7 +165,7 @@ int do_power(Daemon& d, const TenantCommand& c) {
 int do_console(Daemon& d, const TenantCommand& c) {
   Target t = target_for(d, c.bmc);
   sdbus::UnixFd console = d.call<ij::bus::Console>(t.bmc, t.password);
-  std::fill(t.password.begin(), t.password.end(), '\0');
+  ij::wipe(t.password);
   const int fd = console.get();
   const std::string& name = t.bmc;
   say("[console of " + name + " attached; &. detaches, &? help]\r\n");

@@ -69,6 +69,14 @@ bool parse_uint(std::string_view s, unsigned long lo, unsigned long hi, unsigned
   return true;
 }
 
+std::string first_line(std::string_view s) { return std::string(trim(s.substr(0, s.find('\n')))); }
+
+void wipe(std::string& secret) {
+  volatile char* p = secret.data();
+  for (size_t i = 0; i < secret.size(); ++i) p[i] = '\0';
+  secret.clear();
+}
+
 std::string quote_for_message(std::string_view s, size_t max) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {

@@ -16,6 +16,11 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep);
 bool starts_with(std::string_view s, std::string_view prefix);
 // Parses a whole decimal number in [lo, hi]; false on anything else.
 bool parse_uint(std::string_view s, unsigned long lo, unsigned long hi, unsigned long* out);
+// The first line of `s`, trimmed (a /proc/sys value, a tool's answer).
+std::string first_line(std::string_view s);
+// Overwrites a secret before its memory is given back, and empties it; the
+// stores are not optimised away.
+void wipe(std::string& secret);
 // Renders untrusted text for a message: printable ASCII kept, the rest as \xNN, cut at max.
 std::string quote_for_message(std::string_view s, size_t max = 64);
 

@@ -10,7 +10,6 @@
 namespace ij {
 namespace {
 
-std::string first_line(const std::string& s) { return std::string(trim(s.substr(0, s.find('\n')))); }
 
 // The sshd settings every tenant must get, as sshd -T prints them.
 const std::vector<std::pair<std::string, std::string>>& tenant_sshd_settings() {

@@ -14,7 +14,6 @@ namespace {
 
 const char* kRestart = "restart ipmi-jumphostd: it repairs this";
 
-std::string first_line(const std::string& s) { return std::string(trim(s.substr(0, s.find('\n')))); }
 
 Check ok(std::string what) { return Check{true, std::move(what)}; }
 

@@ -110,18 +110,18 @@ Step Admin::link_step(const State& next, const Enrollment& e, bool create) {
   // exists); a rollback of that enroll puts its settings back. A revoke
   // never loosens it.
   auto trunk_before = std::make_shared<std::optional<std::vector<KernelSetting>>>();
+  auto reopen = [=]() -> Status {
+    if (!*trunk_before) return ok_status();
+    Status r = links->restore(**trunk_before);
+    trunk_before->reset();
+    return r;
+  };
   auto up = [=, this](const State& rules, const State& fallback) -> Status {
     if (trunk_closed(jh_.config, rules, trunk_has_address(jh_.config, jh_.host)) && !trunk_closed(jh_.config, fallback, false)) {
       auto before = links->harden(link.trunk);
       if (!before) return before.error();
       *trunk_before = *before;
     }
-    auto reopen = [=]() -> Status {
-      if (!*trunk_before) return ok_status();
-      Status r = links->restore(**trunk_before);
-      trunk_before->reset();
-      return r;
-    };
     Status s = firewall->apply(firewall_for(rules));
     if (s) {
       s = links->create_vlan(link.trunk, link.vid, link.name, link.address);
@@ -143,10 +143,7 @@ Step Admin::link_step(const State& next, const Enrollment& e, bool create) {
     return Step{"VLAN link", [=] { return up(*after, *before); },
                 [=]() -> Status {
                   IJ_TRY(down(*before));
-                  if (!*trunk_before) return ok_status();
-                  Status r = links->restore(**trunk_before);
-                  trunk_before->reset();
-                  return r;
+                  return reopen();
                 }};
   return Step{"VLAN link", [=] { return down(*after); }, [=] { return up(*before, *after); }};
 }

@@ -11,13 +11,6 @@
 
 namespace ij {
 
-void wipe(std::string& secret) {
-  // volatile: the compiler may not drop the stores to memory about to be freed.
-  volatile char* p = secret.data();
-  for (size_t i = 0; i < secret.size(); ++i) p[i] = '\0';
-  secret.clear();
-}
-
 TenantService::TenantService(const Config& config, const State& state, Bmc& bmc, Executor& executor,
                              const Clock& clock)
     : config_(config), state_(state), bmc_(bmc), executor_(executor), consoles_(clock) {}
@@ -33,11 +26,15 @@ bus::TenantBmcs TenantService::list_mine(const std::string& tenant) const {
   return mine;
 }
 
+std::vector<std::string> TenantService::owned_names(const std::string& tenant) const {
+  std::vector<std::string> names;
+  for (const Enrollment* e : state_.owned_by(tenant)) names.push_back(e->name);
+  return names;
+}
+
 Result<BmcTarget> TenantService::target_for(const std::string& tenant, const std::string& bmc,
                                             std::string password) const {
-  std::vector<std::string> owned;
-  for (const Enrollment* e : state_.owned_by(tenant)) owned.push_back(e->name);
-  auto name = bus::choose_bmc(owned, bmc);
+  auto name = bus::choose_bmc(owned_names(tenant), bmc);
   if (!name) {
     wipe(password);
     return name.error();
@@ -153,9 +150,7 @@ void TenantService::end_console(const std::string& bmc, const std::string& why) 
 }
 
 Status TenantService::console_break(const std::string& tenant, const std::string& bmc) {
-  std::vector<std::string> owned;
-  for (const Enrollment* e : state_.owned_by(tenant)) owned.push_back(e->name);
-  auto name = bus::choose_bmc(owned, bmc);
+  auto name = bus::choose_bmc(owned_names(tenant), bmc);
   if (!name) return name.error();
   IJ_TRY(consoles_.send_break(*name, tenant));
   log::notice("console " + *name + " break by=" + tenant);

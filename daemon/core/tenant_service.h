@@ -47,6 +47,7 @@ class TenantService : public LiveSessions {
   size_t open_consoles() { return consoles_.open_count(); }
 
  private:
+  std::vector<std::string> owned_names(const std::string& tenant) const;
   // The session target for one of the tenant's own BMCs.
   Result<BmcTarget> target_for(const std::string& tenant, const std::string& bmc, std::string password) const;
   Status begin_request(const std::string& tenant);
@@ -59,8 +60,5 @@ class TenantService : public LiveSessions {
   Consoles consoles_;
   std::map<std::string, int> inflight_;  // by tenant
 };
-
-// Overwrites a secret before its memory is given back.
-void wipe(std::string& secret);
 
 }  // namespace ij

@@ -40,7 +40,7 @@ Result<std::vector<KernelSetting>> read_link_settings(const std::string& ifname)
     auto v = read_file(s.path);
     if (!v) return v.error();
     if (!v->has_value()) continue;
-    s.value = std::string(trim((*v)->substr(0, (*v)->find('\n'))));
+    s.value = first_line(**v);
     out.push_back(s);
   }
   return out;

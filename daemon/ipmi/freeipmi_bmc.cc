@@ -5,6 +5,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "common/base/strings.h"
 #include "daemon/ipmi/bmc.h"
 
 namespace ij {
@@ -186,7 +187,7 @@ class FreeIpmiBmc : public Bmc {
     // Refuse rather than steal a SOL session someone else holds.
     engine.behavior_flags = IPMICONSOLE_BEHAVIOR_ERROR_ON_SOL_INUSE;
     ipmiconsole_ctx_t ctx = ipmiconsole_ctx_create(t.host.c_str(), &ipmi, &protocol, &engine);
-    std::fill(password.begin(), password.end(), '\0');
+    wipe(password);
     if (!ctx) return make_error(Errc::failed, who(t) + ": cannot create a console context: " + std::strerror(errno));
     if (ipmiconsole_engine_submit_block(ctx) < 0) {
       int errnum = ipmiconsole_ctx_errnum(ctx);
