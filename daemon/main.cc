@@ -19,6 +19,7 @@
 #include <string>
 
 #include "common/base/log.h"
+#include "common/base/version.h"
 #include "common/bus/names.h"
 #include "daemon/config/config.h"
 #include "daemon/host/files_real.h"
@@ -43,7 +44,8 @@ void usage(FILE* out) {
   std::fprintf(out,
                "usage: ipmi-jumphostd [--config FILE] [--verbose]\n"
                "  --config FILE  configuration (default %s)\n"
-               "  --verbose      log debug messages\n",
+               "  --verbose      log debug messages\n"
+               "  --version      print the version and exit\n",
                kDefaultConfig);
 }
 
@@ -172,6 +174,9 @@ int main(int argc, char** argv) {
       ij::log::set_verbose(true);
     } else if (a == "--help" || a == "-h") {
       usage(stdout);
+      return 0;
+    } else if (a == "--version") {
+      std::printf("ipmi-jumphostd %s\n", ij::kVersion);
       return 0;
     } else {
       usage(stderr);

@@ -20,6 +20,7 @@
 #include "cli/wrapper/args.h"
 #include "cli/wrapper/escape.h"
 #include "common/base/strings.h"
+#include "common/base/version.h"
 #include "common/bus/client.h"
 
 namespace {
@@ -213,6 +214,12 @@ int do_console(Daemon& d, const TenantCommand& c) {
 
 int main(int argc, char** argv) {
   const char* original = std::getenv("SSH_ORIGINAL_COMMAND");
+  // `ipmi-wrapper --version`, typed by an operator; sshd never runs the
+  // wrapper with such arguments (it passes "-c COMMAND" or none).
+  if (argc == 2 && !original && std::strcmp(argv[1], "--version") == 0) {
+    std::printf("ipmi-wrapper %s\n", ij::kVersion);
+    return 0;
+  }
   auto text = ij::wrapper::command_text(std::vector<std::string>(argv, argv + argc), original);
   // Nothing from the tenant's environment is used past this point.
   std::string command = text.value_or("");
