@@ -35,6 +35,7 @@
 #include "daemon/core/completions.h"
 #include "daemon/core/drift.h"
 #include "daemon/core/reconcile.h"
+#include "daemon/core/teardown.h"
 
 namespace {
 
@@ -42,9 +43,12 @@ constexpr const char* kDefaultConfig = "/etc/ipmi-jumphost/jumphost.conf";
 
 void usage(FILE* out) {
   std::fprintf(out,
-               "usage: ipmi-jumphostd [--config FILE] [--verbose]\n"
+               "usage: ipmi-jumphostd [--config FILE] [--verbose] [--teardown]\n"
                "  --config FILE  configuration (default %s)\n"
                "  --verbose      log debug messages\n"
+               "  --teardown     with the service stopped: take off the host what the daemon made (tenant\n"
+               "                 sessions, keys, sshd drop-in, hosts block, VLAN links, tenant users,\n"
+               "                 firewall table), keep the state and configuration, and exit\n"
                "  --version      print the version and exit\n",
                kDefaultConfig);
 }
@@ -77,7 +81,7 @@ ij::Status prepare_host(const ij::Config& c, ij::Users& users) {
 // checked: the wrapper (beside the daemon unless named) must be root's, and
 // a symlinked /etc/hosts (to a file another tool manages) is written where
 // it points, the link kept.
-ij::Result<ij::Config> load_and_check(const std::string& path, bool must_exist) {
+ij::Result<ij::Config> load_and_check(const std::string& path, bool must_exist, bool need_wrapper = true) {
   auto config = ij::load_config(path, must_exist);
   if (!config) return config.error();
   if (config->wrapper.empty()) {
@@ -87,7 +91,7 @@ ij::Result<ij::Config> load_and_check(const std::string& path, bool must_exist) 
     std::free(self);
   }
   ij::RealFiles files;
-  if (ij::Status w = ij::check_wrapper(files, config->wrapper); !w)
+  if (ij::Status w = ij::check_wrapper(files, config->wrapper); !w && need_wrapper)
     return ij::make_error(w.error().code, w.error().message +
                                               ": sshd would run it for every tenant; install it root-owned and not "
                                               "writable by others, or set 'wrapper' in " + path);
@@ -129,6 +133,38 @@ void reload(const std::string& path, bool must_exist, ij::Config& live, ij::Jump
   warn_pool_overlap(jumphost);
 }
 
+// Whether a daemon holds the bus name now (a teardown under it would be
+// undone by its next change); false when there is no system bus to ask.
+bool daemon_running() {
+  try {
+    auto connection = sdbus::createSystemBusConnection();
+    auto bus = sdbus::createProxy(*connection, "org.freedesktop.DBus", "/org/freedesktop/DBus");
+    bool owned = false;
+    bus->callMethod("NameHasOwner").onInterface("org.freedesktop.DBus").withArguments(std::string(ij::bus::kServiceName)).storeResultsTo(owned);
+    return owned;
+  } catch (const sdbus::Error&) {
+    return false;
+  }
+}
+
+int run_teardown(ij::Jumphost& jumphost) {
+  if (daemon_running())
+    return fail("--teardown: ipmi-jumphostd is running (it holds " + std::string(ij::bus::kServiceName) +
+                "); stop it first: systemctl stop ipmi-jumphostd");
+  ij::log::notice("teardown: taking off the host what ipmi-jumphostd made for " +
+                  std::to_string(jumphost.state.enrollments.size()) + " enrollment(s)");
+  ij::TeardownReport report = ij::teardown(jumphost);
+  for (const std::string& line : report.done) std::printf("ipmi-jumphostd: %s\n", line.c_str());
+  for (const std::string& line : report.kept) std::printf("ipmi-jumphostd: kept %s\n", line.c_str());
+  if (!report.failed.empty()) {
+    for (const std::string& line : report.failed) std::printf("ipmi-jumphostd: NOT DONE: %s\n", line.c_str());
+    std::printf("ipmi-jumphostd: %zu part(s) of the teardown failed; fix the cause and run it again\n",
+                report.failed.size());
+    return 1;
+  }
+  return 0;
+}
+
 int serve(sdbus::IConnection& connection, ij::Completions& completions, const std::function<void()>& on_hup) {
   sigset_t mask;
   sigemptyset(&mask);
@@ -165,11 +201,14 @@ int serve(sdbus::IConnection& connection, ij::Completions& completions, const st
 int main(int argc, char** argv) {
   std::string config_path = kDefaultConfig;
   bool config_given = false;
+  bool teardown = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--config" && i + 1 < argc) {
       config_path = argv[++i];
       config_given = true;
+    } else if (a == "--teardown") {
+      teardown = true;
     } else if (a == "--verbose") {
       ij::log::set_verbose(true);
     } else if (a == "--help" || a == "-h") {
@@ -194,7 +233,8 @@ int main(int argc, char** argv) {
   // not a signal that ends the daemon.
   std::signal(SIGPIPE, SIG_IGN);
 
-  auto config = load_and_check(config_path, config_given);
+  // A teardown runs while the package is removed: the wrapper may be gone.
+  auto config = load_and_check(config_path, config_given, !teardown);
   if (!config) return fail(config.error().message);
   auto state = load_state(*config);
   if (state) {
@@ -208,9 +248,13 @@ int main(int argc, char** argv) {
   ij::RealSshd sshd(*config);
   ij::RealFirewall firewall(*config);
   ij::RealSockets sockets;
+  ij::SystemClock clock;
+  if (teardown) {
+    ij::Jumphost jumphost{*config, std::move(*state), ij::Host{links, users, files, sshd, firewall, sockets}, clock};
+    return run_teardown(jumphost);
+  }
   if (auto s = prepare_host(*config, users); !s) return fail(s.error().message);
 
-  ij::SystemClock clock;
   ij::Jumphost jumphost{*config, std::move(*state), ij::Host{links, users, files, sshd, firewall, sockets}, clock};
   ij::reconcile(jumphost);
   warn_pool_overlap(jumphost);

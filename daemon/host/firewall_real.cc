@@ -51,4 +51,17 @@ Result<bool> RealFirewall::matches(const std::string& script) {
   return now->has_value() && **now == **expected;
 }
 
+Status RealFirewall::remove() {
+  IJ_TRY(ensure_dir(config_.runtime_dir, 0700));
+  // Declaring the table first makes the deletion succeed whether or not it
+  // is there, in one transaction.
+  const std::string table = std::string(kFirewallFamily) + " " + kFirewallTable;
+  IJ_TRY(write_file_atomic(script_path(), "table " + table + "\ndelete table " + table + "\n", 0600));
+  auto run = run_program({config_.nft_binary, "-f", script_path()});
+  if (!run) return run.error();
+  if (run->exit_code != 0) return make_error(Errc::failed, "nft cannot delete the table: " + last_line(run->output));
+  (void)remove_file(listing_path());
+  return ok_status();
+}
+
 }  // namespace ij

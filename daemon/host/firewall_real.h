@@ -15,6 +15,7 @@ class RealFirewall : public Firewall {
   explicit RealFirewall(const Config& config) : config_(config) {}
   Status apply(const std::string& script) override;
   Result<bool> matches(const std::string& script) override;
+  Status remove() override;
 
  private:
   // The live table, stateless (no counters); nullopt when it does not exist.

@@ -128,6 +128,8 @@ class Firewall {
   // applied (counters aside); false when it was changed, removed or never
   // applied since boot.
   virtual Result<bool> matches(const std::string& script) = 0;
+  // Deletes the table, if it is there (the package's removal).
+  virtual Status remove() = 0;
 };
 
 // The host as the daemon sees it: one of each.

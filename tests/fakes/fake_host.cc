@@ -165,6 +165,7 @@ SshdConfigReader FakeSshd::config_files() {
 }
 
 Status FakeSshd::reload() {
+  if (fail_reload) return make_error(Errc::failed, "sshd reload: injected");
   ++reloads;
   return ok_status();
 }

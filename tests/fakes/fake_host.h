@@ -81,6 +81,7 @@ class FakeSshd : public Sshd {
   std::vector<std::string> effective_calls;  // "USER ADDR:PORT"
   bool reject = false;       // check_candidate fails
   bool fail_verify = false;  // verify_effective fails
+  bool fail_reload = false;  // reload fails
   int checks = 0;
   int reloads = 0;
 };
@@ -89,6 +90,10 @@ class FakeFirewall : public Firewall {
  public:
   Status apply(const std::string& script) override;
   Result<bool> matches(const std::string& script) override { return script == live; }
+  Status remove() override {
+    live.clear();
+    return ok_status();
+  }
 
   std::string live;  // the applied script; empty: no table
   bool reject = false;
