@@ -1,73 +1,237 @@
 #include "cli/jumpctl/args.h"
 
-#include <map>
+#include <algorithm>
 
 #include "common/base/strings.h"
 
 namespace ij::cli {
-
-const char* const kUsage =
-    "usage:\n"
-    "  jumpctl enroll NAME --vlan VID [--owner USER] [--bmc-ip ADDR/PREFIX] [--key FILE]...\n"
-    "                 [--ports 22,80,443,5900] [--bmc-user USER --bmc-password-file FILE]\n"
-    "                 [--switch-port LABEL] [--ipmi-privilege user|operator|admin]\n"
-    "                 [--cipher-suite ID] [--ipmi-workarounds W1,W2,...]\n"
-    "  jumpctl revoke NAME\n"
-    "  jumpctl list [--json]\n"
-    "  jumpctl show NAME [--json]\n"
-    "  jumpctl key add USER FILE\n"
-    "  jumpctl key remove USER FINGERPRINT\n"
-    "  jumpctl client-config NAME\n"
-    "  jumpctl switch-config [--vendor procurve|aoscx|ios|junos|linux] [NAME]...\n"
-    "  jumpctl doctor [--json]\n";
-
 namespace {
 
-Error usage(const std::string& m) { return make_error(Errc::invalid_argument, m); }
+Error usage_error(const std::string& m) { return make_error(Errc::invalid_argument, m); }
 
 constexpr size_t kAny = static_cast<size_t>(-1);
 
-struct Shape {
-  size_t positional;  // kAny: any number
-  bool json_ok;
-  bool enroll_flags;
+struct Option {
+  const char* name;   // "--vlan"
+  const char* value;  // "VID"; nullptr for a flag
+  const char* help;   // one line
 };
 
-const std::map<std::string, Shape>& shapes() {
-  static const std::map<std::string, Shape> table = {
-      {"enroll", {1, false, true}},     {"revoke", {1, false, false}},    {"list", {0, true, false}},
-      {"show", {1, true, false}},       {"key-add", {2, false, false}},   {"key-remove", {2, false, false}},
-      {"client-config", {1, false, false}}, {"switch-config", {kAny, false, false}},
-      {"doctor", {0, true, false}},
+// One row per command: how it is typed, what it takes, and its help. The
+// parser accepts exactly the options of the row, and the help lists them.
+struct Spec {
+  const char* verb;    // Command::verb
+  const char* words;   // as typed
+  size_t positional;   // kAny: any number
+  std::vector<const char*> synopsis;  // after "jumpctl WORDS "; further lines align under the first
+  const char* summary;
+  std::vector<Option> options;
+  std::vector<const char*> example;
+};
+
+const Option kJson = {"--json", nullptr, "print JSON instead of text"};
+
+const std::vector<Spec>& specs() {
+  static const std::vector<Spec> table = {
+      {"enroll", "enroll", 1,
+       {"NAME --vlan VID [--owner USER] [--bmc-ip ADDR/PREFIX] [--key FILE]...",
+        "[--ports 22,80,443,5900] [--bmc-user USER --bmc-password-file FILE]",
+        "[--switch-port LABEL] [--ipmi-privilege user|operator|admin]",
+        "[--cipher-suite ID] [--ipmi-workarounds W1,W2,...]"},
+       "Gives tenant USER access to BMC NAME on VLAN VID: the VLAN link, the Unix user,\n"
+       "the /etc/hosts entry, the keys and sshd's block; all of it or, on a failure, none.",
+       {{"--vlan", "VID", "the BMC's 802.1Q VLAN ID, 1-4094 (required)"},
+        {"--owner", "USER", "the tenant's Unix user (default: NAME)"},
+        {"--bmc-ip", "ADDR/PREFIX", "the BMC's address (default: from address_pool)"},
+        {"--key", "FILE", "the tenant's public keys, one per line; repeatable"},
+        {"--ports", "PORTS", "BMC ports to forward to (default: default_ports)"},
+        {"--bmc-user", "USER", "the IPMI user the daemon logs in as"},
+        {"--bmc-password-file", "FILE", "its password, the first line (default: asked)"},
+        {"--switch-port", "LABEL", "the BMC's port on the switch, for switch-config"},
+        {"--ipmi-privilege", "LEVEL", "user, operator or admin (default: admin)"},
+        {"--cipher-suite", "ID", "1-3, 6-8, 11, 12 or 17 (default: 3)"},
+        {"--ipmi-workarounds", "LIST", "FreeIPMI workarounds, as ipmipower(8) -W"}},
+       {"jumpctl enroll web01 --vlan 101 --owner alice --key alice.pub \\",
+        "    --bmc-user ADMIN --bmc-password-file web01.pw --switch-port 1/1/7"}},
+      {"revoke", "revoke", 1, {"NAME"},
+       "Removes what enroll made for BMC NAME (the user when they own no other BMC),\n"
+       "and ends its console and every connection to it.",
+       {},
+       {"jumpctl revoke web01"}},
+      {"list", "list", 0, {"[--json]"}, "Lists the enrolled BMCs.", {kJson}, {"jumpctl list --json"}},
+      {"show", "show", 1, {"NAME [--json]"},
+       "Shows BMC NAME's enrollment, its owner's keys with their fingerprints, and the\n"
+       "owner's BMCs.",
+       {kJson},
+       {"jumpctl show web01"}},
+      {"key-add", "key add", 2, {"USER FILE"},
+       "Adds the keys in FILE (bare keys, one per line, as in authorized_keys) to tenant USER.", {},
+       {"jumpctl key add alice alice-laptop.pub"}},
+      {"key-remove", "key remove", 2, {"USER FINGERPRINT"},
+       "Removes tenant USER's key FINGERPRINT (as show lists it) and ends USER's sessions.", {},
+       {"jumpctl key remove alice SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s"}},
+      {"client-config", "client-config", 1, {"NAME"},
+       "Prints the tenant's ~/.ssh/config block and shell aliases for BMC NAME.", {},
+       {"jumpctl client-config web01"}},
+      {"switch-config", "switch-config", kAny, {"[--vendor procurve|aoscx|ios|junos|linux] [NAME]..."},
+       "Prints the switch's configuration for the BMCs' VLANs (every BMC's, or NAME's)\n"
+       "and for the ports of revoked BMCs.",
+       {{"--vendor", "VENDOR", "procurve, aoscx, ios, junos or linux (default: switch_vendor)"}},
+       {"jumpctl switch-config --vendor aoscx web01 db01"}},
+      {"doctor", "doctor", 0, {"[--json]"},
+       "Compares the host with what the state says it must hold, and audits sshd's\n"
+       "settings for every tenant; exits 1 when it finds a problem.",
+       {kJson},
+       {"jumpctl doctor"}},
   };
   return table;
 }
 
+const Spec* spec_typed(const std::string& words) {
+  for (const Spec& s : specs())
+    if (words == s.words) return &s;
+  return nullptr;
+}
+
+const Spec* spec_of_verb(const std::string& verb) {
+  for (const Spec& s : specs())
+    if (verb == s.verb) return &s;
+  return nullptr;
+}
+
+const Option* find_option(const Spec& spec, const std::string& name) {
+  for (const Option& o : spec.options)
+    if (name == o.name) return &o;
+  return nullptr;
+}
+
+// Where an option's value goes (--key, which repeats, has its own list).
+std::string* value_slot(Command& c, const std::string& option) {
+  if (option == "--vlan") return &c.vlan;
+  if (option == "--owner") return &c.owner;
+  if (option == "--bmc-ip") return &c.bmc_ip;
+  if (option == "--ports") return &c.ports;
+  if (option == "--bmc-user") return &c.bmc_user;
+  if (option == "--bmc-password-file") return &c.bmc_password_file;
+  if (option == "--switch-port") return &c.switch_port;
+  if (option == "--ipmi-privilege") return &c.ipmi_privilege;
+  if (option == "--cipher-suite") return &c.cipher_suite;
+  if (option == "--ipmi-workarounds") return &c.ipmi_workarounds;
+  if (option == "--vendor") return &c.vendor;
+  return nullptr;
+}
+
+bool is_help(const std::string& a) { return a == "--help" || a == "-h"; }
+
+// The topic of "help WORDS": empty for the whole usage, the verb of the
+// command WORDS names, or "key" for both key commands.
+Result<std::string> help_topic(const std::vector<std::string>& words) {
+  if (words.empty()) return std::string();
+  if (words[0] == "key") {
+    if (words.size() == 1) return std::string("key");
+    if (words[1] != "add" && words[1] != "remove") return usage_error("'key' needs 'add' or 'remove'");
+    if (words.size() == 2) return "key-" + words[1];
+  } else if (!spec_typed(words[0])) {
+    return usage_error("unknown command '" + quote_for_message(words[0]) + "'");
+  } else if (words.size() == 1) {
+    return words[0];
+  }
+  return usage_error("'help' takes one command");
+}
+
+std::string synopsis(const Spec& s, size_t indent) {
+  std::string out;
+  for (size_t i = 0; i < s.synopsis.size(); ++i)
+    out += (i ? std::string(indent, ' ') : std::string()) + s.synopsis[i] + "\n";
+  return out;
+}
+
+std::string help_of(const Spec& s) {
+  const std::string lead = std::string("usage: jumpctl ") + s.words + " ";
+  std::string out = lead + synopsis(s, lead.size()) + s.summary + "\noptions:\n";
+  auto line = [&](const std::string& name, const char* help) {
+    std::string left = "  " + name;
+    left.resize(std::max<size_t>(left.size(), 27), ' ');
+    out += left + " " + help + "\n";
+  };
+  for (const Option& o : s.options) line(std::string(o.name) + (o.value ? std::string(" ") + o.value : ""), o.help);
+  line("-h, --help", "this text");
+  out += "example:\n";
+  for (const char* e : s.example) out += std::string("  ") + e + "\n";
+  return out;
+}
+
 }  // namespace
+
+std::string usage() {
+  std::string out = "usage:\n";
+  for (const Spec& s : specs()) {
+    const std::string lead = std::string("  jumpctl ") + s.words + " ";
+    out += lead + synopsis(s, lead.size());
+  }
+  out += "  jumpctl help [COMMAND]\n";
+  out += "  jumpctl --version\n";
+  out += "A command's options and an example: jumpctl COMMAND --help.\n";
+  out += "Exit status: 0 done, 1 the operation failed, 2 bad usage. See jumpctl(8).\n";
+  return out;
+}
+
+std::optional<std::string> command_help(const std::string& topic) {
+  if (topic == "key") return help_of(*spec_of_verb("key-add")) + "\n" + help_of(*spec_of_verb("key-remove"));
+  const Spec* s = spec_of_verb(topic);
+  if (!s) return std::nullopt;
+  return help_of(*s);
+}
+
+std::string usage_hint(const std::vector<std::string>& argv) {
+  std::string topic;
+  if (!argv.empty() && argv[0] == "key")
+    topic = argv.size() > 1 && (argv[1] == "add" || argv[1] == "remove") ? "key " + argv[1] : "key";
+  else if (!argv.empty() && spec_typed(argv[0]))
+    topic = argv[0];
+  return topic.empty() ? "try 'jumpctl --help'" : "try 'jumpctl " + topic + " --help'";
+}
 
 Result<Command> parse_command_line(const std::vector<std::string>& argv) {
   Command c;
-  if (argv.empty()) return usage("no command given");
+  if (argv.empty()) return usage_error("no command given");
   size_t i = 0;
-  c.verb = argv[i++];
-  if (c.verb == "help" || c.verb == "--help" || c.verb == "-h") {
+  const std::string first = argv[i++];
+  if (first == "help" || is_help(first)) {
     c.verb = "help";
+    auto topic = help_topic(std::vector<std::string>(argv.begin() + 1, argv.end()));
+    if (!topic) return topic.error();
+    c.help_topic = *topic;
     return c;
   }
-  if (c.verb == "key") {
-    if (i >= argv.size() || (argv[i] != "add" && argv[i] != "remove"))
-      return usage("'key' needs 'add' or 'remove'");
-    c.verb = "key-" + argv[i++];
+  if (first == "--version") {
+    if (argv.size() > 1) return usage_error("--version takes no argument");
+    c.verb = "version";
+    return c;
   }
-  auto shape = shapes().find(c.verb);
-  if (shape == shapes().end()) return usage("unknown command '" + c.verb + "'");
+  std::string words = first;
+  if (first == "key") {
+    if (i < argv.size() && is_help(argv[i])) {
+      c.verb = "help";
+      c.help_topic = "key";
+      return c;
+    }
+    if (i >= argv.size() || (argv[i] != "add" && argv[i] != "remove"))
+      return usage_error("'key' needs 'add' or 'remove'");
+    words += " " + argv[i++];
+  }
+  const Spec* spec = spec_typed(words);
+  if (!spec) return usage_error("unknown command '" + quote_for_message(first) + "'");
+  c.verb = spec->verb;
+  // Asking for help wins over any mistake on the rest of the line.
+  for (size_t j = i; j < argv.size() && argv[j] != "--"; ++j) {
+    if (is_help(argv[j])) {
+      c.verb = "help";
+      c.help_topic = spec->verb;
+      return c;
+    }
+  }
 
-  std::map<std::string, std::string*> enroll_flags = {
-      {"--vlan", &c.vlan},         {"--owner", &c.owner},         {"--bmc-ip", &c.bmc_ip},
-      {"--ports", &c.ports},       {"--bmc-user", &c.bmc_user},   {"--bmc-password-file", &c.bmc_password_file},
-      {"--switch-port", &c.switch_port}, {"--ipmi-privilege", &c.ipmi_privilege},
-      {"--cipher-suite", &c.cipher_suite}, {"--ipmi-workarounds", &c.ipmi_workarounds},
-  };
   bool only_positional = false;
   for (; i < argv.size(); ++i) {
     const std::string& a = argv[i];
@@ -79,49 +243,41 @@ Result<Command> parse_command_line(const std::vector<std::string>& argv) {
       only_positional = true;
       continue;
     }
-    if (a == "--json" && shape->second.json_ok) {
-      c.json = true;
-      continue;
-    }
-    if (c.verb == "switch-config" && (a == "--vendor" || starts_with(a, "--vendor="))) {
-      if (!c.vendor.empty()) return usage("option --vendor is given twice");
-      if (a == "--vendor") {
-        if (i + 1 >= argv.size()) return usage("option --vendor needs a value");
-        c.vendor = argv[++i];
-      } else {
-        c.vendor = a.substr(9);
-      }
-      if (c.vendor.empty()) return usage("option --vendor has an empty value");
-      continue;
-    }
-    std::string flag = a, value;
-    bool inline_value = false;
-    if (size_t eq = a.find('='); eq != std::string::npos) {
-      flag = a.substr(0, eq);
+    std::string name = a, value;
+    const size_t eq = a.find('=');
+    if (eq != std::string::npos) {
+      name = a.substr(0, eq);
       value = a.substr(eq + 1);
-      inline_value = true;
     }
-    if (!shape->second.enroll_flags || (flag != "--key" && !enroll_flags.count(flag)))
-      return usage("'" + c.verb + "' has no option '" + flag + "'");
-    if (!inline_value) {
-      if (i + 1 >= argv.size()) return usage("option " + flag + " needs a value");
+    const Option* option = find_option(*spec, name);
+    if (!option)
+      return usage_error("'" + std::string(spec->words) + "' has no option '" + quote_for_message(name) + "'");
+    if (!option->value) {
+      if (eq != std::string::npos) return usage_error("option " + name + " takes no value");
+      c.json = true;  // the only flag
+      continue;
+    }
+    if (eq == std::string::npos) {
+      if (i + 1 >= argv.size()) return usage_error("option " + name + " needs a value");
       value = argv[++i];
     }
-    if (flag == "--key") {
+    if (name == "--key") {
+      if (value.empty()) return usage_error("option --key has an empty value");
       c.key_files.push_back(value);
-    } else {
-      if (!enroll_flags[flag]->empty()) return usage("option " + flag + " is given twice");
-      if (value.empty()) return usage("option " + flag + " has an empty value");
-      *enroll_flags[flag] = value;
+      continue;
     }
+    std::string* slot = value_slot(c, name);
+    if (!slot) return usage_error("option " + name + " has no place in the command (a bug in jumpctl)");
+    if (!slot->empty()) return usage_error("option " + name + " is given twice");
+    if (value.empty()) return usage_error("option " + name + " has an empty value");
+    *slot = value;
   }
-  if (shape->second.positional != kAny && c.args.size() != shape->second.positional)
-    return usage("'" + c.verb + "' takes " + std::to_string(shape->second.positional) + " argument(s), got " +
-                 std::to_string(c.args.size()));
+  if (spec->positional != kAny && c.args.size() != spec->positional)
+    return usage_error("'" + std::string(spec->words) + "' takes " + std::to_string(spec->positional) +
+                       " argument(s), got " + std::to_string(c.args.size()));
   if (c.verb == "enroll") {
-    if (c.vlan.empty()) return usage("enroll needs --vlan VID");
-    if (!c.bmc_password_file.empty() && c.bmc_user.empty())
-      return usage("--bmc-password-file needs --bmc-user");
+    if (c.vlan.empty()) return usage_error("enroll needs --vlan VID");
+    if (!c.bmc_password_file.empty() && c.bmc_user.empty()) return usage_error("--bmc-password-file needs --bmc-user");
   }
   return c;
 }

@@ -1,4 +1,6 @@
-// jumpctl's command line, parsed without side effects (files are read later).
+// jumpctl's command line, parsed without side effects (files are read later),
+// and the help texts, made from the same table of commands and options, so
+// an option the parser accepts is one the help shows.
 #pragma once
 
 #include <optional>
@@ -10,8 +12,11 @@
 namespace ij::cli {
 
 struct Command {
-  std::string verb;                 // enroll, revoke, list, show, key-add, key-remove, client-config, help
+  // enroll, revoke, list, show, key-add, key-remove, client-config,
+  // switch-config, doctor; help and version print and exit.
+  std::string verb;
   std::vector<std::string> args;    // positional arguments after the verb
+  std::string help_topic;           // help: empty for the whole usage, else a topic of command_help()
   bool json = false;
   std::string vendor;               // switch-config
   // enroll
@@ -31,6 +36,15 @@ struct Command {
 // Errors are usage errors (exit 2), with a message naming the bad argument.
 Result<Command> parse_command_line(const std::vector<std::string>& argv);
 
-extern const char* const kUsage;
+// The line that follows a usage error: "try 'jumpctl enroll --help'" when
+// `argv` names a command, "try 'jumpctl --help'" when it does not.
+std::string usage_hint(const std::vector<std::string>& argv);
+
+// Every command's synopsis (jumpctl --help).
+std::string usage();
+// One command's synopsis, a line per option and an example, for a topic:
+// a verb of Command ("key-add"), or "key" for both key commands; nullopt
+// for anything else.
+std::optional<std::string> command_help(const std::string& topic);
 
 }  // namespace ij::cli

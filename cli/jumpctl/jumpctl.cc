@@ -12,6 +12,7 @@
 
 #include "cli/jumpctl/args.h"
 #include "common/base/strings.h"
+#include "common/base/version.h"
 #include "common/bus/client.h"
 #include "common/model/names.h"
 #include "common/sys/fs.h"
@@ -93,7 +94,12 @@ void print_show(const ij::bus::EnrollmentDetail& d) {
 
 int run(const ij::cli::Command& c) {
   if (c.verb == "help") {
-    std::fputs(ij::cli::kUsage, stdout);
+    const std::string text = c.help_topic.empty() ? ij::cli::usage() : ij::cli::command_help(c.help_topic).value_or("");
+    std::fputs(text.c_str(), stdout);
+    return 0;
+  }
+  if (c.verb == "version") {
+    std::printf("jumpctl %s\n", ij::kVersion);
     return 0;
   }
   if (c.verb == "enroll") {
@@ -187,15 +193,19 @@ int run(const ij::cli::Command& c) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto command = ij::cli::parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  // A usage error is one line and where to look, not the whole usage, which
+  // would bury the line that says what is wrong.
+  auto command = ij::cli::parse_command_line(args);
   if (!command) {
-    std::fprintf(stderr, "jumpctl: %s\n%s", command.error().message.c_str(), ij::cli::kUsage);
+    std::fprintf(stderr, "jumpctl: %s\n%s\n", command.error().message.c_str(), ij::cli::usage_hint(args).c_str());
     return 2;
   }
   try {
     return run(*command);
   } catch (const Failure& f) {
     std::fprintf(stderr, "jumpctl: %s\n", f.message.c_str());
+    if (f.exit_code == 2) std::fprintf(stderr, "%s\n", ij::cli::usage_hint(args).c_str());
     return f.exit_code;
   } catch (const sdbus::Error& e) {
     const std::string& name = e.getName();

@@ -62,7 +62,8 @@ expect opadmin 1 "jumpctl: enroll Web_09: BMC name 'Web_09': character 1 is not 
   "$jumpctl" enroll Web_09 --vlan 109
 expect opadmin 1 "$e VLAN ID 0 is outside 1-4094" "$jumpctl" enroll web09 --vlan 0
 expect opadmin 1 "$e VLAN ID 4095 is outside 1-4094" "$jumpctl" enroll web09 --vlan 4095
-expect opadmin 2 "jumpctl: --vlan 'x1' is not a number" "$jumpctl" enroll web09 --vlan x1
+expect opadmin 2 "jumpctl: --vlan 'x1' is not a number
+try 'jumpctl enroll --help'" "$jumpctl" enroll web09 --vlan x1
 expect opadmin 1 "$e address '10.1.2.300' is not an IPv4 address: '300' is not a number in 0-255" \
   "$jumpctl" enroll web09 --vlan 109 --bmc-ip 10.1.2.300/24
 expect opadmin 1 "$e BMC address 10.1.2.255/24 is the broadcast address of its subnet, not a host address" \

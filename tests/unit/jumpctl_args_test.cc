@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "common/base/strings.h"
+
 namespace ij::cli {
 namespace {
 
@@ -55,6 +59,134 @@ TEST(JumpctlArgs, UsageErrors) {
   EXPECT_EQ(parse({"revoke", "web01", "--vlan", "1"}).error().message, "'revoke' has no option '--vlan'");
   EXPECT_EQ(parse({"revoke", "web01", "--json"}).error().message, "'revoke' has no option '--json'");
   EXPECT_EQ(parse({"list", "extra"}).error().message, "'list' takes 0 argument(s), got 1");
+  EXPECT_EQ(parse({"key", "add", "alice"}).error().message, "'key add' takes 2 argument(s), got 1");
+  EXPECT_EQ(parse({"list", "--json=yes"}).error().message, "option --json takes no value");
+  EXPECT_EQ(parse({"enroll", "web01", "--vlan", "1", "--key="}).error().message, "option --key has an empty value");
+  EXPECT_EQ(parse({"enroll", "web01", "--vlan", "1", "--vendor", "ios"}).error().message,
+            "'enroll' has no option '--vendor'");
+  EXPECT_EQ(parse({"switch-config", "--vendor", "ios", "--vendor=junos"}).error().message,
+            "option --vendor is given twice");
+  EXPECT_EQ(parse({"key-add", "alice", "k.pub"}).error().message, "unknown command 'key-add'");
+  EXPECT_EQ(parse({"--version", "x"}).error().message, "--version takes no argument");
+  EXPECT_EQ(parse({"help", "frob"}).error().message, "unknown command 'frob'");
+  EXPECT_EQ(parse({"help", "key", "list"}).error().message, "'key' needs 'add' or 'remove'");
+  EXPECT_EQ(parse({"help", "show", "web01"}).error().message, "'help' takes one command");
+}
+
+TEST(JumpctlArgs, HelpAndVersion) {
+  auto help_of = [](std::vector<std::string> argv) {
+    auto c = parse(std::move(argv));
+    EXPECT_TRUE(c.ok()) << c.error().message;
+    if (!c.ok()) return std::string("(error)");
+    EXPECT_EQ(c->verb, "help");
+    return c->help_topic;
+  };
+  EXPECT_EQ(help_of({"help"}), "");
+  EXPECT_EQ(help_of({"--help"}), "");
+  EXPECT_EQ(help_of({"-h"}), "");
+  EXPECT_EQ(help_of({"help", "enroll"}), "enroll");
+  EXPECT_EQ(help_of({"--help", "switch-config"}), "switch-config");
+  EXPECT_EQ(help_of({"help", "key"}), "key");
+  EXPECT_EQ(help_of({"help", "key", "remove"}), "key-remove");
+  EXPECT_EQ(help_of({"key", "--help"}), "key");
+  EXPECT_EQ(help_of({"key", "add", "-h"}), "key-add");
+  // Help wins over whatever else is wrong on the line.
+  EXPECT_EQ(help_of({"enroll", "--help"}), "enroll");
+  EXPECT_EQ(help_of({"enroll", "web01", "--vlan", "--frob", "--help"}), "enroll");
+  EXPECT_EQ(help_of({"list", "extra", "-h"}), "list");
+  // ... but not after "--", where it is a name.
+  EXPECT_EQ(parse({"revoke", "--", "--help"})->args, std::vector<std::string>{"--help"});
+  EXPECT_EQ(parse({"--version"})->verb, "version");
+}
+
+TEST(JumpctlArgs, UsageHint) {
+  EXPECT_EQ(usage_hint({}), "try 'jumpctl --help'");
+  EXPECT_EQ(usage_hint({"frob"}), "try 'jumpctl --help'");
+  EXPECT_EQ(usage_hint({"--frob"}), "try 'jumpctl --help'");
+  EXPECT_EQ(usage_hint({"help", "frob"}), "try 'jumpctl --help'");
+  EXPECT_EQ(usage_hint({"enroll", "web01"}), "try 'jumpctl enroll --help'");
+  EXPECT_EQ(usage_hint({"switch-config", "--vendor"}), "try 'jumpctl switch-config --help'");
+  EXPECT_EQ(usage_hint({"key"}), "try 'jumpctl key --help'");
+  EXPECT_EQ(usage_hint({"key", "list"}), "try 'jumpctl key --help'");
+  EXPECT_EQ(usage_hint({"key", "remove", "alice"}), "try 'jumpctl key remove --help'");
+}
+
+TEST(JumpctlArgs, CommandHelp) {
+  const std::string enroll = command_help("enroll").value_or("");
+  EXPECT_EQ(enroll.substr(0, enroll.find('\n')),
+            "usage: jumpctl enroll NAME --vlan VID [--owner USER] [--bmc-ip ADDR/PREFIX] [--key FILE]...");
+  EXPECT_NE(enroll.find("\n                      [--ports 22,80,443,5900]"), std::string::npos) << enroll;
+  EXPECT_NE(enroll.find("\n  --vlan VID                the BMC's 802.1Q VLAN ID, 1-4094 (required)\n"),
+            std::string::npos)
+      << enroll;
+  EXPECT_NE(enroll.find("\n  -h, --help                this text\n"), std::string::npos) << enroll;
+  EXPECT_NE(enroll.find("\nexample:\n  jumpctl enroll web01 --vlan 101"), std::string::npos) << enroll;
+  const std::string key = command_help("key").value_or("");
+  EXPECT_NE(key.find("usage: jumpctl key add USER FILE\n"), std::string::npos) << key;
+  EXPECT_NE(key.find("usage: jumpctl key remove USER FINGERPRINT\n"), std::string::npos) << key;
+  EXPECT_FALSE(command_help("frob").has_value());
+  EXPECT_FALSE(command_help("").has_value());
+}
+
+// Every option the help shows is one the parser takes, for its command and
+// no other, and every command the usage lists has a help of its own.
+TEST(JumpctlArgs, HelpAndParserAgree) {
+  const std::vector<std::pair<std::string, std::vector<std::string>>> commands = {
+      {"enroll", {"enroll", "web01", "--vlan", "101", "--bmc-user", "u"}},
+      {"revoke", {"revoke", "web01"}},
+      {"list", {"list"}},                                 {"show", {"show", "web01"}},
+      {"key-add", {"key", "add", "alice", "k.pub"}},      {"key-remove", {"key", "remove", "alice", "SHA256:x"}},
+      {"client-config", {"client-config", "web01"}},      {"switch-config", {"switch-config"}},
+      {"doctor", {"doctor"}},
+  };
+  const std::string all = usage();
+  size_t options_seen = 0;
+  for (const auto& [verb, minimal] : commands) {
+    ASSERT_TRUE(parse(minimal).ok()) << verb << ": " << parse(minimal).error().message;
+    const std::string help = command_help(verb).value_or("");
+    ASSERT_FALSE(help.empty()) << verb;
+    // The usage lists the same synopsis the command's help starts with.
+    const std::string first = help.substr(0, help.find('\n'));
+    EXPECT_NE(all.find("  jumpctl" + first.substr(std::string("usage: jumpctl").size())), std::string::npos)
+        << first;
+    size_t at = help.find("\noptions:\n");
+    ASSERT_NE(at, std::string::npos) << help;
+    for (const std::string& line : split_lines(help.substr(at + 10))) {
+      if (line == "example:") break;
+      if (starts_with(line, "  -h, --help")) continue;
+      const std::vector<std::string> words = split_ws(line);
+      ASSERT_GE(words.size(), 2u) << line;
+      const std::string& option = words[0];
+      ++options_seen;
+      std::vector<std::string> argv = minimal;
+      // Already on the command line that parses (--vlan, which enroll needs).
+      if (std::find(argv.begin(), argv.end(), option) != argv.end()) continue;
+      const bool flag = option == "--json";
+      argv.push_back(flag ? option : option + "=v");
+      auto c = parse(argv);
+      EXPECT_TRUE(c.ok()) << verb << " " << option << ": " << c.error().message;
+      for (const auto& [other, other_minimal] : commands) {
+        if (command_help(other).value_or("").find("\n  " + option + " ") != std::string::npos) continue;
+        std::vector<std::string> wrong = other_minimal;
+        wrong.push_back(option);
+        EXPECT_FALSE(parse(wrong).ok()) << other << " takes " << option << " but its help does not show it";
+      }
+    }
+  }
+  EXPECT_EQ(options_seen, 15u);
+}
+
+TEST(JumpctlArgs, EveryEnrollOptionLandsInItsField) {
+  auto c = parse({"enroll", "web01", "--vlan=101", "--owner", "alice", "--bmc-ip", "10.0.0.2/24", "--key", "a.pub",
+                  "--ports", "22", "--bmc-user", "ADMIN", "--bmc-password-file", "pw", "--switch-port", "7",
+                  "--ipmi-privilege", "operator", "--cipher-suite", "17", "--ipmi-workarounds", "authcap,sun20"});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->vlan, "101");
+  EXPECT_EQ(c->ipmi_privilege, "operator");
+  EXPECT_EQ(c->cipher_suite, "17");
+  EXPECT_EQ(c->ipmi_workarounds, "authcap,sun20");
+  EXPECT_EQ(c->switch_port, "7");
+  EXPECT_TRUE(c->vendor.empty());
 }
 
 }  // namespace
