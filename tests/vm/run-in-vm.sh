@@ -12,6 +12,16 @@
 # (seconds, default 1500; 0 for none), IJ_VM_HOSTFWD (QEMU user-network
 # forwards such as "tcp:127.0.0.1:2222-:22"; the guest's eth0 is 10.0.2.15),
 # IJ_VM_SHARE (a directory of this machine shared read-write at the same path).
+#
+# IJ_VM_INIT=systemd boots systemd as PID 1 instead (switch_root into the
+# overlay): multi-user with the system bus and sshd, the units of this
+# machine's image that the tests do not need masked, and COMMAND run as the
+# unit ij-vm-command.service after multi-user.target, as root, its output on
+# the serial console. With IJ_VM_DISK=FILE (an ext4 image, made when missing)
+# the overlay's upper layer is on that disk and survives: a COMMAND that
+# exits with 75 reboots the VM (systemctl reboot; up to IJ_VM_BOOTS boots,
+# default 3) and runs again, and tells the boots apart by what it left on
+# the disk.
 set -euo pipefail
 
 [ $# -gt 0 ] || { echo "usage: run-in-vm.sh COMMAND..." >&2; exit 2; }
@@ -46,7 +56,13 @@ add_module() {
   cp "$file" "$root/modules/$m.ko"
   order+=("$m")
 }
-for m in virtio_pci 9pnet_virtio 9p overlay; do add_module "$m"; done
+init_mode=${IJ_VM_INIT:-chroot}
+case $init_mode in chroot|systemd) ;; *) echo "run-in-vm.sh: IJ_VM_INIT is '$init_mode': chroot or systemd" >&2; exit 2;; esac
+disk=${IJ_VM_DISK:-}
+if [ -n "$disk" ] && [ "$init_mode" != systemd ]; then echo "run-in-vm.sh: IJ_VM_DISK needs IJ_VM_INIT=systemd" >&2; exit 2; fi
+mods=(virtio_pci 9pnet_virtio 9p overlay)
+[ -n "$disk" ] && mods+=(virtio_blk crc32c_generic ext4)
+for m in "${mods[@]}"; do add_module "$m"; done
 printf '%s\n' "${order[@]}" > "$root/modules/order"
 
 # The command, run in a chroot of the overlaid root.
@@ -54,6 +70,7 @@ printf '%s\n' "${order[@]}" > "$root/modules/order"
   echo "cd $(printf %q "$PWD") || exit 125"
   printf '%q ' "$@"; echo
 } > "$root/command"
+echo "$init_mode" > "$root/mode"
 
 cat > "$root/init" <<'INIT'
 #!/bin/busybox sh
@@ -69,9 +86,79 @@ mount -t devtmpfs dev /dev
 for m in $(cat /modules/order); do insmod "/modules/$m.ko" || echo "ij-vm: insmod $m failed"; done
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose hostroot /host || echo "ij-vm: mounting the host root failed"
 share=$(cat /share 2>/dev/null)
-mount -t tmpfs -o mode=0755 rw /rw
+mode=$(cat /mode)
+if [ -b /dev/vda ]; then
+  mount -t ext4 /dev/vda /rw || echo "ij-vm: mounting the disk failed"
+else
+  mount -t tmpfs -o mode=0755 rw /rw
+fi
 mkdir -p /rw/upper /rw/work
 mount -t overlay overlay -o lowerdir=/host,upperdir=/rw/upper,workdir=/rw/work /newroot
+if [ "$mode" = systemd ]; then
+  if [ -n "$share" ]; then
+    mkdir -p "/newroot$share"
+    mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 ijshare "/newroot$share" || echo "ij-vm: mounting the share failed"
+  fi
+  cp /command /newroot/ij-vm-command
+  sd=/newroot/etc/systemd/system
+  mkdir -p "$sd"
+  # Only what the tests need: the image's own services (databases, the
+  # OpenIPMI init script, radvd, timers, gettys) are masked; ssh and dbus stay.
+  for w in "$sd"/*.wants/*; do
+    case ${w##*/} in ssh.service|dbus.service|ipmi-jumphostd.service) ;; *) rm -f "$w" ;; esac
+  done
+  for s in /newroot/etc/init.d/*; do
+    n=${s##*/}
+    case $n in ssh|dbus|kmod|procps|udev|hwclock.sh) ;; *) ln -sf /dev/null "$sd/$n.service" ;; esac
+  done
+  for u in postgresql.service postgresql@.service serial-getty@ttyS0.service getty@tty1.service \
+           systemd-timesyncd.service apt-daily.timer apt-daily-upgrade.timer man-db.timer e2scrub_all.timer \
+           fstrim.timer dpkg-db-backup.timer e2scrub_reap.service systemd-pstore.service \
+           systemd-networkd-wait-online.service networking.service; do
+    ln -sf /dev/null "$sd/$u"
+  done
+  # This machine's root may say it is a container (/.dockerenv): systemd
+  # would then ignore the kernel's command line. And tmpfiles' "D /tmp"
+  # would empty this machine's /tmp (in the overlay, over 9p: minutes).
+  rm -f /newroot/.dockerenv /newroot/run/.containerenv
+  mkdir -p /newroot/etc/tmpfiles.d
+  ln -sf /dev/null /newroot/etc/tmpfiles.d/tmp.conf
+  cat > "$sd/ij-vm.target" <<'UNIT'
+[Unit]
+Description=ij-vm: multi-user, then the test command
+Requires=multi-user.target
+After=multi-user.target
+Wants=ij-vm-command.service
+AllowIsolate=yes
+UNIT
+  cat > "$sd/ij-vm-command.service" <<'UNIT'
+[Unit]
+Description=ij-vm: the test command
+After=multi-user.target
+[Service]
+Type=oneshot
+ExecStart=/bin/bash /ij-vm-run
+StandardInput=null
+StandardOutput=tty
+StandardError=tty
+TTYPath=/dev/ttyS0
+TTYReset=no
+TTYVHangup=no
+TimeoutStartSec=infinity
+UNIT
+  cat > /newroot/ij-vm-run <<'RUN'
+modprobe 8021q; modprobe veth; modprobe bridge
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
+echo "ij-vm: running the command under systemd ($(systemctl is-system-running))"
+bash /ij-vm-command
+rc=$?
+echo "IJ-VM-EXIT=$rc"
+sync
+if [ "$rc" = 75 ]; then systemctl --no-block reboot; else systemctl --no-block poweroff; fi
+RUN
+  echo "ij-vm: switching to systemd"
+  exec switch_root /newroot /lib/systemd/systemd --unit=ij-vm.target --show-status=error
+fi
 mount -t proc proc /newroot/proc
 mount -t sysfs sys /newroot/sys
 mount -t devtmpfs dev /newroot/dev
@@ -110,6 +197,19 @@ if [ -n "${IJ_VM_SHARE:-}" ]; then
 fi
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initramfs.gz"
 
+append="console=ttyS0 quiet panic=-1 rdinit=/init"
+drive=()
+if [ "$init_mode" = systemd ]; then
+  append+=" systemd.unit=ij-vm.target systemd.show_status=error"
+  if [ -n "$disk" ]; then
+    if [ ! -e "$disk" ]; then
+      truncate -s 4G "$disk"
+      mkfs.ext4 -q -F "$disk"
+    fi
+    drive=(-drive "file=$disk,format=raw,if=virtio,cache=unsafe")
+  fi
+fi
+
 accel=${IJ_VM_ACCEL:-tcg}
 if [ "$accel" = auto ]; then
   accel=tcg
@@ -118,15 +218,22 @@ fi
 cpu=max
 [ "$accel" = kvm ] && cpu=host
 log=$work/console.log
-echo "run-in-vm.sh: booting $kver under $accel"
-rc=0
-timeout "${IJ_VM_TIMEOUT:-1500}" qemu-system-x86_64 "${net[@]}" "${share[@]}" \
-  -accel "$accel" -cpu "$cpu" -smp 2 -m "${IJ_VM_MEMORY:-1536}" \
-  -kernel "/boot/vmlinuz-$kver" -initrd "$work/initramfs.gz" \
-  -append "console=ttyS0 quiet panic=-1 rdinit=/init" \
-  -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-  -nographic -no-reboot -monitor none -serial stdio </dev/null | tee "$log" || rc=$?
-[ "$rc" = 124 ] && { echo "run-in-vm.sh: the VM did not finish within ${IJ_VM_TIMEOUT:-1500} s"; exit 1; }
-status=$(sed -n 's/^IJ-VM-EXIT=\([0-9]*\).*/\1/p' "$log" | tail -1)
-[ -n "$status" ] || { echo "run-in-vm.sh: the VM ended without the command's exit status"; exit 1; }
-exit "$status"
+boots=${IJ_VM_BOOTS:-3}
+for ((boot = 1; ; boot++)); do
+  echo "run-in-vm.sh: booting $kver under $accel ($init_mode${disk:+, disk $disk}, boot $boot)"
+  rc=0
+  timeout "${IJ_VM_TIMEOUT:-1500}" qemu-system-x86_64 "${net[@]}" "${share[@]}" "${drive[@]}" \
+    -accel "$accel" -cpu "$cpu" -smp 2 -m "${IJ_VM_MEMORY:-1536}" \
+    -kernel "/boot/vmlinuz-$kver" -initrd "$work/initramfs.gz" \
+    -append "$append" \
+    -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+    -nographic -no-reboot -monitor none -serial stdio </dev/null | tr -d '\r' | tee "$log" || rc=$?
+  [ "$rc" = 124 ] && { echo "run-in-vm.sh: the VM did not finish within ${IJ_VM_TIMEOUT:-1500} s"; exit 1; }
+  status=$(sed -n 's/^IJ-VM-EXIT=\([0-9]*\).*/\1/p' "$log" | tail -1)
+  [ -n "$status" ] || { echo "run-in-vm.sh: the VM ended without the command's exit status"; exit 1; }
+  if [ "$status" = 75 ] && [ -n "$disk" ] && [ "$boot" -lt "$boots" ]; then
+    echo "run-in-vm.sh: the command asked for a reboot"
+    continue
+  fi
+  exit "$status"
+done
