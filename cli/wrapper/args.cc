@@ -37,6 +37,8 @@ Result<TenantCommand> parse_tenant_command(std::string_view text) {
     if (!args.empty()) IJ_TRY(take_bmc(args[0]));
   } else if (verb == "power" && args.size() <= 2) {
     cmd.verb = TenantCommand::Verb::power;
+    // "power [ACTION] [BMC]", and "power BMC ACTION": the order
+    // jumpctl client-config's alias gives ("web01-power on").
     size_t next = 0;
     if (next < args.size())
       if (auto a = parse_power_action(args[next])) {
@@ -44,6 +46,11 @@ Result<TenantCommand> parse_tenant_command(std::string_view text) {
         ++next;
       }
     if (next < args.size()) IJ_TRY(take_bmc(args[next++]));
+    if (next == 1 && args.size() == 2) {
+      auto a = parse_power_action(args[next++]);
+      if (!a) return refused();
+      cmd.action = *a;
+    }
     if (next != args.size()) return refused();
   } else {
     return refused();

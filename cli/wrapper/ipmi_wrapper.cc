@@ -31,7 +31,8 @@ using nlohmann::json;
 
 const char* const kHelp =
     "Commands:\n"
-    "  power [status|on|off|cycle|reset|soft] [NAME]   NAME's chassis power (default: status)\n"
+    "  power [status|on|off|cycle|reset|soft] [NAME]   NAME's chassis power (default: status;\n"
+    "                                                  'power NAME ACTION' works too)\n"
     "  console [NAME]                                  NAME's serial console (&. detaches, &? help)\n"
     "  list                                            your BMCs and the tunnels to them\n"
     "  help                                            this text\n"

@@ -27,6 +27,10 @@ TEST(WrapperArgs, Grammar) {
   p = ok("power web01");
   EXPECT_EQ(p.action, PowerAction::status);
   EXPECT_EQ(p.bmc, "web01");
+  // jumpctl client-config's alias: "web01-power on" sends "power web01 on".
+  p = ok("power web01 on");
+  EXPECT_EQ(p.action, PowerAction::on);
+  EXPECT_EQ(p.bmc, "web01");
   for (const char* a : {"status", "on", "off", "cycle", "reset", "soft"}) EXPECT_STREQ(power_action_name(ok(std::string("power ") + a).action), a);
   TenantCommand c = ok("console db-2");
   EXPECT_EQ(c.verb, Verb::console);
@@ -40,7 +44,8 @@ TEST(WrapperArgs, RefusesEverythingElse) {
         "power -h other", "power status web01 extra", "POWER", "bash", "sh -c id", "internal-sftp",
         "/usr/lib/openssh/sftp-server", "scp -t /tmp", "power status ../etc", "power status web*", "list all",
         "help me", "console a b", "power on on on", "power status -web", "power status web01\n", "power\x01",
-        "power status web01\r", std::string_view("power\0status", 12), "power status Web01", "power status web01 ", "power off -"}) {
+        "power status web01\r", std::string_view("power\0status", 12), "power status Web01", "power status web01 ", "power off -",
+        "power web01 web02", "power web01 on off", "power web01 ON", "power web01 -x"}) {
     auto r = parse_tenant_command(bad);
     if (bad == "power status web01 ") {  // trailing whitespace is only whitespace
       EXPECT_TRUE(r.ok());
