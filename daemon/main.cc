@@ -36,6 +36,7 @@
 #include "daemon/core/drift.h"
 #include "daemon/core/reconcile.h"
 #include "daemon/core/teardown.h"
+#include "daemon/journal.h"
 
 namespace {
 
@@ -133,24 +134,24 @@ void reload(const std::string& path, bool must_exist, ij::Config& live, ij::Jump
   warn_pool_overlap(jumphost);
 }
 
-// Whether a daemon holds the bus name now (a teardown under it would be
-// undone by its next change); false when there is no system bus to ask.
-bool daemon_running() {
+int run_teardown(ij::Jumphost& jumphost) {
+  // The teardown holds the daemon's bus name while it works: a running
+  // daemon (which would undo it with its next change) makes it refuse, and
+  // a call meanwhile (a tenant's wrapper, jumpctl) cannot activate one.
+  // Without a system bus there is nothing to hold or to race with.
+  std::unique_ptr<sdbus::IConnection> name;
   try {
     auto connection = sdbus::createSystemBusConnection();
-    auto bus = sdbus::createProxy(*connection, "org.freedesktop.DBus", "/org/freedesktop/DBus");
-    bool owned = false;
-    bus->callMethod("NameHasOwner").onInterface("org.freedesktop.DBus").withArguments(std::string(ij::bus::kServiceName)).storeResultsTo(owned);
-    return owned;
-  } catch (const sdbus::Error&) {
-    return false;
+    try {
+      connection->requestName(ij::bus::kServiceName);
+      name = std::move(connection);
+    } catch (const sdbus::Error& e) {
+      return fail("--teardown: cannot take " + std::string(ij::bus::kServiceName) + " (" + e.getMessage() +
+                  "): is ipmi-jumphostd running? Stop it first: systemctl stop ipmi-jumphostd");
+    }
+  } catch (const sdbus::Error& e) {
+    ij::log::notice("teardown: no system bus (" + e.getMessage() + "); going on");
   }
-}
-
-int run_teardown(ij::Jumphost& jumphost) {
-  if (daemon_running())
-    return fail("--teardown: ipmi-jumphostd is running (it holds " + std::string(ij::bus::kServiceName) +
-                "); stop it first: systemctl stop ipmi-jumphostd");
   ij::log::notice("teardown: taking off the host what ipmi-jumphostd made for " +
                   std::to_string(jumphost.state.enrollments.size()) + " enrollment(s)");
   ij::TeardownReport report = ij::teardown(jumphost);
@@ -222,6 +223,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  if (auto sink = ij::journal_sink()) ij::log::set_sink(std::move(sink));
   if (geteuid() != 0) return fail("ipmi-jumphostd must run as root");
   umask(022);
   // The daemon holds BMC passwords in memory: no core dump, and no ptrace

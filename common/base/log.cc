@@ -20,12 +20,18 @@ Sink set_sink(Sink sink) {
   return sink;
 }
 
-void write(Level level, const std::string& message) {
+std::string default_operation(const std::string& message) {
+  size_t end = 0;
+  while (end < message.size() && ((message[end] >= 'a' && message[end] <= 'z') || message[end] == '-')) ++end;
+  return message.substr(0, end);
+}
+
+void write(Level level, const std::string& message, const Fields& fields) {
   if (level == Level::debug && !g_verbose) return;
   {
     std::lock_guard<std::mutex> lock(g_sink_mutex);
     if (g_sink) {
-      g_sink(level, message);
+      g_sink(level, message, fields);
       return;
     }
   }

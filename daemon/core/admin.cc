@@ -182,14 +182,17 @@ Result<Enrollment> Admin::enroll(const EnrollRequest& request, const std::string
   Status s = plan.run();
   const std::string what = "enroll " + e.name + " vlan=" + std::to_string(e.vlan) + " owner=" + e.owner +
                            " bmc=" + e.bmc_address.str() + " link=" + e.link + " by=" + who;
+  log::Fields f{"enroll", e.name, e.owner, who, "done"};
   if (!s) {
-    log::warning(what + ": FAILED: " + s.error().message);
+    f.result = "failed";
+    log::warning(what + ": FAILED: " + s.error().message, f);
     return s.error().with_context("enroll " + e.name);
   }
-  log::notice(what + ": done" + (keys->empty() ? "" : ", " + std::to_string(keys->size()) + " key(s) added"));
+  log::notice(what + ": done" + (keys->empty() ? "" : ", " + std::to_string(keys->size()) + " key(s) added"), f);
   if (const char* weak = cipher_suite_weakness(e.ipmi.cipher_suite))
     log::warning("BMC " + e.name + " uses IPMI cipher suite " + std::to_string(e.ipmi.cipher_suite) + ", which " + weak +
-                 ": prefer 3 or 17 where the BMC has them");
+                     ": prefer 3 or 17 where the BMC has them",
+                 {"enroll", e.name, e.owner, who, ""});
   return e;
 }
 
@@ -218,11 +221,13 @@ Status Admin::revoke(const std::string& name, const std::string& who) {
   plan.add(state_step(next));
   Status s = plan.run();
   const std::string what = "revoke " + name + " owner=" + e.owner + " by=" + who;
+  log::Fields f{"revoke", name, e.owner, who, "done"};
   if (!s) {
-    log::warning(what + ": FAILED: " + s.error().message);
+    f.result = "failed";
+    log::warning(what + ": FAILED: " + s.error().message, f);
     return s.error().with_context("revoke " + name);
   }
-  log::notice(what + ": done" + (last ? ", user " + e.owner + " removed" : ""));
+  log::notice(what + ": done" + (last ? ", user " + e.owner + " removed" : ""), f);
   end_live_access(e);
   return ok_status();
 }
@@ -234,7 +239,8 @@ void Admin::end_live_access(const Enrollment& e) {
   if (sessions_) sessions_->end_console(e.name, "the BMC was revoked");
   if (Status s = jh_.host.sockets.close_to(e.bmc_address.address); !s)
     log::error("revoke " + e.name + ": cannot close the connections to " + e.bmc_address.address.str() + ": " +
-               s.error().message);
+                   s.error().message,
+               {"revoke", e.name, e.owner, "", "failed"});
 }
 
 Result<std::vector<std::string>> Admin::add_keys(const std::string& user, const KeySource& source,
@@ -254,10 +260,12 @@ Result<std::vector<std::string>> Admin::add_keys(const std::string& user, const 
   plan.add(state_step(next));
   Status s = plan.run();
   if (!s) {
-    log::warning("key add user=" + user + " by=" + who + ": FAILED: " + s.error().message);
+    log::warning("key add user=" + user + " by=" + who + ": FAILED: " + s.error().message,
+                 {"key-add", "", user, who, "failed"});
     return s.error().with_context("key add " + user);
   }
-  log::notice("key add user=" + user + " keys=" + join(fingerprints, ",") + " by=" + who + ": done");
+  log::notice("key add user=" + user + " keys=" + join(fingerprints, ",") + " by=" + who + ": done",
+              {"key-add", "", user, who, "done"});
   return fingerprints;
 }
 
@@ -278,14 +286,17 @@ Status Admin::remove_key(const std::string& user, const std::string& fingerprint
   plan.add(state_step(next));
   Status s = plan.run();
   if (!s) {
-    log::warning("key remove user=" + user + " key=" + fingerprint + " by=" + who + ": FAILED: " + s.error().message);
+    log::warning("key remove user=" + user + " key=" + fingerprint + " by=" + who + ": FAILED: " + s.error().message,
+                 {"key-remove", "", user, who, "failed"});
     return s.error().with_context("key remove " + user);
   }
-  log::notice("key remove user=" + user + " key=" + fingerprint + " by=" + who + ": done");
+  log::notice("key remove user=" + user + " key=" + fingerprint + " by=" + who + ": done",
+              {"key-remove", "", user, who, "done"});
   // sshd does not say which session logged in with which key, so every
   // session of the user ends; the keys left let them back in.
   if (Status s = jh_.host.users.end_sessions(user); !s)
-    log::error("key remove user=" + user + ": cannot end the user's sessions: " + s.error().message);
+    log::error("key remove user=" + user + ": cannot end the user's sessions: " + s.error().message,
+               {"key-remove", "", user, who, "failed"});
   return ok_status();
 }
 

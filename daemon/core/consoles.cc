@@ -101,7 +101,8 @@ void Consoles::relay(std::string bmc, std::shared_ptr<SolSession> session, int o
   }
   ::close(ours);
   auto seconds = std::chrono::duration_cast<std::chrono::seconds>(clock_.now() - entry.since).count();
-  log::notice("console " + bmc + " detach by=" + entry.tenant + " after " + std::to_string(seconds) + " s");
+  log::notice("console " + bmc + " detach by=" + entry.tenant + " after " + std::to_string(seconds) + " s",
+              {"console-detach", bmc, entry.tenant, entry.tenant, "done"});
   // The SOL session closes with the last reference, before we say we are done.
   entry.session.reset();
   session.reset();

@@ -17,7 +17,7 @@ void DenialLog::denied(const std::string& who, const std::string& method) {
   roll(clock_.now());
   if (logged_ < kBurst) {
     ++logged_;
-    log::warning("denied: " + who + " called " + method);
+    log::warning("denied: " + who + " called " + method, {"denied", "", "", who, "refused"});
   } else {
     ++suppressed_;
   }

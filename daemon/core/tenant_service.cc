@@ -99,8 +99,14 @@ void TenantService::power(const std::string& tenant, const std::string& bmc, con
     return [this, r = std::move(r), tenant, name = target.name, a, finish] {
       end_request(tenant);
       const std::string what = std::string("power ") + power_action_name(a) + " " + name + " by=" + tenant;
-      if (r) log::notice(what + ": " + *r);
-      else log::warning(what + ": FAILED: " + r.error().message);
+      log::Fields f{std::string("power-") + power_action_name(a), name, tenant, tenant, "failed"};
+      if (r) {
+        const std::string& answer = *r;
+        f.result = answer.substr(answer.rfind(' ') + 1);  // "web01: on" -> "on"
+        log::notice(what + ": " + answer, f);
+      } else {
+        log::warning(what + ": FAILED: " + r.error().message, f);
+      }
       (*finish)(r);
     };
   });
@@ -133,8 +139,13 @@ void TenantService::console(const std::string& tenant, const std::string& bmc, s
         *session = make_error(Errc::not_found, "you have no BMC named " + name + " any more (it was revoked)");
       if (!*session) consoles_.release(name);
       Result<int> fd = *session ? consoles_.attach(name, std::move(**session)) : Result<int>(session->error());
-      if (fd) log::notice(what + ": done");
-      else log::warning(what + ": FAILED: " + fd.error().message);
+      log::Fields f{"console-attach", name, tenant, tenant, "done"};
+      if (fd) {
+        log::notice(what + ": done", f);
+      } else {
+        f.result = "failed";
+        log::warning(what + ": FAILED: " + fd.error().message, f);
+      }
       (*finish)(fd);
     };
   });
@@ -146,14 +157,15 @@ void TenantService::console(const std::string& tenant, const std::string& bmc, s
 }
 
 void TenantService::end_console(const std::string& bmc, const std::string& why) {
-  if (consoles_.end(bmc, "\r\n[console " + bmc + ": " + why + "]\r\n")) log::notice("console " + bmc + " ended: " + why);
+  if (consoles_.end(bmc, "\r\n[console " + bmc + ": " + why + "]\r\n"))
+    log::notice("console " + bmc + " ended: " + why, {"console-end", bmc, "", "", "ended"});
 }
 
 Status TenantService::console_break(const std::string& tenant, const std::string& bmc) {
   auto name = bus::choose_bmc(owned_names(tenant), bmc);
   if (!name) return name.error();
   IJ_TRY(consoles_.send_break(*name, tenant));
-  log::notice("console " + *name + " break by=" + tenant);
+  log::notice("console " + *name + " break by=" + tenant, {"console-break", *name, tenant, tenant, "done"});
   return ok_status();
 }
 

@@ -10,7 +10,7 @@ namespace {
 
 TEST(DenialLog, ABurstThenOneSummaryPerWindow) {
   std::vector<std::string> lines;
-  log::Sink previous = log::set_sink([&](log::Level, const std::string& l) { lines.push_back(l); });
+  log::Sink previous = log::set_sink([&](log::Level, const std::string& l, const log::Fields&) { lines.push_back(l); });
   testing::FixedClock clock;
   DenialLog denials(clock);
   for (int i = 0; i < 200; ++i) denials.denied("mallory (uid 1002)", "List");

@@ -1,6 +1,8 @@
 #include "daemon/core/tenant_service.h"
 
 #include <gtest/gtest.h>
+
+#include <map>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -19,9 +21,10 @@ namespace {
 class LogCapture {
  public:
   LogCapture() {
-    previous_ = log::set_sink([this](log::Level, const std::string& line) {
+    previous_ = log::set_sink([this](log::Level, const std::string& line, const log::Fields& f) {
       std::lock_guard<std::mutex> lock(mutex_);
       lines_.push_back(line);
+      fields_[line] = f;
     });
   }
   ~LogCapture() { log::set_sink(previous_); }
@@ -35,10 +38,18 @@ class LogCapture {
     return false;
   }
 
+  // The journal's fields of `line`, as "OPERATION BMC TENANT CALLER RESULT".
+  std::string fields(const std::string& line) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const log::Fields& f = fields_[line];
+    return f.operation + " " + f.bmc + " " + f.tenant + " " + f.caller + " " + f.result;
+  }
+
  private:
   log::Sink previous_;
   std::mutex mutex_;
   std::vector<std::string> lines_;
+  std::map<std::string, log::Fields> fields_;
 };
 
 class TenantServiceTest : public ::testing::Test {
@@ -118,6 +129,7 @@ TEST_F(TenantServiceTest, PowerReachesTheBmcWithTheStoredPassword) {
   EXPECT_EQ(bmc.seen[0].user, "ADMIN");
   EXPECT_EQ(bmc.seen[0].password, "secret-web01");
   EXPECT_TRUE(log.has("power on web01 by=alice: web01: ok"));
+  EXPECT_EQ(log.fields("power on web01 by=alice: web01: ok"), "power-on web01 alice alice ok");
 }
 
 TEST_F(TenantServiceTest, TypedPasswordOnlyWhereNoneIsStored) {
@@ -195,6 +207,8 @@ TEST_F(TenantServiceTest, BmcErrorsReachTheTenantAndTheLog) {
   EXPECT_EQ(r.error().code, Errc::access_denied);
   EXPECT_EQ(r.error().message, "BMC web01 (10.254.0.2) refused the IPMI user name or password");
   EXPECT_TRUE(log.has("power cycle web01 by=alice: FAILED: BMC web01 (10.254.0.2) refused the IPMI user name or password"));
+  EXPECT_EQ(log.fields("power cycle web01 by=alice: FAILED: BMC web01 (10.254.0.2) refused the IPMI user name or password"),
+            "power-cycle web01 alice alice failed");
   EXPECT_EQ(console("alice", "web01").error().code, Errc::access_denied);
   EXPECT_EQ(service.open_consoles(), 0u);  // the failed attach holds nothing
 }
