@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <climits>
 #include <csignal>
 #include <cstdlib>
@@ -166,7 +167,37 @@ int run_teardown(ij::Jumphost& jumphost) {
   return 0;
 }
 
-int serve(sdbus::IConnection& connection, ij::Completions& completions, const std::function<void()>& on_hup) {
+// Every few seconds between requests: a trunk that was missing and is there
+// now (a NIC whose driver loads late, a bond made after the daemon started)
+// gets its VLAN links at once, not at the next restart.
+class TrunkWatch {
+ public:
+  static constexpr int kIntervalMs = 3000;
+  explicit TrunkWatch(ij::Jumphost& jh) : jh_(jh) { present_ = present(); }
+  void tick() {
+    bool now = present();
+    if (now && !present_) {
+      ij::log::notice("trunk " + jh_.config.trunk + " appeared; reconciling");
+      ij::reconcile(jh_);
+    } else if (!now && present_) {
+      ij::log::warning("trunk " + jh_.config.trunk + " is gone; its VLAN links come back when it does");
+    }
+    present_ = now;
+  }
+  // After a reload (the trunk may be another one now).
+  void reset() { present_ = present(); }
+
+ private:
+  bool present() {
+    auto info = jh_.host.links.inspect(jh_.config.trunk);
+    return info && info->has_value();
+  }
+  ij::Jumphost& jh_;
+  bool present_ = false;
+};
+
+int serve(sdbus::IConnection& connection, ij::Completions& completions, const std::function<void()>& on_hup,
+          const std::function<void()>& on_tick) {
   sigset_t mask;
   sigemptyset(&mask);
   sigaddset(&mask, SIGTERM);
@@ -175,13 +206,19 @@ int serve(sdbus::IConnection& connection, ij::Completions& completions, const st
   sigprocmask(SIG_BLOCK, &mask, nullptr);
   int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
   if (sfd < 0) return fail(std::string("signalfd: ") + std::strerror(errno));
+  auto last_tick = std::chrono::steady_clock::now();
   for (;;) {
     while (connection.processPendingRequest()) {
     }
     auto poll_data = connection.getEventLoopPollData();
     struct pollfd fds[3] = {{poll_data.fd, poll_data.events, 0}, {sfd, POLLIN, 0}, {completions.fd(), POLLIN, 0}};
     int timeout = poll_data.timeout_usec == UINT64_MAX ? -1 : static_cast<int>(poll_data.timeout_usec / 1000 + 1);
+    if (timeout < 0 || timeout > TrunkWatch::kIntervalMs) timeout = TrunkWatch::kIntervalMs;
     if (poll(fds, 3, timeout) < 0 && errno != EINTR) return fail(std::string("poll: ") + std::strerror(errno));
+    if (auto now = std::chrono::steady_clock::now(); now - last_tick >= std::chrono::milliseconds(TrunkWatch::kIntervalMs)) {
+      last_tick = now;
+      on_tick();
+    }
     if (fds[2].revents & POLLIN) completions.drain();
     if (fds[1].revents & POLLIN) {
       signalfd_siginfo info{};
@@ -272,7 +309,16 @@ int main(int argc, char** argv) {
     ij::log::notice("ipmi-jumphostd ready on " + std::string(ij::bus::kServiceName) + " (trunk " +
                     jumphost.config.trunk + ", " + std::to_string(jumphost.state.enrollments.size()) +
                     " enrolled)");
-    int rc = serve(*connection, completions, [&] { reload(config_path, config_given, *config, jumphost); });
+    TrunkWatch trunk(jumphost);
+    if (auto info = jumphost.host.links.inspect(jumphost.config.trunk); info && !info->has_value())
+      ij::log::warning("trunk " + jumphost.config.trunk + " does not exist (yet); its VLAN links are made when it appears");
+    int rc = serve(
+        *connection, completions,
+        [&] {
+          reload(config_path, config_given, *config, jumphost);
+          trunk.reset();
+        },
+        [&] { trunk.tick(); });
     completions.stop();  // before the tenant service its work refers to
     return rc;
   } catch (const sdbus::Error& e) {
