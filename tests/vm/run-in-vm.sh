@@ -120,7 +120,9 @@ if [ "$mode" = systemd ]; then
   # This machine's root may say it is a container (/.dockerenv): systemd
   # would then ignore the kernel's command line. And tmpfiles' "D /tmp"
   # would empty this machine's /tmp (in the overlay, over 9p: minutes).
-  rm -f /newroot/.dockerenv /newroot/run/.containerenv
+  # Its policy-rc.d (a container image's "exit 101") would keep packages
+  # from starting their services, as no real host does.
+  rm -f /newroot/.dockerenv /newroot/run/.containerenv /newroot/usr/sbin/policy-rc.d
   mkdir -p /newroot/etc/tmpfiles.d
   ln -sf /dev/null /newroot/etc/tmpfiles.d/tmp.conf
   cat > "$sd/ij-vm.target" <<'UNIT'
@@ -227,7 +229,7 @@ for ((boot = 1; ; boot++)); do
     -kernel "/boot/vmlinuz-$kver" -initrd "$work/initramfs.gz" \
     -append "$append" \
     -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-    -nographic -no-reboot -monitor none -serial stdio </dev/null | tr -d '\r' | tee "$log" || rc=$?
+    -nographic -no-reboot -monitor none -serial stdio </dev/null | sed -u 's/\r$//' | tee "$log" || rc=$?
   [ "$rc" = 124 ] && { echo "run-in-vm.sh: the VM did not finish within ${IJ_VM_TIMEOUT:-1500} s"; exit 1; }
   status=$(sed -n 's/^IJ-VM-EXIT=\([0-9]*\).*/\1/p' "$log" | tail -1)
   [ -n "$status" ] || { echo "run-in-vm.sh: the VM ended without the command's exit status"; exit 1; }

@@ -65,11 +65,12 @@ if [ ! -e "$keep/phase2" ]; then
   deb=$(ls "$debs"/ipmi-jumphost_*_amd64.deb | head -1)
   [ -n "$deb" ] || { fail "no .deb in $debs"; finish; }
   cp "$deb" /tmp/
-  out=$(DEBIAN_FRONTEND=noninteractive apt-get install -y --no-download "/tmp/${deb##*/}" 2>&1); rc=$?
+  out=$(DEBIAN_FRONTEND=noninteractive apt-get install -y "/tmp/${deb##*/}" 2>&1); rc=$?
   check "apt-get install ./${deb##*/}" test "$rc" = 0
   [ "$rc" = 0 ] || echo "$out" | tail -20
   check "the unit is enabled" test "$(systemctl is-enabled ipmi-jumphostd)" = enabled
   check "the service was started" wait_for 20 systemctl is-active ipmi-jumphostd
+  systemctl is-active -q ipmi-jumphostd || { systemctl status --no-pager ipmi-jumphostd; journalctl -b --no-pager -o cat | tail -40; }
   check "the groups exist (sysusers)" getent group ipmi-tenants jumphost-admin
   check "jumpctl --version" test "$(jumpctl --version)" = "jumpctl $(dpkg-query -W -f='${Version}' ipmi-jumphost | cut -d- -f1)"
   check "man jumpctl is installed" test -e /usr/share/man/man8/jumpctl.8.gz
