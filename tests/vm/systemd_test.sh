@@ -144,7 +144,7 @@ CONF
   out=$(bash -O expand_aliases -c "$aliases"$'\n'"web01-power on" 2>/dev/null </dev/null)
   check_eq "alias web01-power on" "web01: ok" "$out"
   printf '%s\nweb01-console\n' "$aliases" > "$keep/console-alias.sh"
-  out=$( { sleep 6; printf 'via alias\r'; sleep 3; printf '&.'; sleep 1; } 2>/dev/null |
+  out=$( { sleep 10; printf 'via alias\r'; sleep 4; printf '&.'; sleep 1; } 2>/dev/null |
     script -qec "bash -O expand_aliases $keep/console-alias.sh" /dev/null 2>&1)
   check "alias web01-console" has "$out" "ECHO: VIA ALIAS"
   bash -O expand_aliases -c "$aliases"$'\n'"web01-tunnel-443" >"$keep/tunnel-alias.out" 2>&1 </dev/null &
