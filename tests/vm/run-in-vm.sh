@@ -202,7 +202,8 @@ fi
 append="console=ttyS0 quiet panic=-1 rdinit=/init"
 drive=()
 if [ "$init_mode" = systemd ]; then
-  append+=" systemd.unit=ij-vm.target systemd.show_status=error"
+  # net.ifnames=0: the NIC stays eth0 (udev would rename it).
+  append+=" systemd.unit=ij-vm.target systemd.show_status=error net.ifnames=0"
   if [ -n "$disk" ]; then
     if [ ! -e "$disk" ]; then
       truncate -s 4G "$disk"
