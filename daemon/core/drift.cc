@@ -134,9 +134,12 @@ void check_file(const DesiredFile& want, Host& host, std::vector<Check>& out) {
     return;
   }
   if (!want.content) {
-    if (have->has_value())
-      out.push_back(problem(want.what + " " + want.path + " belongs to no tenant", kRestart, Repair::remove_file,
-                            want.path));
+    if (have->has_value()) {
+      // With the file's entry, as for a stray: removing the drop-in reloads sshd.
+      Check c = problem(want.what + " " + want.path + " belongs to no tenant", kRestart, Repair::remove_file, want.path);
+      c.file = want;
+      out.push_back(std::move(c));
+    }
     return;
   }
   std::string content = *want.content;

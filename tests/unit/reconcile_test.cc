@@ -70,6 +70,17 @@ TEST_F(ReconcileTest, RepairsDriftInOwnedFilesAndRemovesStrays) {
   EXPECT_NE(host.firewall.live.find(uid + " . 10.254.0.2 . 22"), std::string::npos);
 }
 
+// A drop-in left from tenants the state no longer has is removed and sshd
+// reloaded (it reads the drop-in only when it reloads).
+TEST(ReconcileEmptyStateTest, RemovesTheDropInAndReloadsSshd) {
+  FakeHost host;
+  host.files.files["/etc/ssh/sshd_config.d/00-ipmi-jumphost.conf"] = "Match Group ipmi-tenants\n";
+  testing::TestJumphost jh(testing::test_config(), State{}, host.host());
+  EXPECT_EQ(jh.reconcile(), 0);
+  EXPECT_FALSE(host.files.files.count("/etc/ssh/sshd_config.d/00-ipmi-jumphost.conf"));
+  EXPECT_EQ(host.sshd.reloads, 1);
+}
+
 // Whatever the number of tenants, a first start checks one drop-in with
 // sshd once (the first layout ran sshd -t once per tenant).
 TEST_F(ReconcileTest, OneSshdCheckForAllTenants) {
