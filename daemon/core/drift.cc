@@ -243,6 +243,12 @@ std::vector<Check> find_drift(const Config& config, const DesiredHost& desired, 
   check_firewall(desired, host, out);
   check_trunk(config, desired, host, out);
   check_links(config, desired, host, out);
+  for (Check& c : find_file_drift(desired, host)) out.push_back(std::move(c));
+  return out;
+}
+
+std::vector<Check> find_file_drift(const DesiredHost& desired, Host& host) {
+  std::vector<Check> out;
   for (const DesiredFile& f : desired.files) check_file(f, host, out);
   check_strays(desired, host, out);
   return out;

@@ -48,6 +48,9 @@ bool trunk_has_address(const Config& config, Host& host);
 // Reads the host (never changes it) and compares. `desired` must have been
 // derived with the uids the host has now.
 std::vector<Check> find_drift(const Config& config, const DesiredHost& desired, Host& host);
+// Its part for the files: the desired files, then the strays in the
+// daemon's directories (the teardown takes the files away with it).
+std::vector<Check> find_file_drift(const DesiredHost& desired, Host& host);
 
 // Carries out one failed check's repair.
 Status repair(const Config& config, const Check& check, const DesiredHost& desired, Host& host);

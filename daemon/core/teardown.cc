@@ -1,40 +1,29 @@
 #include "daemon/core/teardown.h"
 
 #include "common/base/log.h"
-#include "common/base/strings.h"
 #include "daemon/core/desired.h"
-#include "daemon/render/hosts.h"
+#include "daemon/core/drift.h"
 
 namespace ij {
 namespace {
 
+// Records and logs one part of the teardown.
 class Recorder {
  public:
   explicit Recorder(TeardownReport& r) : r_(r) {}
-  // Records and logs one part; true when it was done.
-  bool operator()(const std::string& what, const Status& s) {
+  void operator()(const std::string& what, const Status& s) {
     if (s) {
       r_.done.push_back(what);
       log::notice("teardown: " + what);
-      return true;
+    } else {
+      r_.failed.push_back(what + ": " + s.error().message);
+      log::error("teardown: " + what + ": FAILED: " + s.error().message);
     }
-    r_.failed.push_back(what + ": " + s.error().message);
-    log::error("teardown: " + what + ": FAILED: " + s.error().message);
-    return false;
   }
 
  private:
   TeardownReport& r_;
 };
-
-// Removes `path` when it is there; false when it was not.
-Result<bool> remove_if_there(Files& files, const std::string& path) {
-  auto there = files.access(path);
-  if (!there) return there.error();
-  if (!there->has_value()) return false;
-  IJ_TRY(files.remove(path));
-  return true;
-}
 
 }  // namespace
 
@@ -43,29 +32,21 @@ TeardownReport teardown(Jumphost& jh) {
   Recorder record(report);
   Host& host = jh.host;
   const Config& c = jh.config;
-  const State empty;
 
-  // Access first: without its keys file and the drop-in no tenant logs in
-  // again; the desired host for an empty state lists the daemon's own files.
-  DesiredHost none = desired_host(c, empty, {}, false);
+  // Access first: the daemon's files as the host would be for an empty
+  // state, through the reconcile's own checks and repairs: the drop-in and
+  // every keys file removed (no tenant logs in again), the hosts block
+  // taken out of the operator's file.
+  const DesiredHost none = desired_host(c, State{}, {}, false);
   bool sshd_changed = false;
-  for (const OwnedDir& d : none.owned_dirs) {
-    auto names = host.files.list(d.dir);
-    if (!names) {
-      record("list " + d.dir, names.error());
-      continue;
-    }
-    for (const std::string& n : *names) {
-      if (!d.owned(n)) continue;
-      const std::string path = d.dir + "/" + n;
-      auto removed = remove_if_there(host.files, path);
-      if (!removed) {
-        record("remove " + path, removed.error());
-      } else if (*removed) {
-        record("removed " + path, ok_status());
-        sshd_changed |= d.sshd;
-      }
-    }
+  for (const Check& check : find_file_drift(none, host)) {
+    if (check.ok) continue;
+    const std::string what = check.subject == c.hosts_file ? "the BMC block from " + check.subject : check.subject;
+    // A check without a repair (a file that cannot be read, a directory
+    // that cannot be listed, broken hosts markers) fails with what it says.
+    Status s = repair(c, check, none, host);
+    record((s ? "removed " : "remove ") + what, s);
+    sshd_changed |= s && check.file && check.file->sshd;
   }
   if (sshd_changed) record("reloaded sshd", host.sshd.reload());
 
@@ -76,23 +57,6 @@ TeardownReport teardown(Jumphost& jh) {
   for (const auto& [name, e] : jh.state.enrollments)
     record("closed the connections to " + name + " (" + e.bmc_address.address.str() + ")",
            host.sockets.close_to(e.bmc_address.address));
-
-  // The hosts block (the operator's lines are kept).
-  {
-    auto text = host.files.read(c.hosts_file);
-    Status s = text ? ok_status() : Status(text.error());
-    bool had_block = false;
-    if (s && text->has_value()) {
-      auto merged = merge_hosts_block(c.hosts_file, **text, render_hosts_block(empty));
-      if (!merged) {
-        s = merged.error();
-      } else if (*merged != **text) {
-        had_block = true;
-        s = host.files.write(c.hosts_file, *merged, 0644, "");
-      }
-    }
-    if (!s || had_block) record("removed the BMC block from " + c.hosts_file, s);
-  }
 
   // The links, then the users, then the rules that covered both.
   for (const auto& [name, e] : jh.state.enrollments) {

@@ -6,9 +6,9 @@
 //
 // Not a plan that rolls back: a removal that stops half-way must leave less
 // access, never more, so every part is tried, in this order, and each
-// failure is reported: the tenants' keys files and the sshd drop-in (sshd
-// reloaded), the tenants' processes and every connection to a BMC, the
-// hosts block, the VLAN links, the tenant users, the firewall table.
+// failure is reported: the sshd drop-in, the hosts block and the tenants'
+// keys files (sshd reloaded), the tenants' processes and every connection to
+// a BMC, the VLAN links, the tenant users, the firewall table.
 #pragma once
 
 #include <string>
