@@ -173,7 +173,11 @@ int run_teardown(ij::Jumphost& jumphost) {
 class TrunkWatch {
  public:
   static constexpr int kIntervalMs = 3000;
-  explicit TrunkWatch(ij::Jumphost& jh) : jh_(jh) { present_ = present(); }
+  explicit TrunkWatch(ij::Jumphost& jh) : jh_(jh) {
+    present_ = present();
+    if (!present_)
+      ij::log::warning("trunk " + jh_.config.trunk + " does not exist (yet); its VLAN links are made when it appears");
+  }
   void tick() {
     bool now = present();
     if (now && !present_) {
@@ -288,13 +292,9 @@ int main(int argc, char** argv) {
   ij::RealFirewall firewall(*config);
   ij::RealSockets sockets;
   ij::SystemClock clock;
-  if (teardown) {
-    ij::Jumphost jumphost{*config, std::move(*state), ij::Host{links, users, files, sshd, firewall, sockets}, clock};
-    return run_teardown(jumphost);
-  }
-  if (auto s = prepare_host(*config, users); !s) return fail(s.error().message);
-
   ij::Jumphost jumphost{*config, std::move(*state), ij::Host{links, users, files, sshd, firewall, sockets}, clock};
+  if (teardown) return run_teardown(jumphost);
+  if (auto s = prepare_host(*config, users); !s) return fail(s.error().message);
   ij::reconcile(jumphost);
   warn_pool_overlap(jumphost);
 
@@ -310,8 +310,6 @@ int main(int argc, char** argv) {
                     jumphost.config.trunk + ", " + std::to_string(jumphost.state.enrollments.size()) +
                     " enrolled)");
     TrunkWatch trunk(jumphost);
-    if (auto info = jumphost.host.links.inspect(jumphost.config.trunk); info && !info->has_value())
-      ij::log::warning("trunk " + jumphost.config.trunk + " does not exist (yet); its VLAN links are made when it appears");
     int rc = serve(
         *connection, completions,
         [&] {
