@@ -4,7 +4,6 @@
 #include <sys/uio.h>
 #include <systemd/sd-journal.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -42,11 +41,8 @@ log::Sink journal_sink() {
     add("RESULT", f.result);
     std::vector<iovec> iov;
     for (std::string& item : items) iov.push_back(iovec{item.data(), item.size()});
-    if (sd_journal_sendv(iov.data(), static_cast<int>(iov.size())) < 0) {
-      // The journal is gone (stopping?): the line still goes somewhere.
-      std::string line = "<" + std::to_string(static_cast<int>(level)) + ">" + message + "\n";
-      std::fwrite(line.data(), 1, line.size(), stderr);
-    }
+    // The journal is gone (stopping?): the line still goes somewhere.
+    if (sd_journal_sendv(iov.data(), static_cast<int>(iov.size())) < 0) log::write_stderr(level, message);
   };
 }
 

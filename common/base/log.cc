@@ -35,6 +35,10 @@ void write(Level level, const std::string& message, const Fields& fields) {
       return;
     }
   }
+  write_stderr(level, message);
+}
+
+void write_stderr(Level level, const std::string& message) {
   static const bool journal = std::getenv("JOURNAL_STREAM") != nullptr;
   std::string line;
   if (journal) {

@@ -34,6 +34,10 @@ void set_verbose(bool verbose);
 // "reconcile").
 std::string default_operation(const std::string& message);
 
+// The default: one line on stderr (newlines folded), with a "<N>" priority
+// prefix when JOURNAL_STREAM is set, else "error: " or "warning: ".
+void write_stderr(Level level, const std::string& message);
+
 // Where lines go instead of stderr; returns the previous sink; an empty one
 // means stderr.
 using Sink = std::function<void(Level, const std::string& message, const Fields&)>;
