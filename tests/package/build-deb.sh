@@ -134,23 +134,17 @@ grep -qx 'Exec=/usr/sbin/ipmi-jumphostd' <<<"$activation" ||
 # The maintainer scripts: the groups before the first start, the teardown
 # after the stop on removal.
 dpkg-deb -e "$out/$deb" "$work/control"
-postinst=$work/control/postinst prerm=$work/control/prerm
-if [[ -f $postinst ]]; then
-  users_line=$(grep -n 'systemd-sysusers' "$postinst" | head -1 | cut -d: -f1)
-  start_line=$(grep -n 'deb-systemd-invoke' "$postinst" | head -1 | cut -d: -f1)
-  [[ -n $users_line && -n $start_line && $users_line -lt $start_line ]] ||
-    fail "the postinst does not run systemd-sysusers before it starts the service"
-else
-  fail "the package has no postinst"
-fi
-if [[ -f $prerm ]]; then
-  stop_line=$(grep -n 'deb-systemd-invoke stop' "$prerm" | head -1 | cut -d: -f1)
-  teardown_line=$(grep -n 'ipmi-jumphostd --teardown' "$prerm" | head -1 | cut -d: -f1)
-  [[ -n $stop_line && -n $teardown_line && $stop_line -lt $teardown_line ]] ||
-    fail "the prerm does not run the teardown after it stops the service"
-else
-  fail "the package has no prerm"
-fi
+# in_order SCRIPT FIRST SECOND WHAT: SCRIPT's first line with FIRST comes
+# before its first line with SECOND.
+in_order() {
+  local script=$work/control/$1 first second
+  [[ -f $script ]] || { fail "the package has no $1"; return; }
+  first=$(grep -n -- "$2" "$script" | head -1 | cut -d: -f1)
+  second=$(grep -n -- "$3" "$script" | head -1 | cut -d: -f1)
+  [[ -n $first && -n $second && $first -lt $second ]] || fail "the $1 does not $4"
+}
+in_order postinst 'systemd-sysusers' 'deb-systemd-invoke' "run systemd-sysusers before it starts the service"
+in_order prerm 'deb-systemd-invoke stop' 'ipmi-jumphostd --teardown' "run the teardown after it stops the service"
 
 if ((lint_rc != 0)); then
   fail "lintian reported errors (above)"
