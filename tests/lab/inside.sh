@@ -1,16 +1,18 @@
 #!/bin/bash
-# The lab, inside its VM (run by up.sh through tests/vm/run-in-vm.sh):
-# the jumphost with its daemon, system bus and sshd on eth0:22 (forwarded to
-# the host's 127.0.0.1:2222), a Linux bridge "sw" playing the switch, three
-# simulated BMCs each on its own access port, and two demo tenants enrolled
-# with jumpctl. Then it serves the operator's commands from the control
-# directory (tests/lab/ctl.sh) until the VM is stopped.
-# usage: inside.sh BUILD-DIR LAB-DIR
+# The lab, inside its VM (run by up.sh through tests/vm/run-in-vm.sh with
+# systemd as PID 1): the jumphost as an operator installs it (the .deb with
+# apt-get, the service as shipped, on the system bus), the image's sshd on
+# eth0:22 (forwarded to the host's 127.0.0.1:2222), a Linux bridge "sw"
+# playing the switch, three simulated BMCs each on its own access port, and
+# two demo tenants enrolled with jumpctl. Then it serves the operator's
+# commands from the control directory (tests/lab/ctl.sh) until the VM is
+# stopped.
+# usage: inside.sh BUILD-DIR LAB-DIR DEB
 set -u
-bindir=$1 lab=$2
+bindir=$1 lab=$2 deb=$3
 src=$(cd "$(dirname "$0")/../.." && pwd)
 start=$(date +%s%N)
-export IJ_BIN=$bindir IJ_SRC=$src IJ_T=/run/ij-lab
+export IJ_BIN=/usr/bin IJ_SRC=$src IJ_T=/run/ij-lab DBUS_SYSTEM_BUS_ADDRESS=unix:path=/run/dbus/system_bus_socket
 mkdir -p "$IJ_T"
 . "$src/tests/e2e/lib.sh"
 . "$src/tests/e2e/bmc_sim.sh"
@@ -27,23 +29,28 @@ ip link set eth0 up 2>/dev/null && ip addr add 10.0.2.15/24 dev eth0 && ip route
   die "no eth0: the VM has no network card"
 setup_trunk
 have_8021q || die "the VM's kernel has no 802.1Q"
-start_system_bus "$src" "$IJ_T"
-# sshd's debug log shows what it refused and why (tests/lab/lab_test.sh reads it).
-start_sshd 0.0.0.0 -E "$IJ_T/sshd.log" -o LogLevel=DEBUG1
-step "network, bus and sshd"
+# sshd's debug log (in the journal) shows what it refused and why
+# (tests/lab/lab_test.sh reads it).
+# (First in sshd_config: a drop-in read after the daemon's Match block
+# would be inside it.)
+rm -f /etc/ssh/sshd_config.d/*.conf
+sed -i '1i LogLevel DEBUG1' /etc/ssh/sshd_config
+systemctl reload ssh || die "sshd did not reload"
+step "network, system bus and sshd (systemd)"
 
-mkdir -p /etc/ipmi-jumphost
-cat > /etc/ipmi-jumphost/jumphost.conf <<CONF
+cp "$deb" /tmp/ && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "/tmp/${deb##*/}" >"$IJ_T/apt.log" 2>&1 ||
+  { cat "$IJ_T/apt.log"; die "apt-get install ${deb##*/}"; }
+cat >> /etc/ipmi-jumphost/jumphost.conf <<CONF
 # The lab's jumphost.
 trunk = eth1
-wrapper = $bindir/ipmi-wrapper
 public_host = 127.0.0.1
 public_port = 2222
 switch_vendor = linux
 switch_trunk_port = eth1-peer
 switch_bridge = sw
 CONF
-start_daemon
+systemctl reload ipmi-jumphostd || die "systemctl reload ipmi-jumphostd"
+step "package installed, service reloaded"
 start_switch
 start_bmc web01 101 192.168.101.10/24 192.168.101.1/24 pw-web01
 start_bmc db01 102 192.168.102.10/24 192.168.102.1/24 pw-db01

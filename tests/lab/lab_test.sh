@@ -33,7 +33,9 @@ run() {
   done
   out=$(grep -v "^Warning: Permanently added" "$o") err=$(grep -v "^Warning: Permanently added" "$e"); rm -f "$o" "$e"
 }
-sshd_log_count() { inside grep -c -- "$1" /run/ij-lab/sshd.log; }
+# sshd's messages, by its syslog identifier (a session's processes are in
+# the login's scope, not in ssh.service).
+sshd_log_count() { inside sh -c "journalctl -t sshd --no-pager -o cat | grep -c -- '$1'"; }
 sorry="Sorry. Only these commands are available to you: power, console, list, help"
 prohibited="administratively prohibited"
 

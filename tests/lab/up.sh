@@ -5,8 +5,10 @@
 # the project, and boots a QEMU VM with Debian's kernel (which has 802.1Q and
 # bridge VLAN filtering) on this machine's root file system, read-only, under
 # a tmpfs overlay: nothing of this machine's /etc, users or links changes.
-# In the VM: ipmi-jumphostd on a private system bus, sshd (forwarded to
-# 127.0.0.1:2222 here), a VLAN-filtering bridge as the switch, configured by
+# In the VM, systemd as PID 1 with its system bus and the image's sshd
+# (forwarded to 127.0.0.1:2222 here), the project's .deb installed with
+# apt-get and its service running as shipped, a VLAN-filtering bridge as
+# the switch, configured by
 # `jumpctl switch-config --vendor linux`, three simulated BMCs (ipmi_sim) in
 # their own namespaces and VLANs, and two demo tenants: alice (web01) and bob
 # (db01, app01). It prints the ssh commands to try and stays up until Ctrl-C
@@ -42,6 +44,18 @@ build=${BUILD_DIR:-$src/build}
 say "building into $build"
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" >/dev/null
+# The package, unless one newer than every source file is there (the
+# package test leaves one in BUILD/deb).
+newest_deb() { ls "$build"/deb/ipmi-jumphost_*_amd64.deb 2>/dev/null | head -1 || true; }
+# A source file newer than the package (git ls-files: the tree's own files).
+newer_source() { (cd "$src" && git ls-files -co --exclude-standard | xargs -d '\n' -r find -newer "$1" -type f 2>/dev/null | head -1) || true; }
+deb=$(newest_deb)
+if [ -z "$deb" ] || [ -n "$(newer_source "$deb")" ]; then
+  say "building the package (tests/package/build-deb.sh, about 80 s)"
+  bash "$src/tests/package/build-deb.sh" "$build/deb" > "$build/deb.log" 2>&1 || { tail -20 "$build/deb.log" >&2; die "the package did not build (log: $build/deb.log)"; }
+  deb=$(newest_deb)
+fi
+say "package $deb"
 
 rm -rf "$lab"
 mkdir -m 0755 -p "$lab/keys"
@@ -58,8 +72,8 @@ chmod 0644 "$lab/keys/"*.pub
 
 say "booting the VM"
 t0=$(date +%s)
-IJ_VM_ACCEL=${IJ_VM_ACCEL:-auto} IJ_VM_TIMEOUT=0 IJ_VM_HOSTFWD="tcp:127.0.0.1:$port-:22" IJ_VM_SHARE="$lab/ctl" \
-  setsid "$src/tests/vm/run-in-vm.sh" bash "$src/tests/lab/inside.sh" "$build" "$lab" > "$lab/console.log" 2>&1 &
+IJ_VM_INIT=systemd IJ_VM_ACCEL=${IJ_VM_ACCEL:-auto} IJ_VM_TIMEOUT=0 IJ_VM_HOSTFWD="tcp:127.0.0.1:$port-:22" IJ_VM_SHARE="$lab/ctl" \
+  setsid "$src/tests/vm/run-in-vm.sh" bash "$src/tests/lab/inside.sh" "$build" "$lab" "$deb" > "$lab/console.log" 2>&1 &
 echo $! > "$lab/vm.pid"
 until grep -q -e IJ-LAB-READY -e IJ-LAB-FAILED "$lab/console.log" 2>/dev/null; do
   if ! kill -0 "$(cat "$lab/vm.pid")" 2>/dev/null; then
