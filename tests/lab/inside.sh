@@ -7,9 +7,9 @@
 # two demo tenants enrolled with jumpctl. Then it serves the operator's
 # commands from the control directory (tests/lab/ctl.sh) until the VM is
 # stopped.
-# usage: inside.sh BUILD-DIR LAB-DIR DEB
+# usage: inside.sh BUILD-DIR LAB-DIR DEB PORT (this machine's port for sshd)
 set -u
-bindir=$1 lab=$2 deb=$3
+bindir=$1 lab=$2 deb=$3 port=$4
 src=$(cd "$(dirname "$0")/../.." && pwd)
 start=$(date +%s%N)
 export IJ_BIN=/usr/bin IJ_SRC=$src IJ_T=/run/ij-lab DBUS_SYSTEM_BUS_ADDRESS=unix:path=/run/dbus/system_bus_socket
@@ -44,7 +44,7 @@ cat >> /etc/ipmi-jumphost/jumphost.conf <<CONF
 # The lab's jumphost.
 trunk = eth1
 public_host = 127.0.0.1
-public_port = 2222
+public_port = $port
 switch_vendor = linux
 switch_trunk_port = eth1-peer
 switch_bridge = sw

@@ -172,5 +172,30 @@ run carol list
 check "carol is refused again" has "$err" "Permission denied (publickey"
 check "alice's and bob's access still did not change" test "$before" = "$(effective)"
 
+echo "# jumpctl client-config, pasted on this machine"
+# The Host block as printed, with the lab's key; the aliases as printed, their
+# ssh given the same configuration (a function beats the ssh on PATH).
+cc=$(inside jumpctl client-config web01)
+check "client-config prints a Host block" has "$cc" "Host ipmi-web01"
+key_opts=$(printf '\tIdentityFile %s\n\tIdentitiesOnly yes\n\tStrictHostKeyChecking no\n\tUserKnownHostsFile /dev/null\n\tLogLevel ERROR\n' "$lab/keys/alice")
+{ sed -n '/^Host /,/^$/p' <<<"$cc" | sed '/^$/d'; printf '%s\n' "$key_opts"; printf 'Host 127.0.0.1\n%s\n' "$key_opts"; } > "$lab/client_config"
+out=$(timeout 60 ssh -F "$lab/client_config" -o BatchMode=yes ipmi-web01 power status 2>/dev/null </dev/null)
+check "the Host block: ssh ipmi-web01 power status" grep -qxE "web01: (on|off)" <<<"$out"
+aliases=$(grep '^alias ' <<<"$cc")
+alias_run() {  # ALIAS [ARGS]: the output of the pasted alias
+  timeout 60 bash -O expand_aliases -c "ssh() { command ssh -F '$lab/client_config' -o BatchMode=yes \"\$@\"; }
+$aliases
+$*" 2>/dev/null </dev/null
+}
+check_eq "alias web01-power off" "web01: ok" "$(alias_run web01-power off)"
+check_eq "alias web01-power (status)" "web01: off" "$(alias_run web01-power)"
+check_eq "alias web01-power on" "web01: ok" "$(alias_run web01-power on)"
+check_eq "alias web01-power status" "web01: on" "$(alias_run web01-power status)"
+alias_run web01-tunnel-443 >/dev/null &
+apid=$!
+for _ in $(seq 1 100); do ss -ltn | grep -q "127.0.0.1:10443 " && break; sleep 0.1; done
+check "alias web01-tunnel-443: web01's 443 at localhost:10443" has "$(timeout 10 socat -T5 - TCP:127.0.0.1:10443 </dev/null 2>/dev/null)" "https-of-web01"
+pkill -f "10443:web01-ipmi:443" 2>/dev/null; kill "$apid" 2>/dev/null; wait "$apid" 2>/dev/null
+
 echo "--- $checks checks, $failures failed"
 [ "$failures" = 0 ] || { echo "--- console:"; tail -50 "$lab/console.log"; exit 1; }

@@ -73,7 +73,7 @@ chmod 0644 "$lab/keys/"*.pub
 say "booting the VM"
 t0=$(date +%s)
 IJ_VM_INIT=systemd IJ_VM_ACCEL=${IJ_VM_ACCEL:-auto} IJ_VM_TIMEOUT=0 IJ_VM_HOSTFWD="tcp:127.0.0.1:$port-:22" IJ_VM_SHARE="$lab/ctl" \
-  setsid "$src/tests/vm/run-in-vm.sh" bash "$src/tests/lab/inside.sh" "$build" "$lab" "$deb" > "$lab/console.log" 2>&1 &
+  setsid "$src/tests/vm/run-in-vm.sh" bash "$src/tests/lab/inside.sh" "$build" "$lab" "$deb" "$port" > "$lab/console.log" 2>&1 &
 echo $! > "$lab/vm.pid"
 until grep -q -e IJ-LAB-READY -e IJ-LAB-FAILED "$lab/console.log" 2>/dev/null; do
   if ! kill -0 "$(cat "$lab/vm.pid")" 2>/dev/null; then
