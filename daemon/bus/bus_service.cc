@@ -53,6 +53,7 @@ Result<Caller> BusService::authorize_call(bus::Role role, const char* method) {
   CallerFacts facts;
   facts.is_admin = user_in_group(caller.uid, jumphost_.config.admin_group);
   facts.is_tenant = jumphost_.state.tenants.count(caller.name) > 0;
+  facts.admin_group = jumphost_.config.admin_group;
   if (Status s = authorize(role, method, caller.name, facts); !s) {
     denials_.denied(caller.name + " (uid " + std::to_string(caller.uid) + ")", method);
     return s.error();

@@ -15,6 +15,7 @@ namespace ij {
 struct CallerFacts {
   bool is_admin = false;   // root or in the admin group
   bool is_tenant = false;  // a tenant in the state
+  std::string admin_group;  // the configuration's, named in a refusal
 };
 
 // `who` names the caller in the message; `method` names what they called.

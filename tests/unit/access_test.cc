@@ -14,11 +14,14 @@ TEST(Access, ManagerIsForAdminsOnly) {
     auto role = bus::required_role(bus::kManagerInterface, m);
     ASSERT_EQ(role, bus::Role::admin);
     EXPECT_TRUE(authorize(*role, m, "alice", CallerFacts{true, false}).ok());
-    Status s = authorize(*role, m, "alice", CallerFacts{false, true});
+    Status s = authorize(*role, m, "alice", CallerFacts{false, true, "jumphost-admin"});
     ASSERT_FALSE(s.ok());
     EXPECT_EQ(s.error().code, Errc::access_denied);
     EXPECT_EQ(s.error().message,
               std::string("alice may not call ") + m + ": only root and members of group jumphost-admin may");
+    // The configuration's admin_group, whatever it is called.
+    EXPECT_EQ(authorize(*role, m, "alice", CallerFacts{false, false, "noc"}).error().message,
+              std::string("alice may not call ") + m + ": only root and members of group noc may");
   }
 }
 
