@@ -73,7 +73,7 @@ std::string first_line(std::string_view s) { return std::string(trim(s.substr(0,
 
 void wipe(std::string& secret) {
   volatile char* p = secret.data();
-  for (size_t i = 0; i < secret.size(); ++i) p[i] = '\0';
+  for (size_t i = 0; i < secret.capacity(); ++i) p[i] = '\0';
   secret.clear();
 }
 

@@ -28,10 +28,13 @@ Result<std::optional<std::string>> read_file(const std::string& path) {
     if (errno == ENOENT) return std::optional<std::string>{};
     return errno_error("cannot open " + path);
   }
+  // Read straight into the string, with no buffer between: the state file
+  // holds BMC passwords, and a stack buffer would keep a copy after return.
   std::string content;
-  char buf[8192];
+  size_t used = 0;
   for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (content.size() - used < 4096) content.resize(content.size() + 8192);
+    ssize_t n = ::read(fd, content.data() + used, content.size() - used);
     if (n < 0) {
       if (errno == EINTR) continue;
       Error e = errno_error("cannot read " + path);
@@ -39,9 +42,10 @@ Result<std::optional<std::string>> read_file(const std::string& path) {
       return e;
     }
     if (n == 0) break;
-    content.append(buf, static_cast<size_t>(n));
+    used += static_cast<size_t>(n);
   }
   ::close(fd);
+  content.resize(used);
   return std::optional<std::string>(std::move(content));
 }
 

@@ -1,10 +1,28 @@
 #include "daemon/bus/dispatch.h"
 
+#include <systemd/sd-bus.h>
+
 #include <stdexcept>
 
 #include "common/base/log.h"
 
 namespace ij {
+namespace {
+
+// sdbus-c++ 1.2 has no call for sd_bus_message_sensitive(); the message
+// it wraps is a protected member, reached through a member pointer.
+struct RawMessage : sdbus::Message {
+  static sd_bus_message* of(const sdbus::Message& m) {
+    return static_cast<sd_bus_message*>(m.*(&RawMessage::msg_));
+  }
+};
+
+}  // namespace
+
+void Dispatcher::mark_sensitive() const {
+  if (const sdbus::Message* m = object_.getCurrentlyProcessedMessage())
+    sd_bus_message_sensitive(RawMessage::of(*m));
+}
 
 void Dispatcher::throw_error(const Error& e) { throw sdbus::Error(bus::error_name(e.code), e.message); }
 

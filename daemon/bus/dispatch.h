@@ -56,6 +56,9 @@ class Dispatcher {
   struct Row;
 
   [[noreturn]] static void throw_error(const Error& e);
+  // Calls carry BMC passwords (Enroll, a tenant's typed one): the message
+  // being handled is marked so that libsystemd erases it when it is freed.
+  void mark_sensitive() const;
   // sdbus-c++ 1.2 turns only its own sdbus::Error into an error reply; any
   // other exception would end the daemon. A bug or a failed allocation in
   // one handler fails that call, logged, never the process.
@@ -112,6 +115,7 @@ struct Dispatcher::Row<M, std::tuple<A...>> {
       using Wire = typename bus::Wire<Reply>::type;
       d.add<M>([&d, handler](sdbus::Result<Wire>&& result, A... args) {
         guarded(M::name, [&] {
+          d.mark_sensitive();
           Result<Caller> caller = d.authorize_(M::role, M::name);
           if (!caller) throw_error(caller.error());
           auto shared = std::make_shared<sdbus::Result<Wire>>(std::move(result));
@@ -125,6 +129,7 @@ struct Dispatcher::Row<M, std::tuple<A...>> {
     } else {
       d.add<M>([&d, handler](A... args) {
         return guarded(M::name, [&] {
+          d.mark_sensitive();
           Result<Caller> caller = d.authorize_(M::role, M::name);
           if (!caller) throw_error(caller.error());
           return reply_or_throw(handler(*caller, std::move(args)...));

@@ -47,14 +47,11 @@ Result<BmcTarget> TenantService::target_for(const std::string& tenant, const std
   t.settings = e.ipmi;
   if (e.bmc_password.empty()) {
     Status valid = validate_bmc_password(password);
-    t.password = std::move(password);
-    if (!valid) {
-      wipe(t.password);
-      return valid.error();
-    }
+    t.password = SecretText(std::move(password));
+    if (!valid) return valid.error();
   } else {
     wipe(password);
-    t.password = e.bmc_password.reveal();
+    t.password = SecretText(std::string(e.bmc_password.reveal()));
   }
   return t;
 }
@@ -82,7 +79,7 @@ void TenantService::power(const std::string& tenant, const std::string& bmc, con
   auto target = target_for(tenant, bmc, std::move(password));
   if (!target) return done(target.error());
   if (Status s = begin_request(tenant); !s) {
-    wipe(target->password);
+    target->password.clear();
     return done(s.error());
   }
   auto finish = std::make_shared<std::function<void(Result<std::string>)>>(std::move(done));
@@ -95,7 +92,7 @@ void TenantService::power(const std::string& tenant, const std::string& bmc, con
       Status s = bmc_.power_control(target, a);
       r = s ? Result<std::string>(target.name + ": ok") : Result<std::string>(s.error());
     }
-    wipe(target.password);
+    target.password.clear();
     return [this, r = std::move(r), tenant, name = target.name, a, finish] {
       end_request(tenant);
       const std::string what = std::string("power ") + power_action_name(a) + " " + name + " by=" + tenant;
@@ -110,7 +107,7 @@ void TenantService::power(const std::string& tenant, const std::string& bmc, con
       (*finish)(r);
     };
   });
-  wipe(target->password);
+  target->password.clear();
   if (!queued) {
     end_request(tenant);
     (*finish)(queued.error());
@@ -123,13 +120,13 @@ void TenantService::console(const std::string& tenant, const std::string& bmc, s
   if (!target) return done(target.error());
   // Reserved before the (slow) SOL session opens, so two attaches cannot race.
   if (Status s = consoles_.reserve(target->name, tenant); !s) {
-    wipe(target->password);
+    target->password.clear();
     return done(s.error());
   }
   auto finish = std::make_shared<std::function<void(Result<int>)>>(std::move(done));
   Status queued = executor_.run([this, target = *target, tenant, finish]() mutable {
     auto session = std::make_shared<Result<std::unique_ptr<SolSession>>>(bmc_.open_sol(target));
-    wipe(target.password);
+    target.password.clear();
     return [this, session, tenant, name = target.name, finish] {
       const std::string what = "console " + name + " attach by=" + tenant;
       // The BMC may have been revoked (or given to another tenant) while
@@ -149,7 +146,7 @@ void TenantService::console(const std::string& tenant, const std::string& bmc, s
       (*finish)(fd);
     };
   });
-  wipe(target->password);
+  target->password.clear();
   if (!queued) {
     consoles_.release(target->name);
     (*finish)(queued.error());

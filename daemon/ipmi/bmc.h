@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/base/result.h"
+#include "common/base/strings.h"
 #include "common/ipmi/power.h"
 #include "daemon/ipmi/settings.h"
 
@@ -17,7 +18,7 @@ struct BmcTarget {
   std::string name;      // BMC name, for messages
   std::string host;      // address the session goes to
   std::string user;
-  std::string password;  // secret
+  SecretText password;
   IpmiSettings settings;
 };
 

@@ -68,7 +68,7 @@ class Session {
   Status open(const BmcTarget& t) {
     if (!ctx_) return make_error(Errc::failed, "cannot create an IPMI context");
     const char* user = t.user.empty() ? nullptr : t.user.c_str();
-    const char* password = t.password.empty() ? nullptr : t.password.c_str();
+    const char* password = t.password.empty() ? nullptr : t.password.str().c_str();
     if (ipmi_ctx_open_outofband_2_0(ctx_, t.host.c_str(), user, password, nullptr, 0,
                                     freeipmi_privilege(t.settings.privilege),
                                     static_cast<uint8_t>(t.settings.cipher_suite), ms(kIpmiSessionTimeout),
@@ -166,7 +166,7 @@ class FreeIpmiBmc : public Bmc {
     std::call_once(once, [] { init = ipmiconsole_engine_init(0, 0); });
     if (init < 0) return make_error(Errc::failed, "cannot start the FreeIPMI console engine");
     // The library keeps its own copies of these strings.
-    std::string user = t.user, password = t.password;
+    std::string user = t.user, password = t.password.str();
     ipmiconsole_ipmi_config ipmi{};
     ipmi.username = user.empty() ? nullptr : user.data();
     ipmi.password = password.empty() ? nullptr : password.data();

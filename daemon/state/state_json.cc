@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "common/base/strings.h"
 #include "common/model/names.h"
 #include "daemon/model/fields.h"
 
@@ -76,6 +77,7 @@ Result<Enrollment> parse_enrollment(const json& j) {
   e.ports = ports;
   e.bmc_user = bmc_user;
   e.bmc_password = Secret(std::move(bmc_password));
+  wipe(*bmc_password_r);  // moved from, but a short password's bytes stay in its inline buffer
   e.switch_port = switch_port;
   e.enrolled_at = enrolled_at;
   e.enrolled_by = enrolled_by;

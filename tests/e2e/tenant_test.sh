@@ -315,6 +315,14 @@ kill "$alice_session" 2>/dev/null; wait "$alice_session" 2>/dev/null
 ssh_as alice "alice@127.0.0.1" list </dev/null
 check_eq "  and her remaining key still logs her in" 0 "$rc"
 
+echo "# a stored BMC password is in the daemon's memory once, freed copies wiped (issue 13)"
+# Enrolling, reading the state, every rewrite of it (the key changes above)
+# and every IPMI session copy the password; only the Secret may keep it.
+for pw in pw-web01 pw-db01; do
+  check_eq "  $pw: one copy" 1 "$("$IJ_BIN/tests/ij-scan-mem" "$daemon_pid" "$pw")"
+done
+check_eq "  a password bob typed: none left" 0 "$(IJ_SCAN_DUMP=1 "$IJ_BIN/tests/ij-scan-mem" "$daemon_pid" pw-app01)"
+
 check_not "no BMC password ever reaches the log" grep -E -q "pw-(web01|db01|app01)|wrong" "$IJ_T/daemon.log"
 check_not "nor a command line" grep -a -q "pw-" /proc/[0-9]*/cmdline
 

@@ -127,16 +127,16 @@ TEST_F(TenantServiceTest, PowerReachesTheBmcWithTheStoredPassword) {
   ASSERT_EQ(bmc.seen.size(), 3u);
   EXPECT_EQ(bmc.seen[0].host, "10.254.0.2");
   EXPECT_EQ(bmc.seen[0].user, "ADMIN");
-  EXPECT_EQ(bmc.seen[0].password, "secret-web01");
+  EXPECT_EQ(bmc.seen[0].password.str(), "secret-web01");
   EXPECT_TRUE(log.has("power on web01 by=alice: web01: ok"));
   EXPECT_EQ(log.fields("power on web01 by=alice: web01: ok"), "power-on web01 alice alice ok");
 }
 
 TEST_F(TenantServiceTest, TypedPasswordOnlyWhereNoneIsStored) {
   EXPECT_TRUE(power("alice", "web02", "status", "typed-pw").ok());
-  EXPECT_EQ(bmc.seen.back().password, "typed-pw");
+  EXPECT_EQ(bmc.seen.back().password.str(), "typed-pw");
   EXPECT_TRUE(power("alice", "web01", "status", "typed-pw").ok());
-  EXPECT_EQ(bmc.seen.back().password, "secret-web01");
+  EXPECT_EQ(bmc.seen.back().password.str(), "secret-web01");
   // The same rule as an enroll's, and never quoted.
   EXPECT_EQ(power("alice", "web02", "status", "typed-pw-typed-pw-typed-pw").error().message,
             "the BMC password is longer than 20 bytes (IPMI 2.0 limit)");
