@@ -316,7 +316,10 @@ int main(int argc, char** argv) {
           reload(config_path, config_given, *config, jumphost);
           trunk.reset();
         },
-        [&] { trunk.tick(); });
+        [&] {
+          trunk.tick();
+          service.tick();
+        });
     completions.stop();  // before the tenant service its work refers to
     return rc;
   } catch (const sdbus::Error& e) {

@@ -18,6 +18,8 @@ namespace ij {
 class BusService {
  public:
   BusService(sdbus::IConnection& connection, Jumphost& jumphost, TenantService& tenants, const Clock& clock);
+  // Every few seconds between requests: the summary of refused calls.
+  void tick() { denials_.flush(); }
 
  private:
   // Names the caller of the message being handled from the bus's
