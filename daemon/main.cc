@@ -120,12 +120,24 @@ void warn_pool_overlap(ij::Jumphost& jumphost) {
 }
 
 // SIGHUP (systemctl reload): the configuration is read again and the host
-// reconciled with it; a configuration that does not load leaves the running
-// one in place.
+// reconciled with it. A configuration that does not load, or that the state
+// does not fit (the checks of a start: another trunk under enrolled BMCs),
+// leaves the running one in place; so does another state_dir, which only a
+// restart may take (the state in memory came from the old one).
 void reload(const std::string& path, bool must_exist, ij::Config& live, ij::Jumphost& jumphost) {
+  const std::string kept = "; the configuration in use is kept";
   auto config = load_and_check(path, must_exist);
   if (!config) {
-    ij::log::error("reload: " + config.error().message + "; the configuration in use is kept");
+    ij::log::error("reload: " + config.error().message + kept);
+    return;
+  }
+  if (config->state_dir != live.state_dir) {
+    ij::log::error("reload: " + config->origin("state_dir") + ": state_dir changed from " + live.state_dir + " to " +
+                   config->state_dir + ": restart the daemon to move the state" + kept);
+    return;
+  }
+  if (ij::Status fits = ij::check_state_for(live.state_file(), *config, jumphost.state); !fits) {
+    ij::log::error("reload: " + fits.error().message + kept);
     return;
   }
   live = *config;

@@ -408,6 +408,16 @@ check "SIGHUP reads the configuration again and reconciles" grep -q "reload: con
 check "  and the daemon goes on serving" kill -0 "$daemon_pid"
 run_as opadmin "$jumpctl" list
 check_eq "  (jumpctl list answers)" 0 "$rc"
+# A reload is held to a start's checks: another trunk under enrolled BMCs
+# (their links are eth1.VID) is refused and the running configuration kept.
+sed -i 's/^trunk = eth1$/trunk = eth7/' /etc/ipmi-jumphost/jumphost.conf
+kill -HUP "$daemon_pid"
+refusal="error: reload: /var/lib/ipmi-jumphost/state.json: enrollment 'web01' has link 'eth1.101', not eth7.101 (the trunk and its VLAN): restore the state, or set 'trunk' as it was; the configuration in use is kept"
+for i in $(seq 1 50); do grep -qF "$refusal" "$IJ_T/daemon.log" && break; sleep 0.1; done
+check "a reload that moves the trunk under enrolled BMCs is refused" grep -qF "$refusal" "$IJ_T/daemon.log"
+sed -i 's/^trunk = eth7$/trunk = eth1/' /etc/ipmi-jumphost/jumphost.conf
+run_as opadmin "$jumpctl" show web01
+check "  and the running one is kept (web01 still on eth1.101)" grep -q "eth1.101" <<<"$out"
 
 echo "# keys"
 run_as opadmin "$jumpctl" key add alice "$keys/bob.pub"
