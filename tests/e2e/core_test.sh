@@ -359,6 +359,12 @@ ip link del stray0
 echo "# smaller gaps (issue 13.6)"
 check_eq "the daemon writes no core (it holds BMC passwords)" "0 0" \
   "$(prlimit --pid "$daemon_pid" --core --output SOFT,HARD --noheadings | tr -s ' ' | sed 's/^ //')"
+# SIGPIPE (13, bit 12 of SigIgn) ignored by the daemon itself: no console
+# has opened here, so FreeIPMI's console engine, which also ignores it, has
+# not started.
+sigign=$(awk '/^SigIgn:/ {print $2}' "/proc/$daemon_pid/status")
+check "the daemon ignores SIGPIPE itself (SigIgn $sigign): a peer that goes is an error, not its end" \
+  test $(( 0x$sigign >> 12 & 1 )) = 1
 e="jumpctl: enroll web09:"
 expect opadmin 1 "$e a group named jumphost-admin exists: choose another --owner" \
   "$jumpctl" enroll web09 --vlan 109 --owner jumphost-admin
