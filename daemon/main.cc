@@ -147,6 +147,14 @@ void reload(const std::string& path, bool must_exist, ij::Config& live, ij::Jump
   warn_pool_overlap(jumphost);
 }
 
+ij::ConsoleSettings console_settings(const ij::Config& c) {
+  ij::ConsoleSettings s;
+  s.log_dir = c.console_log_dir;
+  s.replay_bytes = c.console_replay;
+  s.log_max_bytes = c.console_log_max;
+  return s;
+}
+
 int run_teardown(ij::Jumphost& jumphost) {
   // The teardown holds the daemon's bus name while it works: a running
   // daemon (which would undo it with its next change) makes it refuse, and
@@ -316,8 +324,10 @@ int main(int argc, char** argv) {
     auto connection = sdbus::createSystemBusConnection(ij::bus::kServiceName);
     auto bmc = ij::make_freeipmi_bmc();
     ij::Completions completions;
-    ij::TenantService tenants(jumphost.config, jumphost.state, *bmc, completions, clock);
-    ij::BusService service(*connection, jumphost, tenants, clock);
+    ij::ConsoleServer consoles(*bmc, console_settings(jumphost.config), clock);
+    ij::TenantService tenants(jumphost.config, jumphost.state, *bmc, completions, consoles);
+    tenants.sync_consoles();  // `always` consoles connect (and log) from now on
+    ij::BusService service(*connection, jumphost, tenants, consoles, clock);
     ij::log::notice("ipmi-jumphostd ready on " + std::string(ij::bus::kServiceName) + " (trunk " +
                     jumphost.config.trunk + ", " + std::to_string(jumphost.state.enrollments.size()) +
                     " enrolled)");
@@ -327,6 +337,7 @@ int main(int argc, char** argv) {
         [&] {
           reload(config_path, config_given, *config, jumphost);
           trunk.reset();
+          tenants.sync_consoles();
         },
         [&] {
           trunk.tick();

@@ -37,7 +37,8 @@ const std::vector<Spec>& specs() {
        {"NAME --vlan VID [--owner USER] [--bmc-ip ADDR/PREFIX] [--key FILE]...",
         "[--ports 22,80,443,5900] [--bmc-user USER --bmc-password-file FILE]",
         "[--switch-port LABEL] [--ipmi-privilege user|operator|admin]",
-        "[--cipher-suite ID] [--ipmi-workarounds W1,W2,...]"},
+        "[--cipher-suite ID] [--ipmi-workarounds W1,W2,...]",
+        "[--console-log always|attached|off]"},
        "Gives tenant USER access to BMC NAME on VLAN VID: the VLAN link, the Unix user,\n"
        "the /etc/hosts entry, the keys and sshd's block; all of it or, on a failure, none.",
        {{"--vlan", "VID", "the BMC's 802.1Q VLAN ID, 1-4094 (required)"},
@@ -50,7 +51,8 @@ const std::vector<Spec>& specs() {
         {"--switch-port", "LABEL", "the BMC's port on the switch, for switch-config"},
         {"--ipmi-privilege", "LEVEL", "user, operator or admin (default: admin)"},
         {"--cipher-suite", "ID", "1-3, 6-8, 11, 12 or 17 (default: 3)"},
-        {"--ipmi-workarounds", "LIST", "FreeIPMI workarounds, as ipmipower(8) -W"}},
+        {"--ipmi-workarounds", "LIST", "FreeIPMI workarounds, as ipmipower(8) -W"},
+        {"--console-log", "MODE", "hold and log the console always, while attached, or attach only (off)"}},
        {"jumpctl enroll web01 --vlan 101 --owner alice --key alice.pub \\",
         "    --bmc-user ADMIN --bmc-password-file web01.pw --switch-port 1/1/7"}},
       {"revoke", "revoke", 1, {"NAME"},
@@ -78,6 +80,21 @@ const std::vector<Spec>& specs() {
        "and for the ports of revoked BMCs.",
        {{"--vendor", "VENDOR", "procurve, aoscx, ios, junos or linux (default: switch_vendor)"}},
        {"jumpctl switch-config --vendor aoscx web01 db01"}},
+      {"console", "console", 1, {"NAME [--read-only|--force]"},
+       "Joins BMC NAME's console (audited): its recent output first, then live; the\n"
+       "keyboard if nobody has it, else read-only. &. detaches, &? lists the escapes.",
+       {{"--read-only", nullptr, "join without the keyboard"},
+        {"--force", nullptr, "take the keyboard, and a SOL session held outside the jumphost"}},
+       {"jumpctl console web01 --read-only"}},
+      {"consoles", "consoles", 0, {"[--json]"},
+       "Lists every console: its state, who is attached (with the keyboard or\n"
+       "read-only, since when), bytes logged, the last error and reconnect.",
+       {kJson},
+       {"jumpctl consoles"}},
+      {"console-log", "console-log", 1, {"NAME [--lines N]"},
+       "Prints the last N lines of BMC NAME's console log.",
+       {{"--lines", "N", "how many lines, 1-10000 (default 100)"}},
+       {"jumpctl console-log web01 --lines 500"}},
       {"doctor", "doctor", 0, {"[--json]"},
        "Compares the host with what the state says it must hold, and audits sshd's\n"
        "settings for every tenant; exits 1 when it finds a problem.",
@@ -118,6 +135,8 @@ std::string* value_slot(Command& c, const std::string& option) {
   if (option == "--cipher-suite") return &c.cipher_suite;
   if (option == "--ipmi-workarounds") return &c.ipmi_workarounds;
   if (option == "--vendor") return &c.vendor;
+  if (option == "--console-log") return &c.console_log;
+  if (option == "--lines") return &c.lines;
   return nullptr;
 }
 
@@ -254,7 +273,12 @@ Result<Command> parse_command_line(const std::vector<std::string>& argv) {
       return usage_error("'" + std::string(spec->words) + "' has no option '" + quote_for_message(name) + "'");
     if (!option->value) {
       if (eq != std::string::npos) return usage_error("option " + name + " takes no value");
-      c.json = true;  // the only flag
+      if (name == "--json") {
+        c.json = true;
+      } else {  // --read-only, --force
+        if (!c.console_mode.empty()) return usage_error("--read-only and --force exclude each other");
+        c.console_mode = name.substr(2);
+      }
       continue;
     }
     if (eq == std::string::npos) {

@@ -13,7 +13,8 @@ namespace ij::cli {
 
 struct Command {
   // enroll, revoke, list, show, key-add, key-remove, client-config,
-  // switch-config, doctor; help and version print and exit.
+  // switch-config, doctor, console, consoles, console-log; help and
+  // version print and exit.
   std::string verb;
   std::vector<std::string> args;    // positional arguments after the verb
   std::string help_topic;           // help: empty for the whole usage, else a topic of command_help()
@@ -31,6 +32,9 @@ struct Command {
   std::string ipmi_privilege;
   std::string cipher_suite;
   std::string ipmi_workarounds;
+  std::string console_log;          // enroll --console-log
+  std::string console_mode;         // console: "", "read-only" or "force"
+  std::string lines;                // console-log --lines
 };
 
 // Errors are usage errors (exit 2), with a message naming the bad argument.

@@ -14,6 +14,7 @@
 #include "common/base/strings.h"
 #include "common/base/version.h"
 #include "common/bus/client.h"
+#include "common/console/client.h"
 #include "common/model/names.h"
 #include "common/sys/fs.h"
 
@@ -87,9 +88,25 @@ void print_show(const ij::bus::EnrollmentDetail& d) {
   line("bmc password:", e.bmc_password_stored ? "stored" : "not stored (asked per request)");
   line("ipmi:", "privilege " + e.ipmi.privilege + ", cipher suite " + std::to_string(e.ipmi.cipher_suite) +
                     (e.ipmi.workarounds.empty() ? "" : ", workarounds " + ij::join(e.ipmi.workarounds, ",")));
+  line("console log:", e.console_log);
   line("switch port:", e.switch_port.empty() ? "-" : e.switch_port);
   line("enrolled:", e.enrolled_at + " by " + e.enrolled_by);
   for (const auto& k : d.tenant.keys) line("key:", k.fingerprint + " " + k.type + " " + k.comment);
+}
+
+void print_consoles(const std::vector<ij::bus::ConsoleView>& consoles) {
+  std::printf("%-16s %-10s %-8s %-11s %12s  %s\n", "NAME", "OWNER", "LOG", "STATE", "BYTES LOGGED", "ATTACHED");
+  for (const auto& v : consoles) {
+    std::string attached;
+    for (const auto& a : v.attached)
+      attached += (attached.empty() ? "" : ", ") + std::string(a.by_operator ? "operator " : "") + a.user +
+                  (a.keyboard ? " (keyboard" : " (read-only") + " since " + a.since + ")";
+    std::printf("%-16s %-10s %-8s %-11s %12llu  %s\n", v.name.c_str(), v.owner.c_str(), v.log.c_str(),
+                v.state.c_str(), static_cast<unsigned long long>(v.bytes_logged),
+                attached.empty() ? "-" : attached.c_str());
+    if (!v.last_error.empty()) std::printf("  last error: %s\n", v.last_error.c_str());
+    if (!v.last_reconnect.empty()) std::printf("  last reconnect: %s\n", v.last_reconnect.c_str());
+  }
 }
 
 int run(const ij::cli::Command& c) {
@@ -122,6 +139,7 @@ int run(const ij::cli::Command& c) {
       options.cipher_suite = static_cast<uint32_t>(id);
     }
     options.bmc_user = given(c.bmc_user);
+    options.console_log = given(c.console_log);
     if (!c.bmc_password_file.empty()) options.bmc_password = read_password_file(c.bmc_password_file);
     if (!c.ports.empty()) {
       auto ports = ij::parse_ports(c.ports);
@@ -185,6 +203,24 @@ int run(const ij::cli::Command& c) {
   }
   if (c.verb == "client-config") {
     std::fputs(Client().call<ij::bus::ClientConfig>(c.args[0]).c_str(), stdout);
+    return 0;
+  }
+  if (c.verb == "console") {
+    sdbus::UnixFd fd = Client().call<ij::bus::OperatorConsole>(c.args[0], c.console_mode);
+    return ij::console::run_console(fd.get(), c.args[0]);
+  }
+  if (c.verb == "consoles") {
+    auto consoles = Client().call<ij::bus::Consoles>();
+    if (c.json) std::printf("%s\n", json(consoles).dump(2).c_str());
+    else print_consoles(consoles);
+    return 0;
+  }
+  if (c.verb == "console-log") {
+    unsigned long lines = 100;
+    if (!c.lines.empty() && !ij::parse_uint(c.lines, 1, 10000, &lines))
+      throw Failure{2, "--lines '" + c.lines + "' is not a number in 1-10000"};
+    std::vector<uint8_t> log = Client().call<ij::bus::OperatorConsoleLog>(c.args[0], static_cast<uint32_t>(lines));
+    std::fwrite(log.data(), 1, log.size(), stdout);
     return 0;
   }
   throw Failure{2, "unknown command"};

@@ -32,9 +32,34 @@ Result<TenantCommand> parse_tenant_command(std::string_view text) {
     cmd.verb = TenantCommand::Verb::help;
   } else if (verb == "list" && args.empty()) {
     cmd.verb = TenantCommand::Verb::list;
-  } else if (verb == "console" && args.size() <= 1) {
+  } else if (verb == "console" && args.size() <= 2) {
+    // "console [NAME] [--read-only|--force]", the option last or first.
     cmd.verb = TenantCommand::Verb::console;
-    if (!args.empty()) IJ_TRY(take_bmc(args[0]));
+    for (const std::string& a : args) {
+      if (a == "--read-only" || a == "--force") {
+        if (!cmd.console_mode.empty()) return refused();
+        cmd.console_mode = a.substr(2);
+      } else if (cmd.bmc.empty()) {
+        IJ_TRY(take_bmc(a));
+      } else {
+        return refused();
+      }
+    }
+  } else if (verb == "log" && args.size() <= 3) {
+    // "log [NAME] [--lines N]"
+    cmd.verb = TenantCommand::Verb::log;
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (args[i] == "--lines") {
+        unsigned long n = 0;
+        if (i + 1 >= args.size() || !parse_uint(args[i + 1], 1, kMaxLogLines, &n)) return refused();
+        cmd.lines = static_cast<unsigned>(n);
+        ++i;
+      } else if (cmd.bmc.empty()) {
+        IJ_TRY(take_bmc(args[i]));
+      } else {
+        return refused();
+      }
+    }
   } else if (verb == "power" && args.size() <= 2) {
     cmd.verb = TenantCommand::Verb::power;
     // "power [ACTION] [BMC]", and "power BMC ACTION": the order

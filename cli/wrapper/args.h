@@ -13,14 +13,18 @@
 
 namespace ij::wrapper {
 
-inline constexpr const char* kRefusal = "Sorry. Only these commands are available to you: power, console, list, help";
+inline constexpr const char* kRefusal = "Sorry. Only these commands are available to you: power, console, log, list, help";
 constexpr size_t kMaxCommandLength = 256;
+constexpr unsigned kDefaultLogLines = 100;
+constexpr unsigned kMaxLogLines = 10000;
 
 struct TenantCommand {
-  enum class Verb { help, list, power, console };
+  enum class Verb { help, list, power, console, log };
   Verb verb = Verb::help;
   PowerAction action = PowerAction::status;  // power
   std::string bmc;     // empty: the tenant's only BMC
+  std::string console_mode;  // console: "", "read-only" or "force"
+  unsigned lines = kDefaultLogLines;  // log
 };
 
 // Parses the command text; an empty text (a login without a command) is help.

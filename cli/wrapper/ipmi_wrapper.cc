@@ -18,14 +18,13 @@
 #include <string>
 
 #include "cli/wrapper/args.h"
-#include "cli/wrapper/escape.h"
+#include "common/console/client.h"
 #include "common/base/strings.h"
 #include "common/base/version.h"
 #include "common/bus/client.h"
 
 namespace {
 
-using ij::wrapper::EscapeEvent;
 using ij::wrapper::TenantCommand;
 using nlohmann::json;
 
@@ -33,7 +32,10 @@ const char* const kHelp =
     "Commands:\n"
     "  power [status|on|off|cycle|reset|soft] [NAME]   NAME's chassis power (default: status;\n"
     "                                                  'power NAME ACTION' works too)\n"
-    "  console [NAME]                                  NAME's serial console (&. detaches, &? help)\n"
+    "  console [NAME] [--read-only|--force]            NAME's serial console, shared with your other\n"
+    "                                                  sessions: the first has the keyboard, --force\n"
+    "                                                  takes it (&. detaches, &? help)\n"
+    "  log [NAME] [--lines N]                          the last N lines (default 100) of its console\n"
     "  list                                            your BMCs and the tunnels to them\n"
     "  help                                            this text\n"
     "NAME may be left out when you have one BMC. Run commands as: ssh -t USER@JUMPHOST COMMAND\n";
@@ -50,29 +52,6 @@ class Daemon : public ij::bus::Client {
  public:
   Daemon() : Client(std::chrono::minutes(1)) {}
 };
-
-// The terminal is restored on every way out, signals included.
-struct termios g_saved;
-bool g_raw = false;
-
-void restore_terminal() {
-  if (g_raw) tcsetattr(STDIN_FILENO, TCSANOW, &g_saved);
-  g_raw = false;
-}
-
-void on_signal(int) {
-  restore_terminal();
-  _exit(1);
-}
-
-void enter_raw_mode() {
-  if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &g_saved) < 0) return;
-  struct termios raw = g_saved;
-  cfmakeraw(&raw);
-  // TCSANOW, not TCSAFLUSH: what the tenant typed ahead is console input.
-  g_raw = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
-  for (int s : {SIGHUP, SIGTERM, SIGINT, SIGQUIT}) signal(s, on_signal);
-}
 
 void write_all(int fd, const char* p, size_t n) {
   while (n > 0) {
@@ -166,49 +145,18 @@ int do_power(Daemon& d, const TenantCommand& c) {
 
 int do_console(Daemon& d, const TenantCommand& c) {
   Target t = target_for(d, c.bmc);
-  sdbus::UnixFd console = d.call<ij::bus::Console>(t.bmc, t.password);
+  sdbus::UnixFd console = d.call<ij::bus::Console>(t.bmc, t.password, c.console_mode);
   ij::wipe(t.password);
-  const int fd = console.get();
-  const std::string& name = t.bmc;
-  say("[console of " + name + " attached; &. detaches, &? help]\r\n");
-  enter_raw_mode();
-  ij::wrapper::EscapeFilter escapes;
-  bool detached = false;
-  for (;;) {
-    struct pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {fd, POLLIN, 0}};
-    if (poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    char buf[4096];
-    if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-      ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n <= 0) break;
-      write_all(STDOUT_FILENO, buf, static_cast<size_t>(n));
-    }
-    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-      ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
-      if (n <= 0) {
-        detached = true;
-        break;
-      }
-      for (const EscapeEvent& e : escapes.feed(std::string_view(buf, static_cast<size_t>(n)))) {
-        switch (e.kind) {
-          case EscapeEvent::Kind::data: write_all(fd, e.bytes.data(), e.bytes.size()); break;
-          case EscapeEvent::Kind::detach: detached = true; break;
-          case EscapeEvent::Kind::help: say(ij::wrapper::kEscapeHelp); break;
-          case EscapeEvent::Kind::send_break:
-            d.call<ij::bus::ConsoleBreak>(t.bmc);
-            say("\r\n[break sent]\r\n");
-            break;
-        }
-      }
-      if (detached) break;
-    }
-  }
-  restore_terminal();
-  say(detached ? "\r\n[console detached]\r\n" : "\r\n[console closed by the jumphost or the BMC]\r\n");
-  return detached ? 0 : 1;
+  return ij::console::run_console(console.get(), t.bmc);
+}
+
+int do_log(Daemon& d, const TenantCommand& c) {
+  ij::bus::TenantBmcs mine = d.call<ij::bus::ListMine>();
+  auto bmc = ij::bus::choose_bmc(ij::bus::names_of(mine), c.bmc);
+  if (!bmc) throw Failure{bmc.error().message};
+  std::vector<uint8_t> log = d.call<ij::bus::ConsoleLog>(*bmc, static_cast<uint32_t>(c.lines));
+  write_all(STDOUT_FILENO, reinterpret_cast<const char*>(log.data()), log.size());
+  return 0;
 }
 
 }  // namespace
@@ -245,22 +193,23 @@ int main(int argc, char** argv) {
       case TenantCommand::Verb::list: return do_list(daemon);
       case TenantCommand::Verb::power: return do_power(daemon, *parsed);
       case TenantCommand::Verb::console: return do_console(daemon, *parsed);
+      case TenantCommand::Verb::log: return do_log(daemon, *parsed);
       case TenantCommand::Verb::help: break;
     }
     return 0;
   } catch (const Failure& f) {
-    restore_terminal();
+    ij::console::restore_terminal();
     std::fprintf(stderr, "%s\n", f.message.c_str());
     return 1;
   } catch (const sdbus::Error& e) {
-    restore_terminal();
+    ij::console::restore_terminal();
     if (e.getName().rfind(ij::bus::kErrorPrefix, 0) == 0)
       std::fprintf(stderr, "%s\n", e.getMessage().c_str());
     else
       std::fprintf(stderr, "the jumphost's service is not answering; tell the operator (%s)\n", e.getName().c_str());
     return 1;
   } catch (const json::exception&) {
-    restore_terminal();
+    ij::console::restore_terminal();
     std::fprintf(stderr, "the jumphost's service gave an answer this wrapper does not understand\n");
     return 1;
   }

@@ -107,6 +107,29 @@ struct ClientConfig : Manager {
   static constexpr const char* out = "text";
   using Reply = std::string;
 };
+// Any BMC's console, for an operator; mode: "", read-only or force (force
+// also takes over a SOL session held outside the jumphost).
+struct OperatorConsole : Manager {
+  static constexpr const char* name = "Console";
+  static constexpr std::array in = {"name", "mode"};
+  using Args = std::tuple<std::string, std::string>;
+  static constexpr const char* out = "console";
+  using Reply = sdbus::UnixFd;
+};
+struct Consoles : Manager {
+  static constexpr const char* name = "Consoles";
+  static constexpr std::array<const char*, 0> in = {};
+  using Args = std::tuple<>;
+  static constexpr const char* out = "consoles";
+  using Reply = std::vector<ConsoleView>;
+};
+struct OperatorConsoleLog : Manager {
+  static constexpr const char* name = "ConsoleLog";
+  static constexpr std::array in = {"name", "lines"};
+  using Args = std::tuple<std::string, uint32_t>;
+  static constexpr const char* out = "log";
+  using Reply = std::vector<uint8_t>;
+};
 
 // ---- org.ipmijumphost.Jumphost1.Tenant ----
 struct ListMine : Tenant {
@@ -126,24 +149,27 @@ struct Power : Tenant {
   static constexpr const char* out = "result";
   using Reply = std::string;
 };
+// The console socket (common/console/protocol.h); mode: "", read-only or
+// force. The password is the tenant's, when none is stored (secret).
 struct Console : Tenant {
   static constexpr const char* name = "Console";
-  static constexpr bool async = true;
-  static constexpr std::array in = {"bmc", "password"};
-  using Args = std::tuple<std::string, std::string>;
+  static constexpr std::array in = {"bmc", "password", "mode"};
+  using Args = std::tuple<std::string, std::string, std::string>;
   static constexpr const char* out = "console";
   using Reply = sdbus::UnixFd;
 };
-struct ConsoleBreak : Tenant {
-  static constexpr const char* name = "ConsoleBreak";
-  static constexpr std::array in = {"bmc"};
-  using Args = std::tuple<std::string>;
-  using Reply = NoReply;
+// The last lines of the console's log, as the BMC wrote them (bytes).
+struct ConsoleLog : Tenant {
+  static constexpr const char* name = "ConsoleLog";
+  static constexpr std::array in = {"bmc", "lines"};
+  using Args = std::tuple<std::string, uint32_t>;
+  static constexpr const char* out = "log";
+  using Reply = std::vector<uint8_t>;
 };
 
 // Every row, in the order of the interface file.
 using Methods = std::tuple<Enroll, Revoke, List, Show, AddKeys, RemoveKey, Doctor, SwitchConfig, ClientConfig,
-                           ListMine, Power, Console, ConsoleBreak>;
+                           OperatorConsole, Consoles, OperatorConsoleLog, ListMine, Power, Console, ConsoleLog>;
 
 // The role a method requires, read from the rows; nullopt for a method that
 // is not in the contract.
@@ -167,6 +193,12 @@ struct Wire<std::string> {
 template <>
 struct Wire<std::vector<std::string>> {
   using type = std::vector<std::string>;
+  static type encode(const type& v) { return v; }
+  static type decode(const type& v) { return v; }
+};
+template <>
+struct Wire<std::vector<uint8_t>> {
+  using type = std::vector<uint8_t>;
   static type encode(const type& v) { return v; }
   static type decode(const type& v) { return v; }
 };

@@ -35,6 +35,7 @@ struct EnrollOptions {
   std::optional<std::string> ipmi_privilege;  // user, operator, admin
   std::optional<uint32_t> cipher_suite;
   std::optional<std::vector<std::string>> ipmi_workarounds;  // FreeIPMI -W names
+  std::optional<std::string> console_log;     // always, attached, off
   bool operator==(const EnrollOptions&) const = default;
 
   // Every option with its key on the bus, in one list.
@@ -50,6 +51,7 @@ struct EnrollOptions {
     f("ipmi_privilege", o.ipmi_privilege);
     f("cipher_suite", o.cipher_suite);
     f("ipmi_workarounds", o.ipmi_workarounds);
+    f("console_log", o.console_log);
   }
 };
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,26 @@ struct IpmiView {
   std::string privilege;  // user, operator, admin
   unsigned cipher_suite = 0;
   std::vector<std::string> workarounds;
+};
+
+// A console as the daemon holds it (jumpctl consoles).
+struct ConsoleClientView {
+  std::string user;
+  bool by_operator = false;
+  bool keyboard = false;  // types on the console; the others are read-only
+  std::string since;      // RFC 3339
+};
+
+struct ConsoleView {
+  std::string name;
+  std::string owner;
+  std::string log;          // always, attached, off
+  std::string state;        // down, connecting, up, waiting, busy
+  std::string state_since;  // RFC 3339
+  std::string last_error;   // why it last failed or was lost, "" if never
+  std::string last_reconnect;  // RFC 3339, "" if never
+  uint64_t bytes_logged = 0;   // since the daemon started
+  std::vector<ConsoleClientView> attached;
 };
 
 struct EnrollmentView {
@@ -32,6 +53,7 @@ struct EnrollmentView {
   bool bmc_password_stored = false;
   std::string switch_port;
   IpmiView ipmi;
+  std::string console_log;  // always, attached, off (the configuration's when not set)
   std::string enrolled_at;
   std::string enrolled_by;
 };
@@ -87,8 +109,11 @@ std::vector<std::string> names_of(const TenantBmcs& mine);
 // throws nlohmann::json::exception on an answer that lacks a field or has
 // the wrong type.
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(IpmiView, privilege, cipher_suite, workarounds)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ConsoleClientView, user, by_operator, keyboard, since)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ConsoleView, name, owner, log, state, state_since, last_error, last_reconnect,
+                                   bytes_logged, attached)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(EnrollmentView, name, vlan, owner, link, bmc_address, jumphost_address, host_name,
-                                   ports, bmc_user, bmc_password_stored, switch_port, ipmi, enrolled_at, enrolled_by)
+                                   ports, bmc_user, bmc_password_stored, switch_port, ipmi, console_log, enrolled_at, enrolled_by)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(KeyView, type, fingerprint, comment)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TenantView, user, keys)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Finding, ok, what, fix)

@@ -32,12 +32,13 @@ EnrollRequest enroll_request(const std::string& name, uint32_t vlan, const bus::
 }  // namespace
 
 BusService::BusService(sdbus::IConnection& connection, Jumphost& jumphost, TenantService& tenants,
-                       const Clock& clock)
+                       ConsoleServer& consoles, const Clock& clock)
     : object_(sdbus::createObject(connection, bus::kObjectPath)),
       dispatcher_(*object_, [this](bus::Role role, const char* method) { return authorize_call(role, method); }),
       jumphost_(jumphost),
       admin_(jumphost, &tenants),
       tenants_(tenants),
+      consoles_(consoles),
       denials_(clock) {
   serve_manager();
   serve_tenant();
@@ -69,15 +70,28 @@ void BusService::serve_manager() {
     if (!options) return options.error().with_context("enroll " + quote_for_message(name));
     auto privilege = parse_privilege(options->ipmi_privilege.value_or("admin"));
     if (!privilege) return privilege.error().with_context("enroll " + quote_for_message(name));
-    auto e = admin_.enroll(enroll_request(name, vlan, *options, *privilege), c.name);
+    EnrollRequest request = enroll_request(name, vlan, *options, *privilege);
+    if (options->console_log) {
+      auto mode = parse_console_log_mode(*options->console_log);
+      if (!mode) return mode.error().with_context("enroll " + quote_for_message(name));
+      request.console_log = *mode;
+    }
+    auto e = admin_.enroll(request, c.name);
     if (!e) return e.error();
-    return enrollment_view(*e);
+    tenants_.sync_consoles();
+    return enrollment_view(*e, jumphost_.config.console_log);
   });
-  d.serve<bus::Revoke>([this](const Caller& c, const std::string& name) { return admin_.revoke(name, c.name); });
+  d.serve<bus::Revoke>([this](const Caller& c, const std::string& name) {
+    Status s = admin_.revoke(name, c.name);
+    tenants_.sync_consoles();
+    return s;
+  });
   d.serve<bus::List>([this](const Caller&) -> Result<std::vector<bus::EnrollmentView>> {
-    return list_view(jumphost_.state);
+    return list_view(jumphost_.state, jumphost_.config.console_log);
   });
-  d.serve<bus::Show>([this](const Caller&, const std::string& name) { return show_view(jumphost_.state, name); });
+  d.serve<bus::Show>([this](const Caller&, const std::string& name) {
+    return show_view(jumphost_.state, name, jumphost_.config.console_log);
+  });
   d.serve<bus::AddKeys>([this](const Caller& c, const std::string& user, const std::string& source,
                                const std::string& text) { return admin_.add_keys(user, KeySource{source, text}, c.name); });
   d.serve<bus::RemoveKey>([this](const Caller& c, const std::string& user, const std::string& fingerprint) {
@@ -90,27 +104,47 @@ void BusService::serve_manager() {
   d.serve<bus::ClientConfig>([this](const Caller&, const std::string& name) {
     return client_config(jumphost_.config, jumphost_.state, name);
   });
+  d.serve<bus::OperatorConsole>([this](const Caller& c, const std::string& name,
+                                       const std::string& mode) -> Result<sdbus::UnixFd> {
+    auto m = console::parse_attach_mode(mode);
+    if (!m) return make_error(Errc::invalid_argument, "console mode " + quote_for_message(mode) + " is not read-only or force");
+    if (!jumphost_.state.find(name))
+      return make_error(Errc::not_found, "no BMC named " + quote_for_message(name) + " is enrolled");
+    AttachRequest r;
+    r.bmc = name;
+    r.user = c.name;
+    r.by_operator = true;
+    r.mode = *m;
+    auto fd = consoles_.attach(std::move(r));
+    if (!fd) return fd.error();
+    return sdbus::UnixFd(*fd, sdbus::adopt_fd);
+  });
+  d.serve<bus::Consoles>([this](const Caller&) -> Result<std::vector<bus::ConsoleView>> { return consoles_.views(); });
+  d.serve<bus::OperatorConsoleLog>([this](const Caller&, const std::string& name, uint32_t lines) {
+    return tenants_.read_console_log(name, lines);
+  });
 }
 
 void BusService::serve_tenant() {
   Dispatcher& d = dispatcher_;
   d.serve<bus::ListMine>([this](const Caller& c) -> Result<bus::TenantBmcs> { return tenants_.list_mine(c.name); });
-  // Power and Console open an IPMI session, which may take seconds: the
-  // service answers through the Replier when the work is done, and the bus
-  // serves others meanwhile.
+  // Power opens an IPMI session, which may take seconds: the service
+  // answers through the Replier when the work is done, and the bus serves
+  // others meanwhile.
   d.serve<bus::Power>([this](const Caller& c, Replier<std::string> reply, const std::string& bmc,
                              const std::string& action, std::string password) {
     tenants_.power(c.name, bmc, action, std::move(password), std::move(reply));
   });
-  d.serve<bus::Console>([this](const Caller& c, Replier<sdbus::UnixFd> reply, const std::string& bmc,
-                               std::string password) {
-    tenants_.console(c.name, bmc, std::move(password), [reply = std::move(reply)](Result<int> fd) {
-      if (fd) reply(sdbus::UnixFd(*fd, sdbus::adopt_fd));
-      else reply(fd.error());
-    });
+  // The console server answers at once (the SOL session connects in its
+  // loop, and the client is told there).
+  d.serve<bus::Console>([this](const Caller& c, const std::string& bmc, std::string password,
+                               const std::string& mode) -> Result<sdbus::UnixFd> {
+    auto fd = tenants_.console(c.name, bmc, std::move(password), mode);
+    if (!fd) return fd.error();
+    return sdbus::UnixFd(*fd, sdbus::adopt_fd);
   });
-  d.serve<bus::ConsoleBreak>([this](const Caller& c, const std::string& bmc) {
-    return tenants_.console_break(c.name, bmc);
+  d.serve<bus::ConsoleLog>([this](const Caller& c, const std::string& bmc, uint32_t lines) {
+    return tenants_.console_log(c.name, bmc, lines);
   });
 }
 

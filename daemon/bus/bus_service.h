@@ -17,7 +17,8 @@ namespace ij {
 
 class BusService {
  public:
-  BusService(sdbus::IConnection& connection, Jumphost& jumphost, TenantService& tenants, const Clock& clock);
+  BusService(sdbus::IConnection& connection, Jumphost& jumphost, TenantService& tenants, ConsoleServer& consoles,
+             const Clock& clock);
   // Every few seconds between requests: the summary of refused calls.
   void tick() { denials_.flush(); }
 
@@ -33,6 +34,7 @@ class BusService {
   Jumphost& jumphost_;
   Admin admin_;
   TenantService& tenants_;
+  ConsoleServer& consoles_;
   DenialLog denials_;
 };
 

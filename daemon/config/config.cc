@@ -127,6 +127,29 @@ const std::map<std::string, Setter>& setters() {
          c.switch_bridge = v;
          return ok_status();
        }},
+      {"console_log",
+       [](Config& c, const std::string& v) -> Status {
+         auto m = parse_console_log_mode(v);
+         if (!m) return m.error();
+         c.console_log = *m;
+         return ok_status();
+       }},
+      {"console_log_dir", absolute_path(&Config::console_log_dir)},
+      {"console_replay",
+       [](Config& c, const std::string& v) -> Status {
+         unsigned long n = 0;
+         if (!parse_uint(v, 0, 1 << 20, &n)) return bad("'" + quote_for_message(v) + "' is not a byte count in 0-1048576");
+         c.console_replay = n;
+         return ok_status();
+       }},
+      {"console_log_max",
+       [](Config& c, const std::string& v) -> Status {
+         unsigned long n = 0;
+         if (!parse_uint(v, 65536, 1ul << 30, &n))
+           return bad("'" + quote_for_message(v) + "' is not a byte count in 65536-1073741824");
+         c.console_log_max = n;
+         return ok_status();
+       }},
       {"public_port",
        [](Config& c, const std::string& v) -> Status {
          unsigned long p = 0;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/base/result.h"
+#include "daemon/console/mode.h"
 #include "daemon/model/ipv4.h"
 
 namespace ij {
@@ -41,6 +42,11 @@ struct Config {
   std::string switch_trunk_port;                     // the jumphost's port on the switch
   unsigned switch_quarantine_vlan = 0;               // revoked BMCs' ports go here; 0: shut them down
   std::string switch_bridge = "br0";                 // vendor linux: the VLAN-filtering bridge
+  // Consoles (daemon/console/console_server.h)
+  ConsoleLogMode console_log = ConsoleLogMode::always;  // for BMCs enrolled without --console-log
+  std::string console_log_dir = "/var/log/ipmi-jumphost/console";
+  size_t console_replay = 8192;                      // bytes replayed on attach
+  size_t console_log_max = 4 << 20;                  // NAME.log rotates past this many bytes
 
   // "FILE:LINE" where each key was set, for messages about its value.
   std::map<std::string, std::string> origins;

@@ -89,7 +89,11 @@ Result<Enrollment> Admin::build_enrollment(const EnrollRequest& r, const std::st
   e.bmc_password = Secret(std::string(r.bmc_password));
   e.switch_port = r.switch_port;
   e.ipmi = r.ipmi;
+  e.console_log = r.console_log;
   IJ_TRY(validate_operator_fields(e));
+  if (e.console_log == ConsoleLogMode::always && e.bmc_password.empty())
+    return make_error(Errc::invalid_argument, "--console-log always needs a stored BMC password (--bmc-password-file): "
+                                              "without one the console opens only when its tenant types it");
 
   if (jh_.state.find(e.name)) return make_error(Errc::exists, "BMC " + e.name + " is already enrolled");
   for (const auto& [name, other] : jh_.state.enrollments) {

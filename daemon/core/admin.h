@@ -32,6 +32,7 @@ struct EnrollRequest {
   std::string bmc_password;
   std::string switch_port;
   IpmiSettings ipmi;
+  std::optional<ConsoleLogMode> console_log;
 };
 
 // What of the host's own networks (an address or a route on an interface

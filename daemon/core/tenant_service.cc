@@ -8,12 +8,13 @@
 #include "common/ipmi/power.h"
 #include "daemon/model/fields.h"
 #include "common/model/names.h"
+#include "common/console/protocol.h"
 
 namespace ij {
 
 TenantService::TenantService(const Config& config, const State& state, Bmc& bmc, Executor& executor,
-                             const Clock& clock)
-    : config_(config), state_(state), bmc_(bmc), executor_(executor), consoles_(clock) {}
+                             ConsoleServer& consoles)
+    : config_(config), state_(state), bmc_(bmc), executor_(executor), consoles_(consoles) {}
 
 bus::TenantBmcs TenantService::list_mine(const std::string& tenant) const {
   bus::TenantBmcs mine;
@@ -104,6 +105,10 @@ void TenantService::power(const std::string& tenant, const std::string& bmc, con
       } else {
         log::warning(what + ": FAILED: " + r.error().message, f);
       }
+      // The console's log and viewers see what was done to the machine.
+      if (a != PowerAction::status)
+        consoles_.note(name, std::string("power ") + power_action_name(a) + " by " + tenant + ": " +
+                                 (r ? std::string("done") : "failed: " + r.error().message));
       (*finish)(r);
     };
   });
@@ -114,56 +119,70 @@ void TenantService::power(const std::string& tenant, const std::string& bmc, con
   }
 }
 
-void TenantService::console(const std::string& tenant, const std::string& bmc, std::string password,
-                            std::function<void(Result<int>)> done) {
-  auto target = target_for(tenant, bmc, std::move(password));
-  if (!target) return done(target.error());
-  // Reserved before the (slow) SOL session opens, so two attaches cannot race.
-  if (Status s = consoles_.reserve(target->name, tenant); !s) {
-    target->password.clear();
-    return done(s.error());
+Result<int> TenantService::console(const std::string& tenant, const std::string& bmc, std::string password,
+                                   const std::string& mode) {
+  auto m = console::parse_attach_mode(mode);
+  auto name = bus::choose_bmc(owned_names(tenant), bmc);
+  if (!m || !name) {
+    wipe(password);
+    if (!m) return make_error(Errc::invalid_argument, "console mode " + quote_for_message(mode) + " is not read-only or force");
+    return name.error();
   }
-  auto finish = std::make_shared<std::function<void(Result<int>)>>(std::move(done));
-  Status queued = executor_.run([this, target = *target, tenant, finish]() mutable {
-    auto session = std::make_shared<Result<std::unique_ptr<SolSession>>>(bmc_.open_sol(target));
-    target.password.clear();
-    return [this, session, tenant, name = target.name, finish] {
-      const std::string what = "console " + name + " attach by=" + tenant;
-      // The BMC may have been revoked (or given to another tenant) while
-      // the session opened: it goes unused.
-      const Enrollment* still = state_.find(name);
-      if (*session && (!still || still->owner != tenant))
-        *session = make_error(Errc::not_found, "you have no BMC named " + name + " any more (it was revoked)");
-      if (!*session) consoles_.release(name);
-      Result<int> fd = *session ? consoles_.attach(name, std::move(**session)) : Result<int>(session->error());
-      log::Fields f{"console-attach", name, tenant, tenant, "done"};
-      if (fd) {
-        log::notice(what + ": done", f);
-      } else {
-        f.result = "failed";
-        log::warning(what + ": FAILED: " + fd.error().message, f);
-      }
-      (*finish)(fd);
-    };
-  });
-  target->password.clear();
-  if (!queued) {
-    consoles_.release(target->name);
-    (*finish)(queued.error());
+  if (!password.empty()) {
+    if (Status valid = validate_bmc_password(password); !valid) {
+      wipe(password);
+      return valid.error();
+    }
   }
+  AttachRequest r;
+  r.bmc = *name;
+  r.user = tenant;
+  r.mode = *m;
+  r.password = SecretText(std::move(password));
+  return consoles_.attach(std::move(r));
+}
+
+Result<std::vector<uint8_t>> TenantService::console_log(const std::string& tenant, const std::string& bmc,
+                                                        uint32_t lines) {
+  auto name = bus::choose_bmc(owned_names(tenant), bmc);
+  if (!name) return name.error();
+  return read_console_log(*name, lines);
+}
+
+Result<std::vector<uint8_t>> TenantService::read_console_log(const std::string& name, uint32_t lines) {
+  const Enrollment* e = state_.find(name);
+  if (!e) return make_error(Errc::not_found, "no BMC named " + quote_for_message(name) + " is enrolled");
+  if (lines < 1 || lines > kMaxLogLines)
+    return make_error(Errc::invalid_argument, "--lines must be 1-" + std::to_string(kMaxLogLines));
+  if (e->console_log.value_or(config_.console_log) == ConsoleLogMode::off)
+    return make_error(Errc::not_found, "no log is kept of " + name + "'s console (its console_log is off)");
+  auto text = consoles_.read_log(name, lines);
+  if (!text) return text.error();
+  return std::vector<uint8_t>(text->begin(), text->end());
 }
 
 void TenantService::end_console(const std::string& bmc, const std::string& why) {
-  if (consoles_.end(bmc, "\r\n[console " + bmc + ": " + why + "]\r\n"))
-    log::notice("console " + bmc + " ended: " + why, {"console-end", bmc, "", "", "ended"});
+  consoles_.end(bmc, why);
+  log::notice("console " + bmc + " ended: " + why, {"console-end", bmc, "", "", "ended"});
 }
 
-Status TenantService::console_break(const std::string& tenant, const std::string& bmc) {
-  auto name = bus::choose_bmc(owned_names(tenant), bmc);
-  if (!name) return name.error();
-  IJ_TRY(consoles_.send_break(*name, tenant));
-  log::notice("console " + *name + " break by=" + tenant, {"console-break", *name, tenant, tenant, "done"});
-  return ok_status();
+std::vector<ConsoleSpec> TenantService::console_specs() const {
+  std::vector<ConsoleSpec> specs;
+  for (const auto& [name, e] : state_.enrollments) {
+    ConsoleSpec s;
+    s.name = name;
+    s.owner = e.owner;
+    s.target.name = e.name;
+    s.target.host = e.bmc_address.address.str();
+    s.target.user = e.bmc_user;
+    s.target.settings = e.ipmi;
+    s.password = e.bmc_password;  // the shared buffer, not a copy
+    s.mode = e.console_log.value_or(config_.console_log);
+    specs.push_back(std::move(s));
+  }
+  return specs;
 }
+
+void TenantService::sync_consoles() { consoles_.configure(console_specs()); }
 
 }  // namespace ij

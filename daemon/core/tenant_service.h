@@ -1,5 +1,5 @@
-// What a tenant may do, without D-Bus: list their BMCs, power, console and
-// break, only on the BMCs they own. The bus adapter (daemon/bus) reads the
+// What a tenant may do, without D-Bus: list their BMCs, power, attach to a
+// console and read its log, only on the BMCs they own. The bus adapter (daemon/bus) reads the
 // message, names the caller and calls these; the IPMI work runs on the
 // Executor and answers through a callback on the bus thread. Tested with a
 // fake Bmc, Executor and Clock (tests/unit/tenant_service_test.cc).
@@ -14,7 +14,7 @@
 #include "common/bus/views.h"
 #include "daemon/config/config.h"
 #include "daemon/core/clock.h"
-#include "daemon/core/consoles.h"
+#include "daemon/console/console_server.h"
 #include "daemon/core/executor.h"
 #include "daemon/core/sessions.h"
 #include "daemon/ipmi/bmc.h"
@@ -29,7 +29,10 @@ class TenantService : public LiveSessions {
   static constexpr int kMaxRequestsPerTenant = 4;
 
   // `state` is the daemon's live state, read on the bus thread only.
-  TenantService(const Config& config, const State& state, Bmc& bmc, Executor& executor, const Clock& clock);
+  // Lines a tenant may ask of a console's log at once.
+  static constexpr uint32_t kMaxLogLines = 10000;
+
+  TenantService(const Config& config, const State& state, Bmc& bmc, Executor& executor, ConsoleServer& consoles);
 
   bus::TenantBmcs list_mine(const std::string& tenant) const;
 
@@ -37,14 +40,20 @@ class TenantService : public LiveSessions {
   // operator stored none; it is wiped when the request is done.
   void power(const std::string& tenant, const std::string& bmc, const std::string& action, std::string password,
              std::function<void(Result<std::string>)> done);
-  // On success, the tenant's end of the console's socket (the caller sends
-  // it and closes its copy).
-  void console(const std::string& tenant, const std::string& bmc, std::string password,
-               std::function<void(Result<int>)> done);
-  Status console_break(const std::string& tenant, const std::string& bmc);
+  // Attaches the tenant to their BMC's console (console_server.h): the
+  // client's end of the console socket (the caller sends it and closes its
+  // copy). `mode`: "", read-only or force.
+  Result<int> console(const std::string& tenant, const std::string& bmc, std::string password, const std::string& mode);
+  // The last `lines` lines of the tenant's BMC's console log.
+  Result<std::vector<uint8_t>> console_log(const std::string& tenant, const std::string& bmc, uint32_t lines);
+  // The same for any BMC (an operator's).
+  Result<std::vector<uint8_t>> read_console_log(const std::string& bmc, uint32_t lines);
   void end_console(const std::string& bmc, const std::string& why) override;
+  // Gives the console server the enrolled BMCs: at start, and after a change.
+  void sync_consoles();
+  std::vector<ConsoleSpec> console_specs() const;
 
-  size_t open_consoles() { return consoles_.open_count(); }
+  size_t open_consoles() { return consoles_.attached_count(); }
 
  private:
   std::vector<std::string> owned_names(const std::string& tenant) const;
@@ -57,7 +66,7 @@ class TenantService : public LiveSessions {
   const State& state_;
   Bmc& bmc_;
   Executor& executor_;
-  Consoles consoles_;
+  ConsoleServer& consoles_;
   std::map<std::string, int> inflight_;  // by tenant
 };
 

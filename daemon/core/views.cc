@@ -7,7 +7,7 @@
 
 namespace ij {
 
-bus::EnrollmentView enrollment_view(const Enrollment& e) {
+bus::EnrollmentView enrollment_view(const Enrollment& e, ConsoleLogMode console_log) {
   bus::EnrollmentView v;
   v.name = e.name;
   v.vlan = e.vlan;
@@ -21,22 +21,23 @@ bus::EnrollmentView enrollment_view(const Enrollment& e) {
   v.bmc_password_stored = !e.bmc_password.empty();
   v.switch_port = e.switch_port;
   v.ipmi = bus::IpmiView{privilege_name(e.ipmi.privilege), e.ipmi.cipher_suite, e.ipmi.workarounds};
+  v.console_log = std::string(console_log_mode_name(e.console_log.value_or(console_log)));
   v.enrolled_at = e.enrolled_at;
   v.enrolled_by = e.enrolled_by;
   return v;
 }
 
-std::vector<bus::EnrollmentView> list_view(const State& state) {
+std::vector<bus::EnrollmentView> list_view(const State& state, ConsoleLogMode console_log) {
   std::vector<bus::EnrollmentView> out;
-  for (const auto& [name, e] : state.enrollments) out.push_back(enrollment_view(e));
+  for (const auto& [name, e] : state.enrollments) out.push_back(enrollment_view(e, console_log));
   return out;
 }
 
-Result<bus::EnrollmentDetail> show_view(const State& state, const std::string& name) {
+Result<bus::EnrollmentDetail> show_view(const State& state, const std::string& name, ConsoleLogMode console_log) {
   const Enrollment* e = state.find(name);
   if (!e) return make_error(Errc::not_found, "no BMC named " + quote_for_message(name) + " is enrolled");
   bus::EnrollmentDetail d;
-  d.enrollment = enrollment_view(*e);
+  d.enrollment = enrollment_view(*e, console_log);
   const Tenant& t = state.tenants.at(e->owner);
   d.tenant.user = t.user;
   for (const SshKey& k : t.keys) d.tenant.keys.push_back(bus::KeyView{k.type, k.fingerprint, k.comment});

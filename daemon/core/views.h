@@ -12,9 +12,11 @@
 
 namespace ij {
 
-bus::EnrollmentView enrollment_view(const Enrollment& e);
-std::vector<bus::EnrollmentView> list_view(const State& state);
-Result<bus::EnrollmentDetail> show_view(const State& state, const std::string& name);
+// `console_log`: the configuration's, for enrollments that set none.
+bus::EnrollmentView enrollment_view(const Enrollment& e, ConsoleLogMode console_log = ConsoleLogMode::always);
+std::vector<bus::EnrollmentView> list_view(const State& state, ConsoleLogMode console_log = ConsoleLogMode::always);
+Result<bus::EnrollmentDetail> show_view(const State& state, const std::string& name,
+                                        ConsoleLogMode console_log = ConsoleLogMode::always);
 Result<std::string> client_config(const Config& config, const State& state, const std::string& name);
 // The switch's configuration for `names` (all when empty) in `vendor`'s
 // dialect (the configured one when empty).

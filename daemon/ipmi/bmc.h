@@ -28,23 +28,32 @@ constexpr std::chrono::milliseconds kIpmiSessionTimeout{8000};
 // Between retransmissions of one request (FreeIPMI's default is 1 s).
 constexpr std::chrono::milliseconds kIpmiRetransmissionTimeout{1000};
 
-// An open SOL session: fd() carries the console's bytes both ways.
+// A Serial-over-LAN session, being set up or open. fd() is readable from the
+// start: once the session is up its first byte is a NUL (then the console's
+// bytes); end of file when it could not be set up or was lost, and failure()
+// then says why (Errc::exists: another SOL session holds the BMC). What is
+// written to fd() is typed on the console.
 class SolSession {
  public:
   virtual ~SolSession() = default;
   virtual int fd() const = 0;
   virtual Status send_break() = 0;
+  virtual Error failure() const = 0;
 };
 
-// The BMC operations the daemon needs; each call is one IPMI session and
-// may block up to the session timeout, so callers run it off the bus thread.
+// The BMC operations the daemon needs. Power calls are one IPMI session each
+// and may block up to the session timeout, so callers run them off the bus
+// thread; start_sol does not block.
 class Bmc {
  public:
   virtual ~Bmc() = default;
   // true when the chassis is powered on.
   virtual Result<bool> power_status(const BmcTarget& target) = 0;
   virtual Status power_control(const BmcTarget& target, PowerAction action) = 0;
-  virtual Result<std::unique_ptr<SolSession>> open_sol(const BmcTarget& target) = 0;
+  // Starts setting a SOL session up and returns at once (non-blocking);
+  // `take_over` ends another session that holds the BMC's SOL instead of
+  // failing with Errc::exists.
+  virtual Result<std::unique_ptr<SolSession>> start_sol(const BmcTarget& target, bool take_over) = 0;
 };
 
 // FreeIPMI-backed implementation.

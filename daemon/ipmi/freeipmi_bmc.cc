@@ -1,5 +1,6 @@
 #include <freeipmi/freeipmi.h>
 #include <ipmiconsole.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -112,9 +113,13 @@ uint8_t chassis_control_code(PowerAction a) {
   return IPMI_CHASSIS_CONTROL_POWER_DOWN;  // unreachable: status is not a control
 }
 
+// A SOL session in libipmiconsole's engine, submitted non-blocking: the
+// engine writes one NUL on the fd once the session is up
+// (OUTPUT_ON_SOL_ESTABLISHED) and closes its end when it fails or is lost.
 class IpmiconsoleSession : public SolSession {
  public:
-  IpmiconsoleSession(ipmiconsole_ctx_t ctx, int fd) : ctx_(ctx), fd_(fd) {}
+  IpmiconsoleSession(ipmiconsole_ctx_t ctx, int fd, BmcTarget target)
+      : ctx_(ctx), fd_(fd), target_(std::move(target)) {}
   ~IpmiconsoleSession() override {
     // Closing the fd tears the SOL session down in the engine (ipmiconsole.h).
     ::close(fd_);
@@ -126,10 +131,38 @@ class IpmiconsoleSession : public SolSession {
       return make_error(Errc::failed, std::string("cannot send a break: ") + ipmiconsole_ctx_errormsg(ctx_));
     return ok_status();
   }
+  Error failure() const override {
+    const int errnum = ipmiconsole_ctx_errnum(ctx_);
+    const BmcTarget& t = target_;
+    switch (errnum) {
+      case IPMICONSOLE_ERR_SESSION_TIMEOUT:
+      case IPMICONSOLE_ERR_CONNECTION_TIMEOUT:
+        return make_error(Errc::failed, who(t) + " stopped answering (no reply within " +
+                                            std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                                               kIpmiSessionTimeout).count()) + " s)");
+      case IPMICONSOLE_ERR_USERNAME_INVALID:
+      case IPMICONSOLE_ERR_PASSWORD_INVALID:
+        return session_error(t, IPMI_ERR_PASSWORD_INVALID, "");
+      case IPMICONSOLE_ERR_PRIVILEGE_LEVEL_INSUFFICIENT:
+      case IPMICONSOLE_ERR_PRIVILEGE_LEVEL_CANNOT_BE_OBTAINED:
+        return session_error(t, IPMI_ERR_PRIVILEGE_LEVEL_INSUFFICIENT, "");
+      case IPMICONSOLE_ERR_SOL_INUSE:
+        return make_error(Errc::exists, who(t) + ": its serial console is in use by another SOL session");
+      case IPMICONSOLE_ERR_SOL_STOLEN:
+        return make_error(Errc::exists, who(t) + ": another SOL session took its serial console over");
+      case IPMICONSOLE_ERR_BMC_BUSY:
+        return make_error(Errc::failed, who(t) + " is busy");
+      case IPMICONSOLE_ERR_SUCCESS:
+        return make_error(Errc::failed, who(t) + ": the SOL session ended");
+      default:
+        return make_error(Errc::failed, who(t) + ": SOL: " + ipmiconsole_ctx_strerror(errnum));
+    }
+  }
 
  private:
   ipmiconsole_ctx_t ctx_;
   int fd_;
+  BmcTarget target_;  // for messages; no password
 };
 
 class FreeIpmiBmc : public Bmc {
@@ -160,10 +193,11 @@ class FreeIpmiBmc : public Bmc {
     return ok_status();
   }
 
-  Result<std::unique_ptr<SolSession>> open_sol(const BmcTarget& t) override {
+  Result<std::unique_ptr<SolSession>> start_sol(const BmcTarget& t, bool take_over) override {
     static std::once_flag once;
     static int init = -1;
-    std::call_once(once, [] { init = ipmiconsole_engine_init(0, 0); });
+    // Two engine threads serve every console (each polls all its sessions).
+    std::call_once(once, [] { init = ipmiconsole_engine_init(2, 0); });
     if (init < 0) return make_error(Errc::failed, "cannot start the FreeIPMI console engine");
     // The library keeps its own copies of these strings.
     std::string user = t.user, password = t.password.str();
@@ -184,34 +218,30 @@ class FreeIpmiBmc : public Bmc {
     protocol.acceptable_packet_errors_count = -1;
     protocol.maximum_retransmission_count = -1;
     ipmiconsole_engine_config engine{};
-    // Refuse rather than steal a SOL session someone else holds.
-    engine.behavior_flags = IPMICONSOLE_BEHAVIOR_ERROR_ON_SOL_INUSE;
+    // A NUL tells the reader the session is up; the password is kept out
+    // of swap while the library holds it.
+    engine.engine_flags = IPMICONSOLE_ENGINE_OUTPUT_ON_SOL_ESTABLISHED | IPMICONSOLE_ENGINE_LOCK_MEMORY;
+    // Refuse rather than steal a SOL session someone else holds, unless an
+    // operator asked to take it over.
+    engine.behavior_flags = take_over ? 0 : IPMICONSOLE_BEHAVIOR_ERROR_ON_SOL_INUSE;
     ipmiconsole_ctx_t ctx = ipmiconsole_ctx_create(t.host.c_str(), &ipmi, &protocol, &engine);
     wipe(password);
     if (!ctx) return make_error(Errc::failed, who(t) + ": cannot create a console context: " + std::strerror(errno));
-    if (ipmiconsole_engine_submit_block(ctx) < 0) {
-      int errnum = ipmiconsole_ctx_errnum(ctx);
+    if (ipmiconsole_engine_submit(ctx, nullptr, nullptr) < 0) {
       std::string detail = ipmiconsole_ctx_errormsg(ctx);
       ipmiconsole_ctx_destroy(ctx);
-      switch (errnum) {
-        case IPMICONSOLE_ERR_SESSION_TIMEOUT:
-        case IPMICONSOLE_ERR_CONNECTION_TIMEOUT:
-          return session_error(t, IPMI_ERR_SESSION_TIMEOUT, "");
-        case IPMICONSOLE_ERR_USERNAME_INVALID:
-        case IPMICONSOLE_ERR_PASSWORD_INVALID:
-          return session_error(t, IPMI_ERR_PASSWORD_INVALID, "");
-        case IPMICONSOLE_ERR_SOL_INUSE:
-          return make_error(Errc::exists, who(t) + ": its serial console is in use by another SOL session");
-        default:
-          return make_error(Errc::failed, who(t) + ": the serial console did not start: " + detail);
-      }
+      return make_error(Errc::failed, who(t) + ": the serial console did not start: " + detail);
     }
     int fd = ipmiconsole_ctx_fd(ctx);
     if (fd < 0) {
       ipmiconsole_ctx_destroy(ctx);
       return make_error(Errc::failed, who(t) + ": the console engine gave no file descriptor");
     }
-    return std::unique_ptr<SolSession>(new IpmiconsoleSession(ctx, fd));
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    BmcTarget named = t;
+    named.password.clear();
+    return std::unique_ptr<SolSession>(new IpmiconsoleSession(ctx, fd, std::move(named)));
   }
 };
 

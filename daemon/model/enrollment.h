@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/console/mode.h"
 #include "daemon/ipmi/settings.h"
 #include "daemon/model/ipv4.h"
 #include "daemon/model/secret.h"
@@ -26,6 +27,7 @@ struct Enrollment {
   Secret bmc_password;        // never logged, never shown
   std::string switch_port;    // label of the BMC's switch port, may be empty
   IpmiSettings ipmi;          // how to open IPMI sessions to the BMC
+  std::optional<ConsoleLogMode> console_log;  // unset: the configuration's console_log
   std::string enrolled_at;    // RFC 3339 UTC
   std::string enrolled_by;    // user name of the operator
 };

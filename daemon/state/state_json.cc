@@ -27,6 +27,7 @@ json enrollment_json(const Enrollment& e) {
             {"enrolled_at", e.enrolled_at},
             {"enrolled_by", e.enrolled_by}};
   j["bmc_password"] = e.bmc_password.reveal();
+  if (e.console_log) j["console_log"] = console_log_mode_name(*e.console_log);
   return j;
 }
 
@@ -89,6 +90,12 @@ Result<Enrollment> parse_enrollment(const json& j) {
     auto p = parse_privilege(privilege);
     if (!p) return p.error();
     e.ipmi = IpmiSettings{*p, cipher_suite, workarounds};
+  }
+  if (auto mode = j.find("console_log"); mode != j.end()) {  // absent: the configuration's
+    if (!mode->is_string()) return bad("field 'console_log' is not a string");
+    auto m = parse_console_log_mode(mode->get<std::string>());
+    if (!m) return m.error();
+    e.console_log = *m;
   }
   // The same checks as an enroll's, field by field.
   IJ_TRY(validate_enrollment(e));

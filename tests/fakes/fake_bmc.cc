@@ -1,6 +1,7 @@
 #include "tests/fakes/fake_bmc.h"
 
 #include <sys/socket.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <thread>
@@ -10,18 +11,21 @@ namespace {
 
 class FakeSol : public SolSession {
  public:
-  FakeSol(int fd, FakeBmc& bmc, std::string name) : fd_(fd), bmc_(bmc), name_(std::move(name)) {}
+  FakeSol(int fd, FakeBmc& bmc, std::string name, Error failure)
+      : fd_(fd), bmc_(bmc), name_(std::move(name)), failure_(std::move(failure)) {}
   ~FakeSol() override { ::close(fd_); }
   int fd() const override { return fd_; }
   Status send_break() override {
     ++bmc_.breaks[name_];
     return ok_status();
   }
+  Error failure() const override { return failure_; }
 
  private:
   int fd_;
   FakeBmc& bmc_;
   std::string name_;
+  Error failure_;
 };
 
 }  // namespace
@@ -49,13 +53,31 @@ Status FakeBmc::power_control(const BmcTarget& target, PowerAction action) {
   return ok_status();
 }
 
-Result<std::unique_ptr<SolSession>> FakeBmc::open_sol(const BmcTarget& target) {
-  IJ_TRY(begin(target));
+Result<std::unique_ptr<SolSession>> FakeBmc::start_sol(const BmcTarget& target, bool take_over) {
+  Status s = begin(target);
   int pair[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) return make_error(Errc::failed, "socketpair");
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, pair) < 0)
+    return make_error(Errc::failed, "socketpair");
   std::lock_guard<std::mutex> lock(mutex_);
-  peers_[target.name] = pair[1];
-  return std::unique_ptr<SolSession>(new FakeSol(pair[0], *this, target.name));
+  take_overs.push_back(take_over);
+  ++starts_[target.name];
+  Error failure = make_error(Errc::failed, "BMC " + target.name + " stopped answering");
+  if (!s) failure = s.error();
+  else if (sol_in_use[target.name] && !take_over)
+    failure = make_error(Errc::exists, "BMC " + target.name + ": its serial console is in use by another SOL session");
+  if (!s || (sol_in_use[target.name] && !take_over)) {
+    ::close(pair[1]);  // the engine's end of a session that failed
+  } else {
+    if (take_over) sol_in_use[target.name] = false;
+    [[maybe_unused]] ssize_t n = ::write(pair[1], "", 1);  // up: the NUL
+    peers_[target.name] = pair[1];
+  }
+  return std::unique_ptr<SolSession>(new FakeSol(pair[0], *this, target.name, failure));
+}
+
+int FakeBmc::sol_starts(const std::string& bmc) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return starts_[bmc];
 }
 
 int FakeBmc::sol_peer(const std::string& bmc) {

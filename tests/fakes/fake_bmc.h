@@ -21,10 +21,18 @@ class FakeBmc : public Bmc {
  public:
   Result<bool> power_status(const BmcTarget& target) override;
   Status power_control(const BmcTarget& target, PowerAction action) override;
-  Result<std::unique_ptr<SolSession>> open_sol(const BmcTarget& target) override;
+  // Non-blocking as the real one: a session whose BMC fails (`fail`, or
+  // `sol_in_use` without take_over) ends at once with that error; any other
+  // is up at once (its NUL written), and the test's end of it is sol_peer().
+  Result<std::unique_ptr<SolSession>> start_sol(const BmcTarget& target, bool take_over) override;
 
-  // The test's end of the last SOL session opened to `bmc` (-1 if none).
+  // The test's end of the last SOL session started to `bmc` (-1 if none);
+  // closing it is the BMC going away. The test closes it.
   int sol_peer(const std::string& bmc);
+  int sol_starts(const std::string& bmc);
+
+  std::map<std::string, bool> sol_in_use;      // by BMC name: another SOL session holds it
+  std::vector<bool> take_overs;                // each start_sol's take_over
 
   std::map<std::string, bool> power;           // by BMC name: on?
   std::map<std::string, Error> fail;           // by BMC name: every call fails so
@@ -36,6 +44,7 @@ class FakeBmc : public Bmc {
   Status begin(const BmcTarget& target);
   std::mutex mutex_;
   std::map<std::string, int> peers_;
+  std::map<std::string, int> starts_;
 };
 
 class ManualExecutor : public Executor {

@@ -5,12 +5,12 @@
 #include <string_view>
 #include <vector>
 
-#include "cli/wrapper/escape.h"
+#include "common/console/escape.h"
 
 namespace {
 
-using ij::wrapper::EscapeEvent;
-using ij::wrapper::EscapeFilter;
+using ij::console::EscapeEvent;
+using ij::console::EscapeFilter;
 
 // Appends, merging data across the boundary between two reads' events.
 void append(std::vector<EscapeEvent>& to, std::vector<EscapeEvent> events) {
@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Escapes only ever take bytes away.
   if (sent > input.size()) __builtin_trap();
   // Without '&' the console gets exactly what was typed.
-  if (input.find(ij::wrapper::kEscapeChar) == std::string_view::npos) {
+  if (input.find(ij::console::kEscapeChar) == std::string_view::npos) {
     if (input.empty() ? !once.empty() : (once.size() != 1 || once[0].bytes != input)) __builtin_trap();
   }
   return 0;

@@ -9,7 +9,7 @@ namespace {
 
 TEST(Access, ManagerIsForAdminsOnly) {
   for (const char* m : {"Enroll", "Revoke", "List", "Show", "AddKeys", "RemoveKey", "ClientConfig", "Doctor",
-                        "SwitchConfig"}) {
+                        "SwitchConfig", "Console", "Consoles", "ConsoleLog"}) {
     SCOPED_TRACE(m);
     auto role = bus::required_role(bus::kManagerInterface, m);
     ASSERT_EQ(role, bus::Role::admin);
@@ -26,7 +26,7 @@ TEST(Access, ManagerIsForAdminsOnly) {
 }
 
 TEST(Access, TenantIsForTenantsOnly) {
-  for (const char* m : {"ListMine", "Power", "Console", "ConsoleBreak"}) {
+  for (const char* m : {"ListMine", "Power", "Console", "ConsoleLog"}) {
     SCOPED_TRACE(m);
     auto role = bus::required_role(bus::kTenantInterface, m);
     ASSERT_EQ(role, bus::Role::tenant);

@@ -138,6 +138,8 @@ TEST(JumpctlArgs, HelpAndParserAgree) {
       {"key-add", {"key", "add", "alice", "k.pub"}},      {"key-remove", {"key", "remove", "alice", "SHA256:x"}},
       {"client-config", {"client-config", "web01"}},      {"switch-config", {"switch-config"}},
       {"doctor", {"doctor"}},
+      {"console", {"console", "web01"}},                  {"consoles", {"consoles"}},
+      {"console-log", {"console-log", "web01"}},
   };
   const std::string all = usage();
   size_t options_seen = 0;
@@ -161,7 +163,7 @@ TEST(JumpctlArgs, HelpAndParserAgree) {
       std::vector<std::string> argv = minimal;
       // Already on the command line that parses (--vlan, which enroll needs).
       if (std::find(argv.begin(), argv.end(), option) != argv.end()) continue;
-      const bool flag = option == "--json";
+      const bool flag = option == "--json" || option == "--read-only" || option == "--force";
       argv.push_back(flag ? option : option + "=v");
       auto c = parse(argv);
       EXPECT_TRUE(c.ok()) << verb << " " << option << ": " << c.error().message;
@@ -173,7 +175,7 @@ TEST(JumpctlArgs, HelpAndParserAgree) {
       }
     }
   }
-  EXPECT_EQ(options_seen, 15u);
+  EXPECT_EQ(options_seen, 20u);
 }
 
 TEST(JumpctlArgs, EveryEnrollOptionLandsInItsField) {

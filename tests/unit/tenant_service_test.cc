@@ -67,6 +67,9 @@ class TenantServiceTest : public ::testing::Test {
       r.bmc_password = pw;
       EXPECT_TRUE(jh.enroll(r, "root").ok());
     }
+    // Consoles connect when attached (the console server's test has `always`).
+    jh.world.config.console_log = ConsoleLogMode::attached;
+    service.sync_consoles();
   }
   ~TenantServiceTest() override {
     // No password ever reaches a log line.
@@ -84,12 +87,14 @@ class TenantServiceTest : public ::testing::Test {
     if (!answer) return make_error(Errc::failed, "no answer");
     return *answer;
   }
-  Result<int> console(const std::string& tenant, const std::string& bmc, const std::string& password = "") {
-    std::optional<Result<int>> answer;
-    service.console(tenant, bmc, password, [&](Result<int> r) { answer = std::move(r); });
-    executor.run_all();
-    if (!answer) return make_error(Errc::failed, "no answer");
-    return *answer;
+  Result<int> console(const std::string& tenant, const std::string& bmc, const std::string& password = "",
+                      const std::string& mode = "") {
+    return service.console(tenant, bmc, password, mode);
+  }
+  static ConsoleSettings console_settings() {
+    ConsoleSettings s;
+    s.log_dir = "";  // no files: the console server's own test has them
+    return s;
   }
 
   LogCapture log;
@@ -98,16 +103,29 @@ class TenantServiceTest : public ::testing::Test {
   testing::FakeBmc bmc;
   testing::ManualExecutor executor;
   testing::FixedClock clock;
-  TenantService service{jh.world.config, jh.world.state, bmc, executor, clock};
+  ConsoleServer consoles{bmc, console_settings(), clock};
+  TenantService service{jh.world.config, jh.world.state, bmc, executor, consoles};
 };
 
 // Reads what is there within a second.
 std::string read_some(int fd) {
   struct pollfd p = {fd, POLLIN, 0};
   if (poll(&p, 1, 1000) != 1) return "";
-  char buf[256];
+  char buf[4096];
   ssize_t n = ::read(fd, buf, sizeof buf);
   return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+}
+
+// Reads until `needle` has come (or 5 s of silence, or the end); all of it.
+std::string read_until(int fd, const std::string& needle) {
+  std::string seen, chunk;
+  while (seen.find(needle) == std::string::npos && !(chunk = read_some(fd)).empty()) seen += chunk;
+  return seen;
+}
+
+void type(int fd, const std::string& text) {
+  const std::string packet = "d" + text;
+  ASSERT_EQ(::send(fd, packet.data(), packet.size(), 0), static_cast<ssize_t>(packet.size()));
 }
 
 TEST_F(TenantServiceTest, ListsOnlyTheirOwnBmcsWithoutSecrets) {
@@ -149,7 +167,7 @@ TEST_F(TenantServiceTest, AnotherTenantsBmcIsAnsweredAsMissing) {
   EXPECT_EQ(theirs.error().message, "you have no BMC named db01");
   EXPECT_EQ(missing.error().message, "you have no BMC named nope");
   EXPECT_EQ(console("alice", "db01").error().message, "you have no BMC named db01");
-  EXPECT_EQ(service.console_break("alice", "db01").error().message, "you have no BMC named db01");
+  EXPECT_EQ(service.console_log("alice", "db01", 10).error().message, "you have no BMC named db01");
   EXPECT_EQ(power("mallory", "web01", "status").error().code, Errc::not_found);
   EXPECT_TRUE(bmc.seen.empty());  // nothing reached a BMC
 }
@@ -192,12 +210,8 @@ TEST_F(TenantServiceTest, AFullQueueRefusesAndHoldsNothing) {
   for (int i = 0; i < TenantService::kMaxRequestsPerTenant + 1; ++i)
     EXPECT_EQ(power("alice", "web01", "status").error().message,
               "the jumphost has 1024 requests waiting already; try again in a minute");
-  EXPECT_FALSE(console("alice", "web01").ok());
   executor.full = false;
   EXPECT_TRUE(power("alice", "web01", "status").ok());
-  auto fd = console("alice", "web01");
-  ASSERT_TRUE(fd.ok());
-  ::close(*fd);
   ::close(bmc.sol_peer("web01"));
 }
 
@@ -209,45 +223,66 @@ TEST_F(TenantServiceTest, BmcErrorsReachTheTenantAndTheLog) {
   EXPECT_TRUE(log.has("power cycle web01 by=alice: FAILED: BMC web01 (10.254.0.2) refused the IPMI user name or password"));
   EXPECT_EQ(log.fields("power cycle web01 by=alice: FAILED: BMC web01 (10.254.0.2) refused the IPMI user name or password"),
             "power-cycle web01 alice alice failed");
-  EXPECT_EQ(console("alice", "web01").error().code, Errc::access_denied);
-  EXPECT_EQ(service.open_consoles(), 0u);  // the failed attach holds nothing
+  // The console attaches and says why the BMC does not connect (it keeps
+  // trying: the password is the operator's).
+  auto fd = console("alice", "web01");
+  ASSERT_TRUE(fd.ok());
+  EXPECT_NE(read_until(*fd, "refused").find(
+                "[console web01: BMC web01 (10.254.0.2) refused the IPMI user name or password; trying again every 8 s "
+                "at most]"),
+            std::string::npos);
+  ::close(*fd);
 }
 
-TEST_F(TenantServiceTest, ConsoleReservedBeforeTheSessionOpens) {
-  std::optional<Result<int>> first, second;
-  service.console("alice", "web01", "", [&](Result<int> r) { first = std::move(r); });
-  service.console("alice", "web01", "", [&](Result<int> r) { second = std::move(r); });
-  // The second is refused at once, while the first's session is still opening.
-  ASSERT_TRUE(second.has_value());
-  EXPECT_EQ(second->error().message,
-            "the console of web01 is already attached (by alice since 2026-11-25T12:00:00Z); detach that one with &. first");
-  executor.run_all();
-  ASSERT_TRUE(first.has_value() && first->ok());
-  const int tenant = **first;
+TEST_F(TenantServiceTest, TheTenantsSessionsShareTheConsole) {
+  auto first = console("alice", "web01");
+  ASSERT_TRUE(first.ok());
+  EXPECT_NE(read_until(*first, "connected").find("[console web01: connected]"), std::string::npos);
+  auto second = console("alice", "web01");
+  ASSERT_TRUE(second.ok());
+  EXPECT_NE(read_until(*second, "keyboard").find("[console web01: read-only; alice has the keyboard (&F takes it)]"),
+            std::string::npos);
   const int sol = bmc.sol_peer("web01");
   ASSERT_GE(sol, 0);
+  EXPECT_EQ(bmc.sol_starts("web01"), 1);  // one SOL session for both
 
-  // Bytes both ways, and a break.
-  ASSERT_EQ(::write(tenant, "hello\r", 6), 6);
+  // The keyboard's holder types; both see the output.
+  type(*first, "hello\r");
   EXPECT_EQ(read_some(sol), "hello\r");
+  type(*second, "ignored");
+  EXPECT_NE(read_until(*second, "read-only;").find("you are read-only; &F takes the keyboard"), std::string::npos);
   ASSERT_EQ(::write(sol, "ECHO", 4), 4);
-  EXPECT_EQ(read_some(tenant), "ECHO");
-  EXPECT_TRUE(service.console_break("alice", "web01").ok());
-  EXPECT_EQ(bmc.breaks["web01"], 1);
-  EXPECT_EQ(service.console_break("bob", "db01").error().message, "you have no console of db01 attached");
+  EXPECT_NE(read_until(*first, "ECHO").find("ECHO"), std::string::npos);
+  EXPECT_NE(read_until(*second, "ECHO").find("ECHO"), std::string::npos);
 
-  // Detach: the console is free again.
-  ::close(tenant);
-  EXPECT_EQ(read_some(sol), "");  // the SOL session is closed
+  // A break from the keyboard's holder.
+  ASSERT_EQ(::send(*first, "b", 1, 0), 1);
+  EXPECT_NE(read_until(*first, "break sent").find("break sent by alice"), std::string::npos);
+  EXPECT_EQ(bmc.breaks["web01"], 1);
+  EXPECT_TRUE(log.has("console web01 break by=alice"));
+
+  // Both detach: the SOL session closes.
+  ::close(*first);
+  ::close(*second);
+  EXPECT_EQ(read_until(sol, "never"), "");  // the end of the SOL session
   for (int i = 0; i < 100 && service.open_consoles(); ++i) usleep(10'000);
   EXPECT_EQ(service.open_consoles(), 0u);
   EXPECT_TRUE(log.has("console web01 attach by=alice: done"));
   EXPECT_TRUE(log.has("console web01 detach by=alice after 0 s"));
-  auto again = console("alice", "web01");
-  ASSERT_TRUE(again.ok());
-  ::close(*again);
   ::close(sol);
-  ::close(bmc.sol_peer("web01"));
+}
+
+TEST_F(TenantServiceTest, ATypedPasswordOpensTheConsoleAndIsNotKept) {
+  // web02 has no stored password: the tenant's opens it.
+  EXPECT_EQ(console("alice", "web02").error().message,
+            "BMC web02 has no stored password and its console is not open: its tenant opens it (and types the password)");
+  auto fd = console("alice", "web02", "typed-pw");
+  ASSERT_TRUE(fd.ok());
+  EXPECT_NE(read_until(*fd, "connected").find("connected"), std::string::npos);
+  EXPECT_EQ(bmc.seen.back().password.str(), "typed-pw");
+  ::close(*fd);
+  for (int i = 0; i < 100 && service.open_consoles(); ++i) usleep(10'000);
+  EXPECT_EQ(console("alice", "web02").error().code, Errc::invalid_argument);  // closed, and forgotten
 }
 
 // A revoke ends the BMC's console at once, and says why.
@@ -257,11 +292,12 @@ TEST_F(TenantServiceTest, ARevokedBmcsConsoleEndsAtOnce) {
   service.end_console("web01", "the BMC was revoked");
   std::string seen, chunk;
   while (!(chunk = read_some(*fd)).empty()) seen += chunk;  // up to the end of the stream
-  EXPECT_EQ(seen, "\r\n[console web01: the BMC was revoked]\r\n");
+  const std::string last = "\r\n[console web01: the BMC was revoked]\r\n";
+  ASSERT_GE(seen.size(), last.size());
+  EXPECT_EQ(seen.substr(seen.size() - last.size()), last);
   for (int i = 0; i < 100 && service.open_consoles(); ++i) usleep(10'000);
   EXPECT_EQ(service.open_consoles(), 0u);
   EXPECT_TRUE(log.has("console web01 ended: the BMC was revoked"));
-  service.end_console("web02", "the BMC was revoked");  // none open: nothing happens
   ::close(*fd);
   ::close(bmc.sol_peer("web01"));
 }

@@ -1,19 +1,21 @@
-// The tenant's console escapes (typed after '&', like conman's and ssh's
-// '~'), as a pure filter over what the tenant types: no I/O here, so every
-// escape is unit-tested and fuzzed; ipmi-wrapper performs the events.
+// The console escapes (typed after '&', as conman's, like ssh's '~'), as a
+// pure filter over what the user types: no I/O here, so every escape is
+// unit-tested and fuzzed; the console client (client.h) performs the events.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace ij::wrapper {
+namespace ij::console {
 
 inline constexpr char kEscapeChar = '&';
 // Printed on "&?"; names every row of kEscapes.
-inline constexpr const char* kEscapeHelp = "\r\n[&. detach, &B send a break, && send &, &? this help]\r\n";
+inline constexpr const char* kEscapeHelp =
+    "\r\n[&. detach, &B send a break, &F take the keyboard, &M give it up (read-only), &L replay the last output,"
+    " &I who is attached, && send &, &? this help]\r\n";
 
-enum class EscapeAction { detach, send_break, help, send_escape_char };
+enum class EscapeAction { detach, send_break, take_keyboard, give_keyboard, replay, who, help, send_escape_char };
 
 struct EscapeKey {
   char ch;  // typed after kEscapeChar
@@ -26,12 +28,16 @@ struct EscapeKey {
 inline constexpr EscapeKey kEscapes[] = {
     {'.', EscapeAction::detach},
     {'B', EscapeAction::send_break},
+    {'F', EscapeAction::take_keyboard},
+    {'M', EscapeAction::give_keyboard},
+    {'L', EscapeAction::replay},
+    {'I', EscapeAction::who},
     {'?', EscapeAction::help},
     {kEscapeChar, EscapeAction::send_escape_char},
 };
 
 struct EscapeEvent {
-  enum class Kind { data, detach, send_break, help };
+  enum class Kind { data, detach, send_break, take_keyboard, give_keyboard, replay, who, help };
   Kind kind = Kind::data;
   std::string bytes;  // for data: what to write to the console, never empty
 
@@ -55,4 +61,4 @@ class EscapeFilter {
   bool detached_ = false;
 };
 
-}  // namespace ij::wrapper
+}  // namespace ij::console

@@ -1,6 +1,6 @@
-#include "cli/wrapper/escape.h"
+#include "common/console/escape.h"
 
-namespace ij::wrapper {
+namespace ij::console {
 namespace {
 
 using Kind = EscapeEvent::Kind;
@@ -49,6 +49,10 @@ std::vector<EscapeEvent> EscapeFilter::feed(std::string_view input) {
         events.push_back({Kind::detach, {}});
         break;
       case EscapeAction::send_break: events.push_back({Kind::send_break, {}}); break;
+      case EscapeAction::take_keyboard: events.push_back({Kind::take_keyboard, {}}); break;
+      case EscapeAction::give_keyboard: events.push_back({Kind::give_keyboard, {}}); break;
+      case EscapeAction::replay: events.push_back({Kind::replay, {}}); break;
+      case EscapeAction::who: events.push_back({Kind::who, {}}); break;
       case EscapeAction::help: events.push_back({Kind::help, {}}); break;
       case EscapeAction::send_escape_char: add_data(events, std::string_view(&kEscapeChar, 1)); break;
     }
@@ -56,4 +60,4 @@ std::vector<EscapeEvent> EscapeFilter::feed(std::string_view input) {
   return events;
 }
 
-}  // namespace ij::wrapper
+}  // namespace ij::console

@@ -1,0 +1,768 @@
+#include "daemon/console/console_server.h"
+
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <future>
+#include <system_error>
+
+#include "common/base/log.h"
+#include "common/base/strings.h"
+#include "common/sys/fs.h"
+
+namespace ij {
+
+using steady = std::chrono::steady_clock;
+namespace {
+
+constexpr size_t kMaxPendingKeys = 4096;  // typed bytes waiting for a slow BMC
+
+std::string seconds_text(steady::duration d) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + " s";
+}
+
+}  // namespace
+
+// What an epoll event is about; looked up by id, so a source closed earlier
+// in the same batch of events is simply not found.
+struct ConsoleServer::Source {
+  enum class Kind { wake, sol, client } kind = Kind::wake;
+  std::string console;
+  uint64_t client = 0;
+};
+
+struct ConsoleServer::Client {
+  uint64_t id = 0;
+  int fd = -1;
+  std::string user;
+  bool by_operator = false;
+  std::chrono::system_clock::time_point since;
+  std::deque<std::string> out;  // packets waiting to be sent
+  size_t out_bytes = 0;
+  size_t skipped = 0;           // output dropped since the last note about it
+  bool want_write = false;      // EPOLLOUT armed
+  bool told_read_only = false;  // typing while read-only is said once
+};
+
+struct ConsoleServer::Console {
+  ConsoleSpec spec;
+  std::string state = "down";
+  std::chrono::system_clock::time_point state_since;
+  std::unique_ptr<SolSession> sol;
+  uint64_t sol_id = 0;
+  bool up = false;              // the NUL came: the session is established
+  bool take_over = false;       // the next connect ends another SOL session
+  Secret typed;                 // a tenant's password, while they are attached
+  std::string typed_by;
+  steady::time_point next_try{};
+  steady::duration backoff{};
+  steady::time_point up_since{};
+  steady::time_point lost_at{};
+  bool lost = false;            // up before, reconnecting since lost_at
+  std::string last_error;       // what the last failure said (told once per change)
+  std::string last_reconnect;   // RFC 3339
+  std::string ring;             // the last replay_bytes of output
+  int log_fd = -1;
+  uint64_t log_size = 0;
+  uint64_t bytes_logged = 0;
+  std::vector<uint64_t> clients;  // in attach order
+  std::map<uint64_t, std::unique_ptr<Client>> by_id;
+  uint64_t keyboard = 0;        // the client that types, 0: nobody
+  std::string keys;             // typed, waiting for the BMC
+};
+
+ConsoleServer::ConsoleServer(Bmc& bmc, ConsoleSettings settings, const Clock& clock)
+    : bmc_(bmc), settings_(std::move(settings)), clock_(clock) {
+  epoll_ = ::epoll_create1(EPOLL_CLOEXEC);
+  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (epoll_ < 0 || wake_fd_ < 0) throw std::system_error(errno, std::generic_category(), "console loop");
+  watch(wake_fd_, EPOLLIN, Source{Source::Kind::wake, "", 0});
+  thread_ = std::thread(&ConsoleServer::loop, this);
+}
+
+ConsoleServer::~ConsoleServer() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake();
+  thread_.join();
+  // The loop is gone: close what it held, from this thread.
+  for (auto& [name, c] : consoles_) {
+    for (auto& [id, cl] : c->by_id) ::close(cl->fd);
+    c->sol.reset();
+    if (c->log_fd >= 0) ::close(c->log_fd);
+  }
+  ::close(wake_fd_);
+  ::close(epoll_);
+}
+
+void ConsoleServer::wake() {
+  uint64_t one = 1;
+  [[maybe_unused]] ssize_t n = ::write(wake_fd_, &one, sizeof one);
+}
+
+void ConsoleServer::call(const std::function<void()>& fn) {
+  if (std::this_thread::get_id() == thread_.get_id()) return fn();
+  std::promise<void> done;
+  auto finished = done.get_future();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    commands_.push_back([&] {
+      try {
+        fn();
+        done.set_value();
+      } catch (...) {
+        done.set_exception(std::current_exception());
+      }
+    });
+  }
+  wake();
+  finished.get();  // rethrows what fn threw
+}
+
+uint64_t ConsoleServer::watch(int fd, uint32_t events, Source source) {
+  uint64_t id = next_id_++;
+  struct epoll_event ev {};
+  ev.events = events;
+  ev.data.u64 = id;
+  if (::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev) < 0) return 0;
+  sources_[id] = std::move(source);
+  return id;
+}
+
+void ConsoleServer::unwatch(uint64_t id, int fd) {
+  ::epoll_ctl(epoll_, EPOLL_CTL_DEL, fd, nullptr);
+  sources_.erase(id);
+}
+
+std::string ConsoleServer::stamp() const { return rfc3339(clock_.now()); }
+
+// ---- the loop ----
+
+void ConsoleServer::loop() {
+  struct epoll_event events[64];
+  for (;;) {
+    const steady::time_point now = steady::now();
+    // Sleep until the nearest retry (or a second at most: states age).
+    steady::duration wait = std::chrono::seconds(1);
+    for (const auto& [name, c] : consoles_)
+      if (!c->sol && wanted(*c)) wait = std::min(wait, std::max(steady::duration::zero(), c->next_try - now));
+    int timeout = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()) + 1;
+    int n = ::epoll_wait(epoll_, events, 64, timeout);
+    if (n < 0 && errno != EINTR) {
+      log::error(std::string("console loop: epoll_wait: ") + std::strerror(errno));
+      return;
+    }
+    for (int i = 0; i < n; ++i) {
+      auto it = sources_.find(events[i].data.u64);
+      if (it == sources_.end()) continue;
+      const Source src = it->second;
+      if (src.kind == Source::Kind::wake) {
+        uint64_t count;
+        [[maybe_unused]] ssize_t r = ::read(wake_fd_, &count, sizeof count);
+        std::deque<std::function<void()>> todo;
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          if (stopping_) return;
+          todo.swap(commands_);
+        }
+        for (auto& fn : todo) fn();
+        continue;
+      }
+      auto c = consoles_.find(src.console);
+      if (c == consoles_.end()) continue;
+      Console& console = *c->second;
+      if (src.kind == Source::Kind::sol) {
+        on_sol(console);
+      } else {
+        auto cl = console.by_id.find(src.client);
+        if (cl == console.by_id.end()) continue;
+        Client& client = *cl->second;
+        if (events[i].events & EPOLLOUT) flush(client);
+        if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) on_client_readable(console, client);
+      }
+    }
+    tick(steady::now());
+  }
+}
+
+bool ConsoleServer::wanted(const Console& c) const {
+  if (!c.clients.empty()) return true;
+  return c.spec.mode == ConsoleLogMode::always && !c.spec.password.empty();
+}
+
+void ConsoleServer::set_state(Console& c, const std::string& state) {
+  if (c.state == state) return;
+  c.state = state;
+  c.state_since = clock_.now();
+}
+
+void ConsoleServer::tick(steady::time_point now) {
+  for (auto& [name, c] : consoles_) {
+    if (!c->sol && wanted(*c) && now >= c->next_try) connect(*c, now);
+    if (c->sol && !wanted(*c)) {
+      drop_sol(*c);
+      set_state(*c, "down");
+    }
+  }
+}
+
+void ConsoleServer::connect(Console& c, steady::time_point now) {
+  BmcTarget t = c.spec.target;
+  if (!c.spec.password.empty())
+    t.password = SecretText(std::string(c.spec.password.reveal()));
+  else if (!c.typed.empty())
+    t.password = SecretText(std::string(c.typed.reveal()));
+  const bool take_over = c.take_over;
+  c.take_over = false;
+  auto sol = bmc_.start_sol(t, take_over);
+  if (!sol) {
+    c.last_error = sol.error().message;
+    c.next_try = now + std::max<steady::duration>(c.backoff, settings_.retry_min);
+    set_state(c, "waiting");
+    return;
+  }
+  c.sol = std::move(*sol);
+  c.up = false;
+  c.sol_id = watch(c.sol->fd(), EPOLLIN, Source{Source::Kind::sol, c.spec.name, 0});
+  set_state(c, "connecting");
+}
+
+void ConsoleServer::drop_sol(Console& c) {
+  if (!c.sol) return;
+  unwatch(c.sol_id, c.sol->fd());
+  c.sol.reset();  // closes the session in the engine
+  c.up = false;
+  c.keys.clear();
+}
+
+void ConsoleServer::on_sol(Console& c) {
+  char buf[console::kMaxPacket];
+  // Bounded work per wake-up, so that one chatty console cannot starve the rest.
+  for (int rounds = 0; rounds < 16 && c.sol; ++rounds) {
+    ssize_t n = ::read(c.sol->fd(), buf, sizeof buf);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) break;
+    if (n <= 0) {
+      sol_closed(c, steady::now());
+      return;
+    }
+    const char* p = buf;
+    size_t len = static_cast<size_t>(n);
+    if (!c.up) {
+      // The engine's NUL: the session is up.
+      if (*p == '\0') {
+        ++p;
+        --len;
+      }
+      c.up = true;
+      c.up_since = steady::now();
+      c.backoff = steady::duration::zero();
+      set_state(c, "up");
+      c.last_error.clear();
+      if (c.lost) {
+        c.last_reconnect = stamp();
+        announce(c, "reconnected after " + seconds_text(steady::now() - c.lost_at));
+        c.lost = false;
+      } else {
+        announce(c, "connected", false);
+      }
+      if (!c.keys.empty()) {
+        ssize_t w = ::write(c.sol->fd(), c.keys.data(), c.keys.size());
+        if (w > 0) c.keys.erase(0, static_cast<size_t>(w));
+      }
+    }
+    if (len) output(c, p, len);
+  }
+}
+
+void ConsoleServer::sol_closed(Console& c, steady::time_point now) {
+  Error why = c.sol->failure();
+  const bool was_up = c.up;
+  drop_sol(c);
+  if (was_up) {
+    // A lost session reconnects at once, unless it was up only briefly (a
+    // BMC that accepts and drops again would loop): then it backs off.
+    if (!c.lost) {
+      c.lost = true;
+      c.lost_at = now;
+    }
+    const bool stable = now - c.up_since >= settings_.stable;
+    c.next_try = stable ? now : now + std::max<steady::duration>(c.backoff, settings_.retry_min);
+    if (!stable) c.backoff = std::min<steady::duration>(std::max<steady::duration>(c.backoff * 2, settings_.retry_min), settings_.retry_max);
+    set_state(c, "waiting");
+    c.last_error = why.message;
+    announce(c, why.message + ", reconnecting");
+    return;
+  }
+  // A connect that failed: typed passwords are not retried when refused.
+  if (why.code == Errc::access_denied && c.spec.password.empty()) {
+    set_state(c, "down");
+    c.last_error = why.message;
+    const std::vector<uint64_t> ids = c.clients;
+    for (uint64_t id : ids) close_client(c, id, why.message);
+    c.typed = Secret();
+    return;
+  }
+  c.backoff = std::min<steady::duration>(std::max<steady::duration>(c.backoff * 2, settings_.retry_min), settings_.retry_max);
+  c.next_try = now + c.backoff;
+  const bool busy = why.code == Errc::exists;
+  set_state(c, busy ? "busy" : "waiting");
+  if (why.message != c.last_error) {
+    c.last_error = why.message;
+    std::string text = why.message + "; trying again every " + seconds_text(settings_.retry_max) + " at most";
+    if (busy) text += " (an operator can take it over: jumpctl console " + c.spec.name + " --force)";
+    announce(c, text);
+  }
+}
+
+// ---- output ----
+
+void ConsoleServer::output(Console& c, const char* data, size_t n) {
+  c.ring.append(data, n);
+  if (c.ring.size() > settings_.replay_bytes) c.ring.erase(0, c.ring.size() - settings_.replay_bytes);
+  log_bytes(c, data, n);
+  for (uint64_t id : c.clients) {
+    Client& cl = *c.by_id[id];
+    if (cl.out_bytes + n > settings_.client_buffer) {
+      // A slow reader skips ahead; nobody else waits for it.
+      for (const std::string& p : cl.out) cl.skipped += p.size();
+      cl.out.clear();
+      cl.out_bytes = 0;
+    }
+    if (cl.skipped) {
+      const std::string note = "\r\n[console " + c.spec.name + ": " + std::to_string(cl.skipped) +
+                               " bytes skipped: your connection is too slow]\r\n";
+      cl.skipped = 0;
+      cl.out.push_back(note);
+      cl.out_bytes += note.size();
+    }
+    cl.out.emplace_back(data, n);
+    cl.out_bytes += n;
+    flush(cl);
+  }
+}
+
+void ConsoleServer::tell(Client& cl, const std::string& line) {
+  // Notes are small and always queued, past the cap if need be.
+  for (size_t off = 0; off < line.size(); off += console::kMaxPacket) {
+    cl.out.push_back(line.substr(off, console::kMaxPacket));
+    cl.out_bytes += cl.out.back().size();
+  }
+  flush(cl);
+}
+
+void ConsoleServer::announce(Console& c, const std::string& text, bool to_log) {
+  const std::string line = "\r\n[console " + c.spec.name + ": " + text + "]\r\n";
+  for (uint64_t id : c.clients) tell(*c.by_id[id], line);
+  if (to_log) {
+    const std::string marked = "\r\n[console " + c.spec.name + " " + stamp() + ": " + text + "]\r\n";
+    log_bytes(c, marked.data(), marked.size());
+  }
+}
+
+void ConsoleServer::flush(Client& cl) {
+  while (!cl.out.empty()) {
+    const std::string& p = cl.out.front();
+    ssize_t n = ::send(cl.fd, p.data(), p.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      // The client is gone: its read side reports it and closes it.
+      cl.out.clear();
+      cl.out_bytes = 0;
+      break;
+    }
+    cl.out_bytes -= p.size();
+    cl.out.pop_front();
+  }
+  const bool want = !cl.out.empty();
+  if (want != cl.want_write) {
+    struct epoll_event ev {};
+    ev.events = want ? (EPOLLIN | EPOLLOUT) : EPOLLIN;
+    ev.data.u64 = cl.id;
+    ::epoll_ctl(epoll_, EPOLL_CTL_MOD, cl.fd, &ev);
+    cl.want_write = want;
+  }
+}
+
+// ---- the log ----
+
+std::string ConsoleServer::log_path(const std::string& bmc) const { return settings_.log_dir + "/" + bmc + ".log"; }
+
+void ConsoleServer::log_bytes(Console& c, const char* data, size_t n) {
+  if (c.spec.mode == ConsoleLogMode::off || settings_.log_dir.empty()) return;
+  const std::string path = log_path(c.spec.name);
+  if (c.log_fd >= 0 && c.log_size + n > settings_.log_max_bytes && c.log_size > 0) {
+    // Rotation between two writes of this thread: no byte is lost.
+    ::close(c.log_fd);
+    c.log_fd = -1;
+    for (int k = settings_.log_keep; k >= 1; --k) {
+      const std::string from = k == 1 ? path : path + "." + std::to_string(k - 1);
+      const std::string to = path + "." + std::to_string(k);
+      if (k == settings_.log_keep) ::unlink(to.c_str());
+      ::rename(from.c_str(), to.c_str());
+    }
+    if (settings_.log_keep <= 0) ::unlink(path.c_str());
+  }
+  if (c.log_fd < 0) {
+    if (Status d = ensure_dir(settings_.log_dir, 0750); !d) {
+      log::error("console " + c.spec.name + ": " + d.error().message, {"console-log", c.spec.name, "", "", "failed"});
+      return;
+    }
+    c.log_fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (c.log_fd < 0) {
+      log::error("console " + c.spec.name + ": cannot open " + path + ": " + std::strerror(errno),
+                 {"console-log", c.spec.name, "", "", "failed"});
+      return;
+    }
+    ::fchmod(c.log_fd, 0600);
+    struct stat st {};
+    c.log_size = ::fstat(c.log_fd, &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+  }
+  for (size_t off = 0; off < n;) {
+    ssize_t w = ::write(c.log_fd, data + off, n - off);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      log::error("console " + c.spec.name + ": cannot write " + path + ": " + std::strerror(errno),
+                 {"console-log", c.spec.name, "", "", "failed"});
+      return;
+    }
+    off += static_cast<size_t>(w);
+  }
+  c.log_size += n;
+  c.bytes_logged += n;
+}
+
+Result<std::string> ConsoleServer::read_log(const std::string& bmc, size_t lines, size_t max_bytes) const {
+  // Newest first: NAME.log, then NAME.log.1 ... until enough lines.
+  std::string text;
+  size_t found = 0;
+  for (int k = 0; k <= settings_.log_keep && found <= lines && text.size() < max_bytes; ++k) {
+    const std::string path = k == 0 ? log_path(bmc) : log_path(bmc) + "." + std::to_string(k);
+    auto file = read_file(path);
+    if (!file) return file.error();
+    if (!file->has_value()) break;
+    text = **file + text;
+    found = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+  }
+  // Keep the last `lines` lines (a last line without its newline counts).
+  size_t cut = text.size();
+  size_t seen = 0;
+  if (!text.empty() && text.back() == '\n') --cut;
+  while (cut > 0) {
+    if (text[cut - 1] == '\n' && ++seen == lines) break;
+    --cut;
+  }
+  std::string tail = text.substr(cut);
+  if (tail.size() > max_bytes) tail.erase(0, tail.size() - max_bytes);
+  return tail;
+}
+
+// ---- clients ----
+
+void ConsoleServer::on_client_readable(Console& c, Client& cl) {
+  char buf[console::kMaxPacket + 1];
+  for (int rounds = 0; rounds < 16; ++rounds) {
+    ssize_t n = ::recv(cl.fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+    if (n <= 0) {
+      close_client(c, cl.id, "");
+      return;
+    }
+    const auto kind = static_cast<console::Request>(buf[0]);
+    const bool has_keyboard = c.keyboard == cl.id;
+    switch (kind) {
+      case console::Request::data:
+        if (!has_keyboard) {
+          if (!cl.told_read_only) tell(cl, "\r\n[console " + c.spec.name + ": you are read-only; &F takes the keyboard]\r\n");
+          cl.told_read_only = true;
+          break;
+        }
+        if (c.keys.size() + static_cast<size_t>(n - 1) > kMaxPendingKeys) {
+          tell(cl, "\r\n[console " + c.spec.name + ": the BMC is not taking input; what you typed was dropped]\r\n");
+          break;
+        }
+        c.keys.append(buf + 1, static_cast<size_t>(n - 1));
+        if (c.sol && c.up) {
+          ssize_t w = ::write(c.sol->fd(), c.keys.data(), c.keys.size());
+          if (w > 0) c.keys.erase(0, static_cast<size_t>(w));
+        }
+        break;
+      case console::Request::send_break:
+        if (!has_keyboard) {
+          tell(cl, "\r\n[console " + c.spec.name + ": only the keyboard's holder sends a break; &F takes it]\r\n");
+        } else if (!c.sol || !c.up) {
+          tell(cl, "\r\n[console " + c.spec.name + ": no break: the BMC is not connected]\r\n");
+        } else if (Status s = c.sol->send_break(); !s) {
+          tell(cl, "\r\n[console " + c.spec.name + ": " + s.error().message + "]\r\n");
+        } else {
+          announce(c, "break sent by " + cl.user);
+          log::notice("console " + c.spec.name + " break by=" + cl.user,
+                      {"console-break", c.spec.name, c.spec.owner, cl.user, "done"});
+        }
+        break;
+      case console::Request::replay:
+        tell(cl, "\r\n[console " + c.spec.name + ": the last " + std::to_string(c.ring.size()) + " bytes]\r\n");
+        tell(cl, c.ring);
+        tell(cl, "\r\n[console " + c.spec.name + ": end of replay]\r\n");
+        break;
+      case console::Request::who:
+        tell(cl, "\r\n[console " + c.spec.name + ": " + who_text(c) + "]\r\n");
+        break;
+      case console::Request::take_keyboard:
+        if (has_keyboard)
+          tell(cl, "\r\n[console " + c.spec.name + ": you have the keyboard]\r\n");
+        else
+          give_keyboard(c, cl);
+        break;
+      case console::Request::give_keyboard:
+        if (has_keyboard) {
+          c.keyboard = 0;
+          announce(c, cl.user + " gave the keyboard up (&F takes it)", true);
+        }
+        break;
+      default:
+        break;  // an unknown request is ignored (a newer client)
+    }
+  }
+}
+
+void ConsoleServer::give_keyboard(Console& c, Client& to) {
+  const uint64_t previous = c.keyboard;
+  c.keyboard = to.id;
+  to.told_read_only = false;
+  if (previous && c.by_id.count(previous)) {
+    Client& from = *c.by_id[previous];
+    tell(from, "\r\n[console " + c.spec.name + ": " + to.user + " took the keyboard; you are read-only now (&F takes it back)]\r\n");
+  }
+  tell(to, "\r\n[console " + c.spec.name + ": you have the keyboard]\r\n");
+  const std::string marked = "\r\n[console " + c.spec.name + " " + stamp() + ": " + to.user + " has the keyboard]\r\n";
+  log_bytes(c, marked.data(), marked.size());
+}
+
+std::string ConsoleServer::who_text(const Console& c) const {
+  std::string text;
+  for (uint64_t id : c.clients) {
+    const Client& cl = *c.by_id.at(id);
+    if (!text.empty()) text += "; ";
+    text += (cl.by_operator ? "operator " : "") + cl.user + (c.keyboard == id ? " (keyboard" : " (read-only") +
+            ", since " + rfc3339(cl.since) + ")";
+  }
+  return "attached: " + (text.empty() ? std::string("nobody") : text) + "; the BMC is " + c.state;
+}
+
+void ConsoleServer::close_client(Console& c, uint64_t id, const std::string& why) {
+  auto it = c.by_id.find(id);
+  if (it == c.by_id.end()) return;
+  Client& cl = *it->second;
+  if (!why.empty()) {
+    const std::string line = "\r\n[console " + c.spec.name + ": " + why + "]\r\n";
+    ::send(cl.fd, line.data(), line.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  }
+  unwatch(id, cl.fd);
+  ::close(cl.fd);
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(clock_.now() - cl.since).count();
+  log::notice("console " + c.spec.name + " detach by=" + cl.user + " after " + std::to_string(seconds) + " s",
+              {"console-detach", c.spec.name, c.spec.owner, cl.user, "done"});
+  const std::string user = cl.user;
+  const bool had_keyboard = c.keyboard == id;
+  c.clients.erase(std::remove(c.clients.begin(), c.clients.end(), id), c.clients.end());
+  c.by_id.erase(it);
+  if (had_keyboard) c.keyboard = 0;
+  announce(c, user + " detached" + (had_keyboard && !c.clients.empty() ? "; the keyboard is free (&F takes it)" : ""));
+  if (c.clients.empty() && c.typed_by == user) {
+    c.typed = Secret();
+    c.typed_by.clear();
+  }
+  if (!wanted(c)) {
+    drop_sol(c);
+    set_state(c, "down");
+  }
+}
+
+// ---- the bus thread's calls ----
+
+void ConsoleServer::configure(std::vector<ConsoleSpec> specs) {
+  call([&] {
+    std::map<std::string, ConsoleSpec> next;
+    for (ConsoleSpec& s : specs) next.emplace(s.name, std::move(s));
+    std::vector<std::string> gone;
+    for (auto& [name, c] : consoles_)
+      if (!next.count(name)) gone.push_back(name);
+    for (const std::string& name : gone) close_console(name, "the BMC is no longer enrolled");
+    const steady::time_point now = steady::now();
+    for (auto& [name, spec] : next) {
+      auto it = consoles_.find(name);
+      if (it == consoles_.end()) {
+        auto c = std::make_unique<Console>();
+        c->spec = std::move(spec);
+        c->state_since = clock_.now();
+        c->next_try = now;
+        consoles_.emplace(name, std::move(c));
+        continue;
+      }
+      Console& c = *it->second;
+      const bool owner_changed = c.spec.owner != spec.owner;
+      c.spec = std::move(spec);
+      if (owner_changed) {
+        const std::vector<uint64_t> ids = c.clients;
+        for (uint64_t id : ids)
+          if (!c.by_id[id]->by_operator) close_client(c, id, "the BMC has another owner now");
+      }
+      if (c.spec.mode == ConsoleLogMode::off && c.log_fd >= 0) {
+        ::close(c.log_fd);
+        c.log_fd = -1;
+      }
+    }
+  });
+}
+
+Result<int> ConsoleServer::attach(AttachRequest request) {
+  Result<int> result = make_error(Errc::failed, "not run");
+  call([&] {
+    auto it = consoles_.find(request.bmc);
+    if (it == consoles_.end()) {
+      result = make_error(Errc::not_found, "BMC " + request.bmc + " has no console");
+      return;
+    }
+    Console& c = *it->second;
+    if (c.clients.size() >= settings_.max_attached) {
+      result = make_error(Errc::failed, "the console of " + c.spec.name + " has " + std::to_string(c.clients.size()) +
+                                            " attachments already (the most it takes); detach one first");
+      return;
+    }
+    size_t mine = 0;
+    for (const auto& [name, other] : consoles_)
+      for (const auto& [id, cl] : other->by_id) mine += cl->user == request.user;
+    if (mine >= settings_.max_per_user) {
+      result = make_error(Errc::failed, "you have " + std::to_string(mine) +
+                                            " console attachments already (the most one user may have); detach one first");
+      return;
+    }
+    if (c.spec.password.empty() && !c.sol) {
+      if (request.password.empty()) {
+        result = make_error(Errc::invalid_argument,
+                            "BMC " + c.spec.name + " has no stored password and its console is not open: its tenant "
+                                                   "opens it (and types the password)");
+        return;
+      }
+      c.typed = Secret(std::string(request.password.str()));
+      c.typed_by = request.user;
+    }
+    request.password.clear();
+    int pair[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) {
+      result = make_error(Errc::failed, std::string("socketpair: ") + std::strerror(errno));
+      return;
+    }
+    ::fcntl(pair[0], F_SETFL, ::fcntl(pair[0], F_GETFL) | O_NONBLOCK);
+    auto cl = std::make_unique<Client>();
+    cl->fd = pair[0];
+    cl->user = request.user;
+    cl->by_operator = request.by_operator;
+    cl->since = clock_.now();
+    cl->id = watch(pair[0], EPOLLIN, Source{Source::Kind::client, c.spec.name, 0});
+    sources_[cl->id].client = cl->id;
+    Client& client = *cl;
+    c.by_id.emplace(cl->id, std::move(cl));
+    c.clients.push_back(client.id);
+    const std::string role = request.by_operator ? "operator " + request.user : request.user;
+    log::notice("console " + c.spec.name + " attach by=" + request.user + ": done",
+                {"console-attach", c.spec.name, c.spec.owner, request.user, "done"});
+    // The replay first, then the state, then live output.
+    if (!c.ring.empty()) {
+      tell(client, "[console " + c.spec.name + ": the last " + std::to_string(c.ring.size()) + " bytes]\r\n");
+      tell(client, c.ring);
+      tell(client, "\r\n[console " + c.spec.name + ": live]\r\n");
+    }
+    using console::AttachMode;
+    if (request.mode == AttachMode::force || (request.mode == AttachMode::normal && c.keyboard == 0)) {
+      give_keyboard(c, client);
+    } else {
+      const std::string holder = c.keyboard ? c.by_id[c.keyboard]->user : "nobody";
+      tell(client, "\r\n[console " + c.spec.name + ": read-only; " + holder + " has the keyboard (&F takes it)]\r\n");
+    }
+    announce(c, role + " attached", true);
+    if (request.mode == AttachMode::force && request.by_operator && c.state == "busy") {
+      // An operator's --force also takes a SOL session held elsewhere.
+      c.take_over = true;
+      c.next_try = steady::now();
+    }
+    if (!c.sol) {
+      if (c.state == "down") c.next_try = steady::now();
+      tell(client, "\r\n[console " + c.spec.name + ": " +
+                       (c.state == "down" ? std::string("connecting to the BMC")
+                                          : "the BMC is " + c.state + (c.last_error.empty() ? "" : ": " + c.last_error)) +
+                       "]\r\n");
+    } else if (!c.up) {
+      tell(client, "\r\n[console " + c.spec.name + ": connecting to the BMC]\r\n");
+    }
+    result = pair[1];
+  });
+  return result;
+}
+
+void ConsoleServer::close_console(const std::string& name, const std::string& why) {
+  auto it = consoles_.find(name);
+  if (it == consoles_.end()) return;
+  Console& c = *it->second;
+  const std::vector<uint64_t> ids = c.clients;
+  for (uint64_t id : ids) close_client(c, id, why);
+  const std::string marked = "\r\n[console " + c.spec.name + " " + stamp() + ": " + why + "]\r\n";
+  log_bytes(c, marked.data(), marked.size());
+  drop_sol(c);
+  if (c.log_fd >= 0) ::close(c.log_fd);
+  consoles_.erase(it);
+}
+
+void ConsoleServer::end(const std::string& bmc, const std::string& why) {
+  call([&] { close_console(bmc, why); });
+}
+
+void ConsoleServer::note(const std::string& bmc, const std::string& text) {
+  call([&] {
+    auto it = consoles_.find(bmc);
+    if (it != consoles_.end()) announce(*it->second, text);
+  });
+}
+
+std::vector<bus::ConsoleView> ConsoleServer::views() {
+  std::vector<bus::ConsoleView> out;
+  call([&] {
+    for (const auto& [name, c] : consoles_) {
+      bus::ConsoleView v;
+      v.name = name;
+      v.owner = c->spec.owner;
+      v.log = std::string(console_log_mode_name(c->spec.mode));
+      v.state = c->state;
+      v.state_since = rfc3339(c->state_since);
+      v.last_error = c->last_error;
+      v.last_reconnect = c->last_reconnect;
+      v.bytes_logged = c->bytes_logged;
+      for (uint64_t id : c->clients) {
+        const Client& cl = *c->by_id.at(id);
+        v.attached.push_back(bus::ConsoleClientView{cl.user, cl.by_operator, c->keyboard == id, rfc3339(cl.since)});
+      }
+      out.push_back(std::move(v));
+    }
+  });
+  return out;
+}
+
+size_t ConsoleServer::attached_count() {
+  size_t n = 0;
+  call([&] {
+    for (const auto& [name, c] : consoles_) n += c->clients.size();
+  });
+  return n;
+}
+
+}  // namespace ij
