@@ -1,0 +1,342 @@
+// The console server's loop over a fake BMC whose SOL sessions are socket
+// pairs the test holds: logging with nobody attached, replay, sharing and
+// the keyboard, reconnecting with a note, a SOL session held elsewhere, a
+// stalled viewer, limits, rotation.
+#include "daemon/console/console_server.h"
+
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <thread>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/fakes/fake_bmc.h"
+#include "tests/fakes/fake_host.h"
+
+namespace ij {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string read_some(int fd, int ms = 1000) {
+  struct pollfd p = {fd, POLLIN, 0};
+  if (poll(&p, 1, ms) != 1) return "";
+  char buf[8192];
+  ssize_t n = ::read(fd, buf, sizeof buf);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+}
+
+// Everything until `needle` has come (or 5 s pass), all of it.
+std::string read_until(int fd, const std::string& needle) {
+  std::string seen;
+  for (int i = 0; i < 50 && seen.find(needle) == std::string::npos; ++i) seen += read_some(fd, 100);
+  return seen;
+}
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+void send_request(int fd, console::Request r, const std::string& data = "") {
+  const std::string p = std::string(1, static_cast<char>(r)) + data;
+  ASSERT_EQ(::send(fd, p.data(), p.size(), 0), static_cast<ssize_t>(p.size()));
+}
+
+std::string file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class ConsoleServerTest : public ::testing::Test {
+ protected:
+  ConsoleServerTest() {
+    char tmpl[] = "/tmp/ij-console-test.XXXXXX";
+    dir = ::mkdtemp(tmpl);
+    settings.log_dir = dir + "/console";
+    settings.retry_min = 50ms;
+    settings.retry_max = 200ms;
+    settings.stable = 0ms;
+    settings.replay_bytes = 64;
+  }
+  ~ConsoleServerTest() override {
+    server.reset();
+    std::filesystem::remove_all(dir);
+  }
+  void start(std::vector<ConsoleSpec> specs) {
+    server = std::make_unique<ConsoleServer>(bmc, settings, clock);
+    server->configure(std::move(specs));
+  }
+  static ConsoleSpec spec(const std::string& name, const std::string& owner, ConsoleLogMode mode,
+                          const std::string& password = "pw") {
+    ConsoleSpec s;
+    s.name = name;
+    s.owner = owner;
+    s.target.name = name;
+    s.target.host = "10.0.0.2";
+    s.mode = mode;
+    if (!password.empty()) s.password = Secret(std::string(password));
+    return s;
+  }
+  Result<int> attach(const std::string& bmc_name, const std::string& user,
+                     console::AttachMode mode = console::AttachMode::normal, bool by_operator = false) {
+    AttachRequest r;
+    r.bmc = bmc_name;
+    r.user = user;
+    r.mode = mode;
+    r.by_operator = by_operator;
+    return server->attach(std::move(r));
+  }
+  // Waits for the fake BMC's end of `name`'s SOL session.
+  int sol(const std::string& name, int starts = 1) {
+    for (int i = 0; i < 200; ++i) {
+      if (bmc.sol_starts(name) >= starts && bmc.sol_peer(name) >= 0) return bmc.sol_peer(name);
+      usleep(10'000);
+    }
+    return -1;
+  }
+  bus::ConsoleView view(const std::string& name) {
+    for (const auto& v : server->views())
+      if (v.name == name) return v;
+    return {};
+  }
+
+  std::string dir;
+  ConsoleSettings settings;
+  testing::FakeBmc bmc;
+  testing::FixedClock clock;
+  std::unique_ptr<ConsoleServer> server;
+};
+
+TEST_F(ConsoleServerTest, AnAlwaysConsoleIsLoggedWithNobodyAttachedAndReplayedOnAttach) {
+  start({spec("web01", "alice", ConsoleLogMode::always), spec("web02", "alice", ConsoleLogMode::attached)});
+  const int s = sol("web01");
+  ASSERT_GE(s, 0);
+  EXPECT_EQ(bmc.sol_starts("web02"), 0);  // attached: not held while nobody is
+  const std::string boot = "BIOS v1.0\r\nkernel panic at 3 a.m.\r\n";
+  ASSERT_EQ(::write(s, boot.data(), boot.size()), static_cast<ssize_t>(boot.size()));
+  for (int i = 0; i < 100 && view("web01").bytes_logged < boot.size(); ++i) usleep(10'000);
+  EXPECT_EQ(file(settings.log_dir + "/web01.log"), boot);
+  EXPECT_EQ(std::filesystem::status(settings.log_dir + "/web01.log").permissions(),
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  // The replay comes before anything live.
+  auto fd = attach("web01", "alice");
+  ASSERT_TRUE(fd.ok());
+  const std::string seen = read_until(*fd, "you have the keyboard");
+  EXPECT_TRUE(has(seen, "[console web01: the last 35 bytes]\r\n" + boot + "\r\n[console web01: live]")) << seen;
+  ASSERT_EQ(::write(s, "login: ", 7), 7);
+  EXPECT_TRUE(has(read_until(*fd, "login: "), "login: "));
+  // The log has the attach marker with who and when; read_log gives lines.
+  EXPECT_TRUE(has(file(settings.log_dir + "/web01.log"), "[console web01 2026-11-25T12:00:00Z: alice attached]"));
+  auto tail = server->read_log("web01", 2);
+  ASSERT_TRUE(tail.ok());
+  EXPECT_EQ(*tail, "[console web01 2026-11-25T12:00:00Z: alice attached]\r\nlogin: ");
+  ::close(*fd);
+}
+
+TEST_F(ConsoleServerTest, SharedAttachmentsAndTheKeyboard) {
+  start({spec("web01", "alice", ConsoleLogMode::attached)});
+  auto a = attach("web01", "alice");
+  ASSERT_TRUE(a.ok());
+  EXPECT_TRUE(has(read_until(*a, "connected"), "[console web01: you have the keyboard]"));
+  const int s = sol("web01");
+  auto b = attach("web01", "alice");
+  ASSERT_TRUE(b.ok());
+  EXPECT_TRUE(has(read_until(*b, "(&F takes it)"), "[console web01: read-only; alice has the keyboard (&F takes it)]"));
+  auto op = attach("web01", "opadmin", console::AttachMode::read_only, true);
+  ASSERT_TRUE(op.ok());
+  EXPECT_EQ(bmc.sol_starts("web01"), 1);
+
+  // Only the keyboard's keys reach the BMC; everyone sees the output.
+  send_request(*b, console::Request::data, "rm -rf /\r");
+  EXPECT_TRUE(has(read_until(*b, "read-only;"), "you are read-only; &F takes the keyboard"));
+  send_request(*a, console::Request::data, "uptime\r");
+  EXPECT_EQ(read_some(s), "uptime\r");
+  ASSERT_EQ(::write(s, "up 3 days", 9), 9);
+  for (int fd : {*a, *b, *op}) EXPECT_TRUE(has(read_until(fd, "up 3 days"), "up 3 days"));
+
+  // --force / &F moves the keyboard; the previous holder is told.
+  send_request(*b, console::Request::take_keyboard);
+  EXPECT_TRUE(has(read_until(*a, "read-only now"), "alice took the keyboard; you are read-only now (&F takes it back)"));
+  send_request(*b, console::Request::data, "w\r");
+  EXPECT_EQ(read_some(s), "w\r");
+  send_request(*a, console::Request::send_break);
+  EXPECT_TRUE(has(read_until(*a, "sends a break"), "only the keyboard's holder sends a break"));
+  EXPECT_EQ(bmc.breaks["web01"], 0);
+
+  // Who is attached.
+  send_request(*op, console::Request::who);
+  const std::string who = read_until(*op, "the BMC is up");
+  EXPECT_TRUE(has(who, "attached: alice (read-only, since 2026-11-25T12:00:00Z); alice (keyboard, since "
+                       "2026-11-25T12:00:00Z); operator opadmin (read-only, since 2026-11-25T12:00:00Z); the BMC is up"))
+      << who;
+  auto v = view("web01");
+  ASSERT_EQ(v.attached.size(), 3u);
+  EXPECT_TRUE(v.attached[1].keyboard);
+  EXPECT_TRUE(v.attached[2].by_operator);
+  EXPECT_EQ(v.state, "up");
+
+  // Everyone gone: the session closes (attached mode).
+  for (int fd : {*a, *b, *op}) ::close(fd);
+  EXPECT_EQ(read_until(s, "never"), "");
+  for (int i = 0; i < 100 && server->attached_count(); ++i) usleep(10'000);
+  EXPECT_EQ(view("web01").state, "down");
+}
+
+TEST_F(ConsoleServerTest, ALostSessionReconnectsAndEveryoneIsTold) {
+  start({spec("web01", "alice", ConsoleLogMode::always)});
+  int s = sol("web01");
+  ASSERT_GE(s, 0);
+  auto fd = attach("web01", "alice");
+  ASSERT_TRUE(fd.ok());
+  read_until(*fd, "keyboard]");
+  ::close(s);  // the BMC stops answering
+  EXPECT_TRUE(has(read_until(*fd, "reconnecting"), "[console web01: BMC web01 stopped answering, reconnecting]"));
+  s = sol("web01", 2);
+  ASSERT_GE(s, 0);
+  EXPECT_TRUE(has(read_until(*fd, "reconnected"), "[console web01: reconnected after 0 s]"));
+  const std::string log = file(settings.log_dir + "/web01.log");
+  EXPECT_TRUE(has(log, "BMC web01 stopped answering, reconnecting]"));
+  EXPECT_TRUE(has(log, "reconnected after 0 s]"));
+  EXPECT_FALSE(view("web01").last_reconnect.empty());
+  ::close(*fd);
+  ::close(s);
+}
+
+TEST_F(ConsoleServerTest, FailedConnectsBackOffAndSayWhyOnce) {
+  bmc.fail["web01"] = make_error(Errc::failed, "BMC web01 (10.0.0.2) did not answer within 8 s");
+  start({spec("web01", "alice", ConsoleLogMode::always)});
+  usleep(600'000);
+  // 50, 100, 200, 200 ms apart: a handful of tries in 0.6 s, not hundreds.
+  const int tries = bmc.sol_starts("web01");
+  EXPECT_GE(tries, 2);
+  EXPECT_LE(tries, 8);
+  auto fd = attach("web01", "alice");
+  ASSERT_TRUE(fd.ok());
+  EXPECT_TRUE(has(read_until(*fd, "did not answer"), "the BMC is waiting: BMC web01 (10.0.0.2) did not answer within 8 s"));
+  bmc.fail.erase("web01");
+  EXPECT_TRUE(has(read_until(*fd, "connected"), "[console web01: connected]"));
+  const std::string log = file(settings.log_dir + "/web01.log");
+  size_t said = 0;
+  for (size_t at = 0; (at = log.find("did not answer within 8 s;", at)) != std::string::npos; ++at) ++said;
+  EXPECT_EQ(said, 1u);  // once per change, not once per try
+  ::close(*fd);
+}
+
+TEST_F(ConsoleServerTest, ASolSessionHeldElsewhereIsReportedAndAnOperatorMayTakeItOver) {
+  bmc.sol_in_use["web01"] = true;
+  start({spec("web01", "alice", ConsoleLogMode::always)});
+  for (int i = 0; i < 100 && view("web01").state != "busy"; ++i) usleep(10'000);
+  EXPECT_EQ(view("web01").state, "busy");
+  auto tenant = attach("web01", "alice");
+  ASSERT_TRUE(tenant.ok());
+  EXPECT_TRUE(has(read_until(*tenant, "in use"), "its serial console is in use by another SOL session"));
+  for (bool t : bmc.take_overs) EXPECT_FALSE(t);  // never stolen unasked
+  auto op = attach("web01", "opadmin", console::AttachMode::force, true);
+  ASSERT_TRUE(op.ok());
+  EXPECT_TRUE(has(read_until(*op, "connected"), "[console web01: connected]"));
+  EXPECT_TRUE(bmc.take_overs.back());
+  ::close(*tenant);
+  ::close(*op);
+}
+
+TEST_F(ConsoleServerTest, AStalledViewerSkipsAheadAndSlowsNobody) {
+  settings.client_buffer = 64 << 10;
+  start({spec("web01", "alice", ConsoleLogMode::always)});
+  const int s = sol("web01");
+  auto stalled = attach("web01", "alice", console::AttachMode::read_only);
+  auto live = attach("web01", "alice");
+  ASSERT_TRUE(stalled.ok() && live.ok());
+  read_until(*live, "keyboard]");
+  // 4 MiB of output; the live viewer reads as it comes (its own thread),
+  // the stalled one reads nothing meanwhile.
+  std::atomic<size_t> got{0};
+  std::thread reader([&] {
+    for (;;) {
+      std::string r = read_some(*live, 2000);
+      if (r.empty()) return;
+      got += static_cast<size_t>(std::count(r.begin(), r.end(), 'x'));
+      if (has(r, "END")) return;
+    }
+  });
+  const std::string chunk(4096, 'x');
+  for (int i = 0; i < 1024; ++i) {
+    for (size_t off = 0; off < chunk.size();) {
+      ssize_t w = ::write(s, chunk.data() + off, chunk.size() - off);
+      if (w > 0) off += static_cast<size_t>(w);
+      else poll(nullptr, 0, 1);
+    }
+  }
+  ASSERT_EQ(::write(s, "END", 3), 3);
+  reader.join();
+  EXPECT_EQ(got.load(), 4u << 20);  // the live viewer lost nothing
+  for (int i = 0; i < 100 && view("web01").bytes_logged < (4u << 20); ++i) usleep(10'000);
+  EXPECT_GE(view("web01").bytes_logged, 4u << 20);  // nor the log
+  // The stalled one, read at last, is told what it missed.
+  EXPECT_TRUE(has(read_until(*stalled, "END"), "bytes skipped: your connection is too slow]"));
+  ::close(*stalled);
+  ::close(*live);
+}
+
+TEST_F(ConsoleServerTest, LimitsAndRefusals) {
+  settings.max_attached = 2;
+  settings.max_per_user = 3;
+  start({spec("web01", "alice", ConsoleLogMode::attached), spec("web02", "alice", ConsoleLogMode::attached),
+         spec("app01", "bob", ConsoleLogMode::attached, "")});
+  auto a1 = attach("web01", "alice"), a2 = attach("web01", "alice");
+  EXPECT_EQ(attach("web01", "alice").error().message,
+            "the console of web01 has 2 attachments already (the most it takes); detach one first");
+  auto a3 = attach("web02", "alice");
+  EXPECT_EQ(attach("web02", "alice").error().message,
+            "you have 3 console attachments already (the most one user may have); detach one first");
+  EXPECT_EQ(attach("nope", "alice").error().code, Errc::not_found);
+  EXPECT_EQ(attach("app01", "bob").error().message,
+            "BMC app01 has no stored password and its console is not open: its tenant opens it (and types the password)");
+  for (auto& fd : {a1, a2, a3}) ::close(*fd);
+}
+
+TEST_F(ConsoleServerTest, RotationLosesNoByte) {
+  settings.log_max_bytes = 1000;
+  settings.log_keep = 2;
+  start({spec("web01", "alice", ConsoleLogMode::always)});
+  const int s = sol("web01");
+  std::string all;
+  for (int i = 0; i < 25; ++i) {
+    const std::string line = "line " + std::to_string(i) + " of the boot, padded to be long enough.........\r\n";
+    all += line;
+    ASSERT_EQ(::write(s, line.data(), line.size()), static_cast<ssize_t>(line.size()));
+    for (int j = 0; j < 100 && view("web01").bytes_logged < all.size(); ++j) usleep(5'000);
+  }
+  const std::string p = settings.log_dir + "/web01.log";
+  EXPECT_EQ(file(p + ".2") + file(p + ".1") + file(p), all.substr(all.size() - (file(p + ".2") + file(p + ".1") + file(p)).size()));
+  EXPECT_LE(file(p).size(), 1000u);
+  EXPECT_FALSE(std::filesystem::exists(p + ".3"));
+  // read_log reaches into the older files for lines.
+  auto tail = server->read_log("web01", 20);
+  ASSERT_TRUE(tail.ok());
+  EXPECT_TRUE(has(*tail, "line 24 of the boot"));
+  EXPECT_TRUE(has(*tail, "line 5 of the boot"));
+  EXPECT_FALSE(has(*tail, "line 4 of the boot"));
+}
+
+TEST_F(ConsoleServerTest, EndTellsEveryoneAndARemovedBmcsConsoleCloses) {
+  start({spec("web01", "alice", ConsoleLogMode::always)});
+  auto fd = attach("web01", "alice");
+  ASSERT_TRUE(fd.ok());
+  server->note("web01", "power cycle by alice: done");
+  EXPECT_TRUE(has(read_until(*fd, "power cycle"), "[console web01: power cycle by alice: done]"));
+  server->configure({});
+  const std::string seen = read_until(*fd, "no longer enrolled");
+  EXPECT_TRUE(has(seen, "[console web01: the BMC is no longer enrolled]"));
+  EXPECT_EQ(read_some(*fd), "");  // closed
+  EXPECT_TRUE(has(file(settings.log_dir + "/web01.log"), "power cycle by alice: done]"));
+  ::close(*fd);
+}
+
+}  // namespace
+}  // namespace ij
