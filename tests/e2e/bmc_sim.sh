@@ -60,11 +60,20 @@ case "\$1" in
   set) shift; while [ \$# -gt 1 ]; do [ "\$1" = power ] && echo "\$2" > $dir/power; shift 2; done ;;
 esac
 SH
-  cat > "$dir/serial" <<'SH'
+  : > "$dir/feed"
+  cat > "$dir/serial" <<SH
 #!/bin/bash
-# The host's serial port: a greeting, then each line (ended by CR) echoed back in upper case.
+# The host's serial port: a greeting, then each line (ended by CR) echoed
+# back in upper case and kept in typed; what the test appends to feed is
+# printed (boot messages, a panic), as a host would print it.
 printf 'host-serial ready\r\n'
-while IFS= read -r -d $'\r' line || [ -n "$line" ]; do printf 'ECHO: %s\r\n' "${line^^}"; done
+tail -n0 -F "$dir/feed" 2>/dev/null | while IFS= read -r l; do printf '%s\r\n' "\$l"; done &
+feeder=\$!
+while IFS= read -r -d \$'\r' line || [ -n "\$line" ]; do
+  printf '%s\n' "\$line" >> "$dir/typed"
+  printf 'ECHO: %s\r\n' "\${line^^}"
+done
+kill \$feeder 2>/dev/null
 SH
   chmod +x "$dir/chassis" "$dir/serial"
   cat > "$dir/lan.conf" <<CONF
@@ -106,4 +115,15 @@ EMU
 }
 
 stop_bmc_sim() { kill "$(cat "$IJ_T/bmc-$1/sim.pid")"; }
+# Starts NAME's ipmi_sim again (after stop_bmc_sim), as it was.
+restart_bmc_sim() {
+  local dir=$IJ_T/bmc-$1 i
+  ip netns exec "bmc-$1" ipmi_sim -c "$dir/lan.conf" -f "$dir/bmc.emu" -s "$dir/state" -n >>"$dir/sim.log" 2>&1 &
+  echo $! > "$dir/sim.pid"
+  for i in $(seq 1 50); do ip netns exec "bmc-$1" ss -lun | grep -q ':623 ' && break; sleep 0.1; done
+}
+# The host prints LINE on NAME's serial port.
+serial_print() { printf '%s\n' "$2" >> "$IJ_T/bmc-$1/feed"; }
+# What was typed on NAME's serial port, a line each.
+serial_typed() { cat "$IJ_T/bmc-$1/typed" 2>/dev/null; }
 bmc_power_file() { cat "$IJ_T/bmc-$1/power"; }

@@ -21,9 +21,13 @@ printf 'pw-web01\n' > "$keys/web01.pw"
 printf 'pw-db01\n' > "$keys/db01.pw"
 chmod 0644 "$keys"/*.pw
 
+# Consoles held while attached here (the memory check below counts the
+# password's copies with no SOL session open); console_test.sh has `always`.
 cat >> /etc/ipmi-jumphost/jumphost.conf <<CONF
 switch_trunk_port = eth1-peer
 switch_bridge = sw
+console_log = attached
+console_log_dir = $IJ_T/console-logs
 CONF
 start_switch
 start_bmc web01 101 192.168.101.10/24 192.168.101.1/24 pw-web01
@@ -208,7 +212,7 @@ converse bob "power status app01" "IPMI password for app01:" 'wrong\r'
 check "a wrong password is refused" grep -q "BMC app01 (192.168.103.10) refused the IPMI user name or password" <<<"$out"
 
 echo "# anything else is refused before anything runs"
-sorry="Sorry. Only these commands are available to you: power, console, list, help"
+sorry="Sorry. Only these commands are available to you: power, console, log, list, help"
 before=$(grep -c "by=alice" "$IJ_T/daemon.log")
 for cmd in "power status; touch /tmp/pwned" 'power $(touch /tmp/pwned)' "power status web01 | touch /tmp/pwned" \
     "power status && touch /tmp/pwned" "-h other" "power -h other" "power status web01 extra" "POWER status" \
@@ -241,9 +245,9 @@ check "bytes flow both ways (the host echoes what the tenant typed)" grep -q "EC
 check "&. detaches" grep -q "console detached" <<<"$out"
 check_eq "exit 0 after detaching" 0 "$rc"
 check "attach and detach are logged" grep -q "console web01 detach by=alice" "$IJ_T/daemon.log"
-converse alice "console web01" "attached" '&B' "[break sent]" '&?' "&. detach" '&.'
+converse alice "console web01" "connected]" '&B' "break sent by alice" '&?' "&. detach" '&.'
 check "&B sends a break through the daemon to the SOL session" grep -q "console web01 break by=alice" "$IJ_T/daemon.log"
-check "&? shows the escapes" grep -qF "[&. detach, &B send a break, && send &, &? this help]" <<<"$out"
+check "&? shows the escapes" grep -qF "&. detach, &B send a break, &F take the keyboard" <<<"$out"
 attaches=$(grep -c "console web01 attach by=alice: done" "$IJ_T/daemon.log")
 ssh "${ssh_opts[@]}" -i "$keys/alice" -tt alice@127.0.0.1 console web01 < <(sleep 600) >/dev/null 2>&1 &
 first=$!
@@ -251,8 +255,9 @@ for i in $(seq 1 600); do
   [ "$(grep -c "console web01 attach by=alice: done" "$IJ_T/daemon.log")" -gt "$attaches" ] && break
   sleep 0.1
 done
-ssh_as alice "alice@127.0.0.1" console web01 </dev/null
-check "a second attach gets a clear answer" grep -q "the console of web01 is already attached (by alice since" <<<"$err"
+ssh_as alice "alice@127.0.0.1" console web01 < <(sleep 3)
+check "a second attach joins read-only, and is told who has the keyboard" \
+  grep -qF "[console web01: read-only; alice has the keyboard (&F takes it)]" <<<"$out"
 kill "$first"; wait "$first" 2>/dev/null
 
 echo "# tunnels"
@@ -282,7 +287,7 @@ converse bob "console db01" "attached" ""
 wait "$revoker"
 check_eq "revoke db01" 0 "$(cat "$IJ_T/revoke.rc")"
 check "the console is told why it ends" grep -qF "[console db01: the BMC was revoked]" <<<"$out"
-check "and ends" grep -qF "[console closed by the jumphost or the BMC]" <<<"$out"
+check "and ends" grep -qF "[console closed by the jumphost]" <<<"$out"
 gone=no
 for i in $(seq 1 50); do kill -0 "$stream" 2>/dev/null || { gone=yes; break; }; sleep 0.1; done
 check_eq "the open tunnel's connection is closed at once (the client's end sees it)" yes "$gone"
@@ -318,9 +323,8 @@ check_eq "  and her remaining key still logs her in" 0 "$rc"
 echo "# a stored BMC password is in the daemon's memory once, freed copies wiped (issue 13)"
 # Enrolling, reading the state, every rewrite of it (the key changes above)
 # and every IPMI session copy the password; only the Secret may keep it.
-for pw in pw-web01 pw-db01; do
-  check_eq "  $pw: one copy" 1 "$("$IJ_BIN/tests/ij-scan-mem" "$daemon_pid" "$pw")"
-done
+check_eq "  web01's: one copy" 1 "$("$IJ_BIN/tests/ij-scan-mem" "$daemon_pid" pw-web01)"
+check_eq "  revoked db01's: none" 0 "$("$IJ_BIN/tests/ij-scan-mem" "$daemon_pid" pw-db01)"
 check_eq "  a password bob typed: none left" 0 "$(IJ_SCAN_DUMP=1 "$IJ_BIN/tests/ij-scan-mem" "$daemon_pid" pw-app01)"
 
 check_not "no BMC password ever reaches the log" grep -E -q "pw-(web01|db01|app01)|wrong" "$IJ_T/daemon.log"

@@ -36,7 +36,7 @@ run() {
 # sshd's messages, by its syslog identifier (a session's processes are in
 # the login's scope, not in ssh.service).
 sshd_log_count() { inside sh -c "journalctl -t sshd --no-pager -o cat | grep -c -- '$1'"; }
-sorry="Sorry. Only these commands are available to you: power, console, list, help"
+sorry="Sorry. Only these commands are available to you: power, console, log, list, help"
 prohibited="administratively prohibited"
 
 echo "# each tenant reaches their own BMC"
