@@ -3,6 +3,7 @@
 // at a time (every change is a plan that runs to completion or rolls back;
 // SIGTERM is only acted on between requests).
 #include <poll.h>
+#include <pthread.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -220,14 +221,22 @@ class TrunkWatch {
   bool present_ = false;
 };
 
-int serve(sdbus::IConnection& connection, ij::Completions& completions, const std::function<void()>& on_hup,
-          const std::function<void()>& on_tick) {
+// SIGTERM, SIGINT and SIGHUP are read from a signalfd between requests. They
+// are blocked before the first thread starts (the console loop, FreeIPMI's
+// engine, the workers inherit the mask): a thread that had them unblocked
+// would take the signal and end the daemon without its clean shutdown.
+sigset_t handled_signals() {
   sigset_t mask;
   sigemptyset(&mask);
   sigaddset(&mask, SIGTERM);
   sigaddset(&mask, SIGINT);
   sigaddset(&mask, SIGHUP);
-  sigprocmask(SIG_BLOCK, &mask, nullptr);
+  return mask;
+}
+
+int serve(sdbus::IConnection& connection, ij::Completions& completions, const std::function<void()>& on_hup,
+          const std::function<void()>& on_tick) {
+  sigset_t mask = handled_signals();
   int sfd = signalfd(-1, &mask, SFD_CLOEXEC);
   if (sfd < 0) return fail(std::string("signalfd: ") + std::strerror(errno));
   auto last_tick = std::chrono::steady_clock::now();
@@ -295,6 +304,8 @@ int main(int argc, char** argv) {
   // A peer that goes away (a tenant's console socket) is an EPIPE to handle,
   // not a signal that ends the daemon.
   std::signal(SIGPIPE, SIG_IGN);
+  sigset_t mask = handled_signals();
+  pthread_sigmask(SIG_BLOCK, &mask, nullptr);
 
   // A teardown runs while the package is removed: the wrapper may be gone.
   auto config = load_and_check(config_path, config_given, !teardown);

@@ -413,6 +413,9 @@ void ConsoleServer::log_bytes(Console& c, const char* data, size_t n) {
     if (settings_.log_keep <= 0) ::unlink(path.c_str());
   }
   if (c.log_fd < 0) {
+    // The parent (/var/log/ipmi-jumphost) as systemd's LogsDirectory= makes it.
+    const std::string parent = settings_.log_dir.substr(0, settings_.log_dir.rfind('/'));
+    if (!parent.empty() && ::access(parent.c_str(), F_OK) != 0) [[maybe_unused]] Status p = ensure_dir(parent, 0755);
     if (Status d = ensure_dir(settings_.log_dir, 0750); !d) {
       log::error("console " + c.spec.name + ": " + d.error().message, {"console-log", c.spec.name, "", "", "failed"});
       return;

@@ -167,6 +167,13 @@ class IpmiconsoleSession : public SolSession {
 
 class FreeIpmiBmc : public Bmc {
  public:
+  // The engine closes the SOL sessions cleanly (each BMC told), so that a
+  // restarted daemon does not find its own old session holding the SOL.
+  // Every SolSession is gone by now (the console server goes first).
+  ~FreeIpmiBmc() override {
+    if (engine_) ipmiconsole_engine_teardown(1);
+  }
+
   Result<bool> power_status(const BmcTarget& t) override {
     Session s;
     IJ_TRY(s.open(t));
@@ -194,11 +201,9 @@ class FreeIpmiBmc : public Bmc {
   }
 
   Result<std::unique_ptr<SolSession>> start_sol(const BmcTarget& t, bool take_over) override {
-    static std::once_flag once;
-    static int init = -1;
     // Two engine threads serve every console (each polls all its sessions).
-    std::call_once(once, [] { init = ipmiconsole_engine_init(2, 0); });
-    if (init < 0) return make_error(Errc::failed, "cannot start the FreeIPMI console engine");
+    std::call_once(engine_once_, [this] { engine_ = ipmiconsole_engine_init(2, 0) == 0; });
+    if (!engine_) return make_error(Errc::failed, "cannot start the FreeIPMI console engine");
     // The library keeps its own copies of these strings.
     std::string user = t.user, password = t.password.str();
     ipmiconsole_ipmi_config ipmi{};
@@ -243,6 +248,10 @@ class FreeIpmiBmc : public Bmc {
     named.password.clear();
     return std::unique_ptr<SolSession>(new IpmiconsoleSession(ctx, fd, std::move(named)));
   }
+
+ private:
+  std::once_flag engine_once_;
+  bool engine_ = false;
 };
 
 }  // namespace
