@@ -56,8 +56,9 @@ if [ "${IJ_SKIP_SANITIZERS:-0}" != 1 ]; then
   ctest --test-dir "$build-asan" -R '^fuzz_corpus_' --no-tests=error --output-on-failure
   took "ASan+UBSan" "$start"
 
-  # Threads in the unit tests: the consoles' relay threads (the tenant service
-  # tests attach consoles on a fake BMC). The fuzz targets have none.
+  # Threads in the unit tests: the console server's loop (its tests and the
+  # tenant service's attach consoles on a fake BMC) and the worker pool. The
+  # fuzz targets have none.
   start=$SECONDS
   configure "$build-tsan" Debug -DIJ_SANITIZE=thread
   cmake --build "$build-tsan" --target ij_unit_tests

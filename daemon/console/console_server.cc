@@ -507,9 +507,9 @@ void ConsoleServer::on_client_readable(Console& c, Client& cl) {
         } else if (Status s = c.sol->send_break(); !s) {
           tell(cl, "\r\n[console " + c.spec.name + ": " + s.error().message + "]\r\n");
         } else {
-          announce(c, "break sent by " + cl.user);
           log::notice("console " + c.spec.name + " break by=" + cl.user,
                       {"console-break", c.spec.name, c.spec.owner, cl.user, "done"});
+          announce(c, "break sent by " + cl.user);
         }
         break;
       case console::Request::replay:

@@ -16,7 +16,7 @@ class FakeSol : public SolSession {
   ~FakeSol() override { ::close(fd_); }
   int fd() const override { return fd_; }
   Status send_break() override {
-    ++bmc_.breaks[name_];
+    bmc_.count_break(name_);
     return ok_status();
   }
   Error failure() const override { return failure_; }
@@ -73,6 +73,32 @@ Result<std::unique_ptr<SolSession>> FakeBmc::start_sol(const BmcTarget& target, 
     peers_[target.name] = pair[1];
   }
   return std::unique_ptr<SolSession>(new FakeSol(pair[0], *this, target.name, failure));
+}
+
+void FakeBmc::count_break(const std::string& bmc) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++breaks[bmc];
+}
+
+int FakeBmc::break_count(const std::string& bmc) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return breaks[bmc];
+}
+
+std::vector<bool> FakeBmc::take_overs_seen() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return take_overs;
+}
+
+void FakeBmc::set_fail(const std::string& bmc, std::optional<Error> e) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (e) fail[bmc] = *e;
+  else fail.erase(bmc);
+}
+
+BmcTarget FakeBmc::last_seen() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return seen.empty() ? BmcTarget{} : seen.back();
 }
 
 int FakeBmc::sol_starts(const std::string& bmc) {

@@ -9,6 +9,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,13 @@ class FakeBmc : public Bmc {
   // closing it is the BMC going away. The test closes it.
   int sol_peer(const std::string& bmc);
   int sol_starts(const std::string& bmc);
+  // Locked reads, for what the console loop's thread writes.
+  int break_count(const std::string& bmc);
+  void count_break(const std::string& bmc);
+  BmcTarget last_seen();
+  std::vector<bool> take_overs_seen();
+  // Sets (or, with nullopt, clears) `bmc`'s failure while a loop runs.
+  void set_fail(const std::string& bmc, std::optional<Error> e);
 
   std::map<std::string, bool> sol_in_use;      // by BMC name: another SOL session holds it
   std::vector<bool> take_overs;                // each start_sol's take_over

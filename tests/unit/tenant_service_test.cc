@@ -258,7 +258,7 @@ TEST_F(TenantServiceTest, TheTenantsSessionsShareTheConsole) {
   // A break from the keyboard's holder.
   ASSERT_EQ(::send(*first, "b", 1, 0), 1);
   EXPECT_NE(read_until(*first, "break sent").find("break sent by alice"), std::string::npos);
-  EXPECT_EQ(bmc.breaks["web01"], 1);
+  EXPECT_EQ(bmc.break_count("web01"), 1);
   EXPECT_TRUE(log.has("console web01 break by=alice"));
 
   // Both detach: the SOL session closes.
@@ -279,7 +279,7 @@ TEST_F(TenantServiceTest, ATypedPasswordOpensTheConsoleAndIsNotKept) {
   auto fd = console("alice", "web02", "typed-pw");
   ASSERT_TRUE(fd.ok());
   EXPECT_NE(read_until(*fd, "connected").find("connected"), std::string::npos);
-  EXPECT_EQ(bmc.seen.back().password.str(), "typed-pw");
+  EXPECT_EQ(bmc.last_seen().password.str(), "typed-pw");
   ::close(*fd);
   for (int i = 0; i < 100 && service.open_consoles(); ++i) usleep(10'000);
   EXPECT_EQ(console("alice", "web02").error().code, Errc::invalid_argument);  // closed, and forgotten
