@@ -36,6 +36,19 @@ TEST(WrapperArgs, Grammar) {
   EXPECT_EQ(c.verb, Verb::console);
   EXPECT_EQ(c.bmc, "db-2");
   EXPECT_EQ(ok("console").bmc, "");
+  EXPECT_EQ(ok("console").console_mode, "");
+  c = ok("console web01 --read-only");
+  EXPECT_EQ(c.bmc, "web01");
+  EXPECT_EQ(c.console_mode, "read-only");
+  EXPECT_EQ(ok("console --force").console_mode, "force");
+  EXPECT_EQ(ok("console --force web01").bmc, "web01");
+  TenantCommand l = ok("log");
+  EXPECT_EQ(l.verb, Verb::log);
+  EXPECT_EQ(l.lines, kDefaultLogLines);
+  l = ok("log web01 --lines 500");
+  EXPECT_EQ(l.bmc, "web01");
+  EXPECT_EQ(l.lines, 500u);
+  EXPECT_EQ(ok("log --lines 10000").lines, 10000u);
 }
 
 TEST(WrapperArgs, RefusesEverythingElse) {
@@ -45,7 +58,10 @@ TEST(WrapperArgs, RefusesEverythingElse) {
         "/usr/lib/openssh/sftp-server", "scp -t /tmp", "power status ../etc", "power status web*", "list all",
         "help me", "console a b", "power on on on", "power status -web", "power status web01\n", "power\x01",
         "power status web01\r", std::string_view("power\0status", 12), "power status Web01", "power status web01 ", "power off -",
-        "power web01 web02", "power web01 on off", "power web01 ON", "power web01 -x"}) {
+        "power web01 web02", "power web01 on off", "power web01 ON", "power web01 -x",
+        "console --force --read-only", "console --force --force", "console web01 --shared", "console web01 db01",
+        "log --lines", "log --lines 0", "log --lines 10001", "log --lines -5", "log --lines 5 --lines 6",
+        "log web01 db01", "log --tail", "log web01 --lines 99999999999999999999"}) {
     auto r = parse_tenant_command(bad);
     if (bad == "power status web01 ") {  // trailing whitespace is only whitespace
       EXPECT_TRUE(r.ok());
