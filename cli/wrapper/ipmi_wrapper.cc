@@ -126,6 +126,7 @@ int do_list(Daemon& d) {
     say(name + " (" + hn + ")\n");
     say("  power:   ssh" + p + " -t " + user + "@" + host + " power status " + name + "\n");
     say("  console: ssh" + p + " -t " + user + "@" + host + " console " + name + "\n");
+    say("  log:     ssh" + p + " " + user + "@" + host + " log " + name + " --lines 100\n");
     for (unsigned bp : b.ports) {
       unsigned local = bp < 1024 ? 10000 + bp : bp;
       say("  tunnel:  ssh" + p + " -N -L " + std::to_string(local) + ":" + hn + ":" + std::to_string(bp) + " " + user +
