@@ -149,15 +149,16 @@ expect() {
 
 f=$tmp/files
 echo "# commands"
-expect "client-config doctor enroll help key list revoke show switch-config" jumpctl ""
+expect "client-config console console-log consoles doctor enroll help key list revoke show switch-config" jumpctl ""
 expect "show switch-config" jumpctl s
 expect "--help --version" jumpctl -
 expect "add remove" jumpctl key ""
-expect "client-config doctor enroll key list revoke show switch-config" jumpctl help ""
+expect "console console-log consoles" jumpctl cons
+expect "client-config console console-log consoles doctor enroll key list revoke show switch-config" jumpctl help ""
 expect "add remove" jumpctl help key ""
 
 echo "# options and their values"
-expect "--bmc-ip --bmc-password-file --bmc-user --cipher-suite --help --ipmi-privilege --ipmi-workarounds --key --owner --ports --switch-port --vlan" \
+expect "--bmc-ip --bmc-password-file --bmc-user --cipher-suite --console-log --help --ipmi-privilege --ipmi-workarounds --key --owner --ports --switch-port --vlan" \
   jumpctl enroll web09 --
 expect "--bmc-ip --bmc-password-file --bmc-user" jumpctl enroll web09 --vlan 109 --bmc
 expect "--help --json" jumpctl show web01 --
@@ -172,6 +173,15 @@ expect "aoscx ios junos linux procurve" jumpctl switch-config --vendor ""
 expect "junos" jumpctl switch-config --vendor = j
 expect "--vendor=junos" jumpctl switch-config --vendor=j
 expect "" jumpctl enroll web09 --vlan ""
+expect "always attached off" jumpctl enroll web09 --console-log ""
+expect "attached" jumpctl enroll web09 --bmc-user ADMIN --console-log at
+expect "--console-log=off" jumpctl enroll web09 --console-log=o
+expect "--force --help --read-only" jumpctl console web01 --
+expect "--help" jumpctl console web01 --read-only --
+expect "--help" jumpctl console --force web01 --
+expect "--help --json" jumpctl consoles --
+expect "--help --lines" jumpctl console-log web01 --
+expect "" jumpctl console-log web01 --lines ""
 
 echo "# BMC names and tenants, from jumpctl list --json"
 expect "app01 db01 web01" jumpctl show ""
@@ -179,6 +189,12 @@ expect "web01" jumpctl show w
 expect "" jumpctl show web01 ""
 expect "app01 db01 web01" jumpctl revoke ""
 expect "app01 db01 web01" jumpctl client-config ""
+expect "app01 db01 web01" jumpctl console ""
+expect "web01" jumpctl console --read-only w
+expect "" jumpctl console web01 ""
+expect "app01 db01 web01" jumpctl console-log ""
+expect "app01 db01 web01" jumpctl console-log --lines 500 ""
+expect "" jumpctl consoles ""
 expect "app01 db01 web01" jumpctl revoke -- ""
 expect "app01 db01" jumpctl switch-config --vendor ios web01 ""
 expect "alice bob" jumpctl key add ""

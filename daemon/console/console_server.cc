@@ -41,6 +41,7 @@ struct ConsoleServer::Source {
 struct ConsoleServer::Client {
   uint64_t id = 0;
   int fd = -1;
+  std::string console;  // its BMC's name, for notes
   std::string user;
   bool by_operator = false;
   std::chrono::system_clock::time_point since;
@@ -224,12 +225,7 @@ void ConsoleServer::connect(Console& c, steady::time_point now) {
   const bool take_over = c.take_over;
   c.take_over = false;
   auto sol = bmc_.start_sol(t, take_over);
-  if (!sol) {
-    c.last_error = sol.error().message;
-    c.next_try = now + std::max<steady::duration>(c.backoff, settings_.retry_min);
-    set_state(c, "waiting");
-    return;
-  }
+  if (!sol) return connect_failed(c, sol.error(), now);
   c.sol = std::move(*sol);
   c.up = false;
   c.sol_id = watch(c.sol->fd(), EPOLLIN, Source{Source::Kind::sol, c.spec.name, 0});
@@ -302,7 +298,11 @@ void ConsoleServer::sol_closed(Console& c, steady::time_point now) {
     announce(c, why.message + ", reconnecting");
     return;
   }
-  // A connect that failed: typed passwords are not retried when refused.
+  connect_failed(c, why, now);
+}
+
+void ConsoleServer::connect_failed(Console& c, const Error& why, steady::time_point now) {
+  // Typed passwords are not retried when refused.
   if (why.code == Errc::access_denied && c.spec.password.empty()) {
     set_state(c, "down");
     c.last_error = why.message;
@@ -331,31 +331,37 @@ void ConsoleServer::output(Console& c, const char* data, size_t n) {
   log_bytes(c, data, n);
   for (uint64_t id : c.clients) {
     Client& cl = *c.by_id[id];
-    if (cl.out_bytes + n > settings_.client_buffer) {
-      // A slow reader skips ahead; nobody else waits for it.
-      for (const std::string& p : cl.out) cl.skipped += p.size();
-      cl.out.clear();
-      cl.out_bytes = 0;
-    }
-    if (cl.skipped) {
-      const std::string note = "\r\n[console " + c.spec.name + ": " + std::to_string(cl.skipped) +
-                               " bytes skipped: your connection is too slow]\r\n";
-      cl.skipped = 0;
-      cl.out.push_back(note);
-      cl.out_bytes += note.size();
-    }
-    cl.out.emplace_back(data, n);
-    cl.out_bytes += n;
+    enqueue(cl, data, n);
     flush(cl);
   }
 }
 
-void ConsoleServer::tell(Client& cl, const std::string& line) {
-  // Notes are small and always queued, past the cap if need be.
-  for (size_t off = 0; off < line.size(); off += console::kMaxPacket) {
-    cl.out.push_back(line.substr(off, console::kMaxPacket));
-    cl.out_bytes += cl.out.back().size();
+void ConsoleServer::enqueue(Client& cl, const char* data, size_t n) {
+  const size_t cap = settings_.client_buffer + settings_.replay_bytes + console::kMaxPacket;
+  if (cl.out_bytes + n > cap) {
+    // A slow reader skips ahead; nobody else waits for it. Whatever it asked
+    // for (replays, who) counts too, so a client that never reads holds at
+    // most `cap` however much it asks.
+    for (const std::string& p : cl.out) cl.skipped += p.size();
+    cl.out.clear();
+    cl.out_bytes = 0;
   }
+  if (cl.skipped) {
+    const std::string note = "\r\n[console " + cl.console + ": " + std::to_string(cl.skipped) +
+                             " bytes skipped: your connection is too slow]\r\n";
+    cl.skipped = 0;
+    cl.out.push_back(note);
+    cl.out_bytes += note.size();
+  }
+  for (size_t off = 0; off < n; off += console::kMaxPacket) {
+    const size_t len = std::min(n - off, console::kMaxPacket);
+    cl.out.emplace_back(data + off, len);
+    cl.out_bytes += len;
+  }
+}
+
+void ConsoleServer::tell(Client& cl, const std::string& line) {
+  enqueue(cl, line.data(), line.size());
   flush(cl);
 }
 
@@ -400,7 +406,27 @@ std::string ConsoleServer::log_path(const std::string& bmc) const { return setti
 void ConsoleServer::log_bytes(Console& c, const char* data, size_t n) {
   if (c.spec.mode == ConsoleLogMode::off || settings_.log_dir.empty()) return;
   const std::string path = log_path(c.spec.name);
-  if (c.log_fd >= 0 && c.log_size + n > settings_.log_max_bytes && c.log_size > 0) {
+  auto open_log = [&]() -> bool {
+    // The parent (/var/log/ipmi-jumphost) as systemd's LogsDirectory= makes it.
+    const std::string parent = settings_.log_dir.substr(0, settings_.log_dir.rfind('/'));
+    if (!parent.empty() && ::access(parent.c_str(), F_OK) != 0) [[maybe_unused]] Status p = ensure_dir(parent, 0755);
+    if (Status d = ensure_dir(settings_.log_dir, 0750); !d) {
+      log::error("console " + c.spec.name + ": " + d.error().message, {"console-log", c.spec.name, "", "", "failed"});
+      return false;
+    }
+    c.log_fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (c.log_fd < 0) {
+      log::error("console " + c.spec.name + ": cannot open " + path + ": " + std::strerror(errno),
+                 {"console-log", c.spec.name, "", "", "failed"});
+      return false;
+    }
+    ::fchmod(c.log_fd, 0600);
+    struct stat st {};
+    c.log_size = ::fstat(c.log_fd, &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+    return true;
+  };
+  if (c.log_fd < 0 && !open_log()) return;
+  if (c.log_size > 0 && c.log_size + n > settings_.log_max_bytes) {
     // Rotation between two writes of this thread: no byte is lost.
     ::close(c.log_fd);
     c.log_fd = -1;
@@ -411,24 +437,7 @@ void ConsoleServer::log_bytes(Console& c, const char* data, size_t n) {
       ::rename(from.c_str(), to.c_str());
     }
     if (settings_.log_keep <= 0) ::unlink(path.c_str());
-  }
-  if (c.log_fd < 0) {
-    // The parent (/var/log/ipmi-jumphost) as systemd's LogsDirectory= makes it.
-    const std::string parent = settings_.log_dir.substr(0, settings_.log_dir.rfind('/'));
-    if (!parent.empty() && ::access(parent.c_str(), F_OK) != 0) [[maybe_unused]] Status p = ensure_dir(parent, 0755);
-    if (Status d = ensure_dir(settings_.log_dir, 0750); !d) {
-      log::error("console " + c.spec.name + ": " + d.error().message, {"console-log", c.spec.name, "", "", "failed"});
-      return;
-    }
-    c.log_fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (c.log_fd < 0) {
-      log::error("console " + c.spec.name + ": cannot open " + path + ": " + std::strerror(errno),
-                 {"console-log", c.spec.name, "", "", "failed"});
-      return;
-    }
-    ::fchmod(c.log_fd, 0600);
-    struct stat st {};
-    c.log_size = ::fstat(c.log_fd, &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+    if (!open_log()) return;
   }
   for (size_t off = 0; off < n;) {
     ssize_t w = ::write(c.log_fd, data + off, n - off);
@@ -581,7 +590,7 @@ void ConsoleServer::close_client(Console& c, uint64_t id, const std::string& why
   c.by_id.erase(it);
   if (had_keyboard) c.keyboard = 0;
   announce(c, user + " detached" + (had_keyboard && !c.clients.empty() ? "; the keyboard is free (&F takes it)" : ""));
-  if (c.clients.empty() && c.typed_by == user) {
+  if (c.clients.empty()) {  // a typed password lasts as long as someone is attached
     c.typed = Secret();
     c.typed_by.clear();
   }
@@ -669,6 +678,7 @@ Result<int> ConsoleServer::attach(AttachRequest request) {
     ::fcntl(pair[0], F_SETFL, ::fcntl(pair[0], F_GETFL) | O_NONBLOCK);
     auto cl = std::make_unique<Client>();
     cl->fd = pair[0];
+    cl->console = c.spec.name;
     cl->user = request.user;
     cl->by_operator = request.by_operator;
     cl->since = clock_.now();

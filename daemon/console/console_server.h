@@ -121,6 +121,10 @@ class ConsoleServer {
 
   void output(Console& c, const char* data, size_t n);  // from the BMC
   void tell(Client& cl, const std::string& line);       // one client
+  // Queues bytes for a client within its cap (client_buffer, plus room for
+  // one replay): past it the oldest waiting output is dropped and counted.
+  void enqueue(Client& cl, const char* data, size_t n);
+  void connect_failed(Console& c, const Error& why, std::chrono::steady_clock::time_point now);
   void announce(Console& c, const std::string& text, bool to_log = true);  // everyone, and the log
   void log_bytes(Console& c, const char* data, size_t n);
   void close_client(Console& c, uint64_t id, const std::string& why);

@@ -281,6 +281,8 @@ TEST_F(ConsoleServerTest, AStalledViewerSkipsAheadAndSlowsNobody) {
   EXPECT_EQ(got.load(), 4u << 20);  // the live viewer lost nothing
   for (int i = 0; i < 100 && view("web01").bytes_logged < (4u << 20); ++i) usleep(10'000);
   EXPECT_GE(view("web01").bytes_logged, 4u << 20);  // nor the log
+  // Asking for replays without reading holds no more than the cap.
+  for (int i = 0; i < 300; ++i) send_request(*stalled, console::Request::replay);
   // The stalled one, read at last, is told what it missed.
   EXPECT_TRUE(has(read_until(*stalled, "END"), "bytes skipped: your connection is too slow]"));
   ::close(*stalled);

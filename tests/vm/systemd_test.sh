@@ -244,6 +244,7 @@ check "remove: alice is refused by sshd" has "$err" "Permission denied"
 out=$(DEBIAN_FRONTEND=noninteractive apt-get purge -y ipmi-jumphost 2>&1); rc=$?
 check "apt-get purge" test "$rc" = 0
 check_not "purge: the state is gone" test -e /var/lib/ipmi-jumphost
+check_not "purge: the console logs are gone" test -e /var/log/ipmi-jumphost
 check_not "purge: /etc/ipmi-jumphost is gone" test -e /etc/ipmi-jumphost
 echo "--- $checks checks in boot 2, $failures failed in all"
 [ "$failures" = 0 ] || { echo "--- the daemon's journal:"; journalctl -u ipmi-jumphostd --no-pager -o cat | tail -60; exit 1; }
