@@ -120,8 +120,12 @@ void BusService::serve_manager() {
     return sdbus::UnixFd(*fd, sdbus::adopt_fd);
   });
   d.serve<bus::Consoles>([this](const Caller&) -> Result<std::vector<bus::ConsoleView>> { return consoles_.views(); });
-  d.serve<bus::OperatorConsoleLog>([this](const Caller&, const std::string& name, uint32_t lines) {
-    return tenants_.read_console_log(name, lines);
+  d.serve<bus::OperatorConsoleLog>([this](const Caller& c, const std::string& name, uint32_t lines) {
+    auto log = tenants_.read_console_log(name, lines);
+    if (log)
+      log::notice("console-log " + name + " read by=" + c.name + " (" + std::to_string(lines) + " lines)",
+                  {"console-log-read", name, "", c.name, "done"});
+    return log;
   });
 }
 

@@ -23,6 +23,62 @@ using steady = std::chrono::steady_clock;
 namespace {
 
 constexpr size_t kMaxPendingKeys = 4096;  // typed bytes waiting for a slow BMC
+constexpr size_t kPacketOverhead = 64;    // what a waiting packet costs beyond its bytes
+
+// Drops the first `n` bytes of typed keys (written to the BMC) and wipes
+// what the buffer held beyond the rest: keys may be a host's password.
+void consume_keys(std::string& keys, size_t n) {
+  const size_t old = keys.size();
+  keys.erase(0, n);
+  volatile char* p = keys.data();
+  for (size_t i = keys.size(); i < old; ++i) p[i] = '\0';
+}
+
+// The log directory: made 0750 if missing (its parent 0755, as systemd's
+// LogsDirectory= makes it). One that exists is never chmod-ed (the setting
+// might name a system directory): it must be root's and writable by nobody
+// else, or nothing is logged there.
+Status prepare_log_dir(const std::string& dir) {
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) < 0) {
+    const std::string parent = dir.substr(0, dir.rfind('/'));
+    if (!parent.empty() && ::access(parent.c_str(), F_OK) != 0) IJ_TRY(ensure_dir(parent, 0755));
+    return ensure_dir(dir, 0750);
+  }
+  if (!S_ISDIR(st.st_mode)) return make_error(Errc::failed, dir + " is not a directory");
+  if (st.st_uid != 0 || (st.st_mode & 022))
+    return make_error(Errc::failed, dir + " must be root's and writable by nobody else (it is " +
+                                        std::to_string(st.st_uid) + ", mode " + std::to_string(st.st_mode & 07777) + ")");
+  return ok_status();
+}
+
+// At most `max` bytes from the end of the regular file `path` ("" when it
+// does not exist), read from the end: a large log costs no more than that.
+Result<std::string> tail_of(const std::string& path, size_t max) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::string();
+    return make_error(Errc::failed, "cannot open " + path + ": " + std::strerror(errno));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return make_error(Errc::failed, path + " is not a regular file");
+  }
+  const auto size = static_cast<size_t>(st.st_size);
+  const size_t len = std::min(size, max);
+  std::string text(len, '\0');
+  size_t got = 0;
+  while (got < len) {
+    ssize_t n = ::pread(fd, text.data() + got, len - got, static_cast<off_t>(size - len + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  text.resize(got);
+  return text;
+}
 
 std::string seconds_text(steady::duration d) {
   return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + " s";
@@ -72,6 +128,8 @@ struct ConsoleServer::Console {
   std::string ring;             // the last replay_bytes of output
   int log_fd = -1;
   uint64_t log_size = 0;
+  bool log_failed = false;        // said once; tried again at log_retry
+  steady::time_point log_retry{};
   uint64_t bytes_logged = 0;
   std::vector<uint64_t> clients;  // in attach order
   std::map<uint64_t, std::unique_ptr<Client>> by_id;
@@ -159,8 +217,10 @@ void ConsoleServer::loop() {
     int timeout = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()) + 1;
     int n = ::epoll_wait(epoll_, events, 64, timeout);
     if (n < 0 && errno != EINTR) {
-      log::error(std::string("console loop: epoll_wait: ") + std::strerror(errno));
-      return;
+      // Callers on the bus thread would wait on this loop forever: end the
+      // daemon instead (systemd restarts it; the state is on disk).
+      log::error(std::string("console loop: epoll_wait: ") + std::strerror(errno) + "; exiting");
+      std::abort();
     }
     for (int i = 0; i < n; ++i) {
       auto it = sources_.find(events[i].data.u64);
@@ -226,9 +286,11 @@ void ConsoleServer::connect(Console& c, steady::time_point now) {
   c.take_over = false;
   auto sol = bmc_.start_sol(t, take_over);
   if (!sol) return connect_failed(c, sol.error(), now);
+  const uint64_t id = watch((*sol)->fd(), EPOLLIN, Source{Source::Kind::sol, c.spec.name, 0});
+  if (!id) return connect_failed(c, make_error(Errc::failed, std::string("epoll: ") + std::strerror(errno)), now);
   c.sol = std::move(*sol);
   c.up = false;
-  c.sol_id = watch(c.sol->fd(), EPOLLIN, Source{Source::Kind::sol, c.spec.name, 0});
+  c.sol_id = id;
   set_state(c, "connecting");
 }
 
@@ -237,7 +299,7 @@ void ConsoleServer::drop_sol(Console& c) {
   unwatch(c.sol_id, c.sol->fd());
   c.sol.reset();  // closes the session in the engine
   c.up = false;
-  c.keys.clear();
+  consume_keys(c.keys, c.keys.size());
 }
 
 void ConsoleServer::on_sol(Console& c) {
@@ -272,7 +334,7 @@ void ConsoleServer::on_sol(Console& c) {
       }
       if (!c.keys.empty()) {
         ssize_t w = ::write(c.sol->fd(), c.keys.data(), c.keys.size());
-        if (w > 0) c.keys.erase(0, static_cast<size_t>(w));
+        if (w > 0) consume_keys(c.keys, static_cast<size_t>(w));
       }
     }
     if (len) output(c, p, len);
@@ -351,12 +413,22 @@ void ConsoleServer::enqueue(Client& cl, const char* data, size_t n) {
                              " bytes skipped: your connection is too slow]\r\n";
     cl.skipped = 0;
     cl.out.push_back(note);
-    cl.out_bytes += note.size();
+    cl.out_bytes += note.size() + kPacketOverhead;
   }
-  for (size_t off = 0; off < n; off += console::kMaxPacket) {
+  // Small writes join the last waiting packet; each packet is charged its
+  // bookkeeping too, so many tiny outputs cannot exceed the cap in memory.
+  for (size_t off = 0; off < n;) {
+    if (!cl.out.empty() && cl.out.back().size() < console::kMaxPacket) {
+      const size_t room = std::min(n - off, console::kMaxPacket - cl.out.back().size());
+      cl.out.back().append(data + off, room);
+      cl.out_bytes += room;
+      off += room;
+      continue;
+    }
     const size_t len = std::min(n - off, console::kMaxPacket);
     cl.out.emplace_back(data + off, len);
-    cl.out_bytes += len;
+    cl.out_bytes += len + kPacketOverhead;
+    off += len;
   }
 }
 
@@ -386,7 +458,7 @@ void ConsoleServer::flush(Client& cl) {
       cl.out_bytes = 0;
       break;
     }
-    cl.out_bytes -= p.size();
+    cl.out_bytes -= std::min(cl.out_bytes, p.size() + kPacketOverhead);
     cl.out.pop_front();
   }
   const bool want = !cl.out.empty();
@@ -406,26 +478,33 @@ std::string ConsoleServer::log_path(const std::string& bmc) const { return setti
 void ConsoleServer::log_bytes(Console& c, const char* data, size_t n) {
   if (c.spec.mode == ConsoleLogMode::off || settings_.log_dir.empty()) return;
   const std::string path = log_path(c.spec.name);
+  // A failure is logged once, and the log tried again 10 s later, not at
+  // every byte the BMC sends.
+  auto failed = [&](const std::string& why) {
+    if (!c.log_failed)
+      log::error("console " + c.spec.name + ": " + why + "; its output is not logged until that is mended",
+                 {"console-log", c.spec.name, c.spec.owner, "", "failed"});
+    c.log_failed = true;
+    c.log_retry = steady::now() + std::chrono::seconds(10);
+    return false;
+  };
   auto open_log = [&]() -> bool {
-    // The parent (/var/log/ipmi-jumphost) as systemd's LogsDirectory= makes it.
-    const std::string parent = settings_.log_dir.substr(0, settings_.log_dir.rfind('/'));
-    if (!parent.empty() && ::access(parent.c_str(), F_OK) != 0) [[maybe_unused]] Status p = ensure_dir(parent, 0755);
-    if (Status d = ensure_dir(settings_.log_dir, 0750); !d) {
-      log::error("console " + c.spec.name + ": " + d.error().message, {"console-log", c.spec.name, "", "", "failed"});
-      return false;
-    }
-    c.log_fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (c.log_fd < 0) {
-      log::error("console " + c.spec.name + ": cannot open " + path + ": " + std::strerror(errno),
-                 {"console-log", c.spec.name, "", "", "failed"});
-      return false;
-    }
-    ::fchmod(c.log_fd, 0600);
+    if (Status d = prepare_log_dir(settings_.log_dir); !d) return failed(d.error().message);
+    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+    if (fd < 0) return failed("cannot open " + path + ": " + std::strerror(errno));
     struct stat st {};
-    c.log_size = ::fstat(c.log_fd, &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+    if (::fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0) {
+      ::close(fd);
+      return failed(path + " is not a regular file of root's");
+    }
+    ::fchmod(fd, 0600);
+    c.log_fd = fd;
+    c.log_size = static_cast<uint64_t>(st.st_size);
+    if (c.log_failed) log::notice("console " + c.spec.name + ": logging to " + path + " again");
+    c.log_failed = false;
     return true;
   };
-  if (c.log_fd < 0 && !open_log()) return;
+  if (c.log_fd < 0 && (steady::now() < c.log_retry || !open_log())) return;
   if (c.log_size > 0 && c.log_size + n > settings_.log_max_bytes) {
     // Rotation between two writes of this thread: no byte is lost.
     ::close(c.log_fd);
@@ -443,8 +522,9 @@ void ConsoleServer::log_bytes(Console& c, const char* data, size_t n) {
     ssize_t w = ::write(c.log_fd, data + off, n - off);
     if (w < 0) {
       if (errno == EINTR) continue;
-      log::error("console " + c.spec.name + ": cannot write " + path + ": " + std::strerror(errno),
-                 {"console-log", c.spec.name, "", "", "failed"});
+      failed("cannot write " + path + ": " + std::strerror(errno));
+      ::close(c.log_fd);
+      c.log_fd = -1;
       return;
     }
     off += static_cast<size_t>(w);
@@ -454,16 +534,16 @@ void ConsoleServer::log_bytes(Console& c, const char* data, size_t n) {
 }
 
 Result<std::string> ConsoleServer::read_log(const std::string& bmc, size_t lines, size_t max_bytes) const {
-  // Newest first: NAME.log, then NAME.log.1 ... until enough lines.
+  // Newest first: NAME.log, then NAME.log.1 ... until enough lines, each
+  // read from its end, never more than max_bytes in all.
   std::string text;
-  size_t found = 0;
-  for (int k = 0; k <= settings_.log_keep && found <= lines && text.size() < max_bytes; ++k) {
+  for (int k = 0; k <= settings_.log_keep && text.size() < max_bytes; ++k) {
     const std::string path = k == 0 ? log_path(bmc) : log_path(bmc) + "." + std::to_string(k);
-    auto file = read_file(path);
-    if (!file) return file.error();
-    if (!file->has_value()) break;
-    text = **file + text;
-    found = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+    auto part = tail_of(path, max_bytes - text.size());
+    if (!part) return part.error();
+    text = *part + text;
+    if (static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) > lines) break;
+    if (k == 0 && part->empty()) break;
   }
   // Keep the last `lines` lines (a last line without its newline counts).
   size_t cut = text.size();
@@ -473,9 +553,7 @@ Result<std::string> ConsoleServer::read_log(const std::string& bmc, size_t lines
     if (text[cut - 1] == '\n' && ++seen == lines) break;
     --cut;
   }
-  std::string tail = text.substr(cut);
-  if (tail.size() > max_bytes) tail.erase(0, tail.size() - max_bytes);
-  return tail;
+  return text.substr(cut);
 }
 
 // ---- clients ----
@@ -505,7 +583,7 @@ void ConsoleServer::on_client_readable(Console& c, Client& cl) {
         c.keys.append(buf + 1, static_cast<size_t>(n - 1));
         if (c.sol && c.up) {
           ssize_t w = ::write(c.sol->fd(), c.keys.data(), c.keys.size());
-          if (w > 0) c.keys.erase(0, static_cast<size_t>(w));
+          if (w > 0) consume_keys(c.keys, static_cast<size_t>(w));
         }
         break;
       case console::Request::send_break:
@@ -522,11 +600,15 @@ void ConsoleServer::on_client_readable(Console& c, Client& cl) {
         }
         break;
       case console::Request::replay:
+        // One at a time: asked again before the last one was read, ignored
+        // (a client looping on it costs the loop nothing).
+        if (!cl.out.empty()) break;
         tell(cl, "\r\n[console " + c.spec.name + ": the last " + std::to_string(c.ring.size()) + " bytes]\r\n");
         tell(cl, c.ring);
         tell(cl, "\r\n[console " + c.spec.name + ": end of replay]\r\n");
         break;
       case console::Request::who:
+        if (!cl.out.empty()) break;
         tell(cl, "\r\n[console " + c.spec.name + ": " + who_text(c) + "]\r\n");
         break;
       case console::Request::take_keyboard:
@@ -556,6 +638,10 @@ void ConsoleServer::give_keyboard(Console& c, Client& to) {
     tell(from, "\r\n[console " + c.spec.name + ": " + to.user + " took the keyboard; you are read-only now (&F takes it back)]\r\n");
   }
   tell(to, "\r\n[console " + c.spec.name + ": you have the keyboard]\r\n");
+  if (previous)  // a take: in the journal, which the BMC's output cannot forge
+    log::notice("console " + c.spec.name + " keyboard to=" + to.user + " from=" +
+                    (c.by_id.count(previous) ? c.by_id[previous]->user : std::string("?")),
+                {"console-keyboard", c.spec.name, c.spec.owner, to.user, "done"});
   const std::string marked = "\r\n[console " + c.spec.name + " " + stamp() + ": " + to.user + " has the keyboard]\r\n";
   log_bytes(c, marked.data(), marked.size());
 }
@@ -621,14 +707,19 @@ void ConsoleServer::configure(std::vector<ConsoleSpec> specs) {
         consoles_.emplace(name, std::move(c));
         continue;
       }
-      Console& c = *it->second;
-      const bool owner_changed = c.spec.owner != spec.owner;
-      c.spec = std::move(spec);
-      if (owner_changed) {
-        const std::vector<uint64_t> ids = c.clients;
-        for (uint64_t id : ids)
-          if (!c.by_id[id]->by_operator) close_client(c, id, "the BMC has another owner now");
+      if (it->second->spec.owner != spec.owner) {
+        // Another owner: nothing of the previous one's console carries over
+        // (sessions, replay, a typed password, the log).
+        close_console(name, "the BMC has another owner now");
+        auto c = std::make_unique<Console>();
+        c->spec = std::move(spec);
+        c->state_since = clock_.now();
+        c->next_try = now;
+        consoles_.emplace(name, std::move(c));
+        continue;
       }
+      Console& c = *it->second;
+      c.spec = std::move(spec);
       if (c.spec.mode == ConsoleLogMode::off && c.log_fd >= 0) {
         ::close(c.log_fd);
         c.log_fd = -1;
@@ -646,7 +737,10 @@ Result<int> ConsoleServer::attach(AttachRequest request) {
       return;
     }
     Console& c = *it->second;
-    if (c.clients.size() >= settings_.max_attached) {
+    // Operators do not count: a tenant's attachments cannot keep them out.
+    size_t tenants_here = 0;
+    for (const auto& [id, cl] : c.by_id) tenants_here += !cl->by_operator;
+    if (!request.by_operator && tenants_here >= settings_.max_attached) {
       result = make_error(Errc::failed, "the console of " + c.spec.name + " has " + std::to_string(c.clients.size()) +
                                             " attachments already (the most it takes); detach one first");
       return;
@@ -683,6 +777,12 @@ Result<int> ConsoleServer::attach(AttachRequest request) {
     cl->by_operator = request.by_operator;
     cl->since = clock_.now();
     cl->id = watch(pair[0], EPOLLIN, Source{Source::Kind::client, c.spec.name, 0});
+    if (!cl->id) {
+      result = make_error(Errc::failed, std::string("epoll: ") + std::strerror(errno));
+      ::close(pair[0]);
+      ::close(pair[1]);
+      return;
+    }
     sources_[cl->id].client = cl->id;
     Client& client = *cl;
     c.by_id.emplace(cl->id, std::move(cl));
@@ -706,6 +806,9 @@ Result<int> ConsoleServer::attach(AttachRequest request) {
     announce(c, role + " attached", true);
     if (request.mode == AttachMode::force && request.by_operator && c.state == "busy") {
       // An operator's --force also takes a SOL session held elsewhere.
+      log::notice("console " + c.spec.name + " take-over by=" + request.user +
+                      ": the SOL session held outside the jumphost is ended",
+                  {"console-take-over", c.spec.name, c.spec.owner, request.user, "done"});
       c.take_over = true;
       c.next_try = steady::now();
     }
@@ -729,10 +832,23 @@ void ConsoleServer::close_console(const std::string& name, const std::string& wh
   Console& c = *it->second;
   const std::vector<uint64_t> ids = c.clients;
   for (uint64_t id : ids) close_client(c, id, why);
-  const std::string marked = "\r\n[console " + c.spec.name + " " + stamp() + ": " + why + "]\r\n";
+  const std::string when = stamp();
+  const std::string marked = "\r\n[console " + c.spec.name + " " + when + ": " + why + "]\r\n";
   log_bytes(c, marked.data(), marked.size());
   drop_sol(c);
   if (c.log_fd >= 0) ::close(c.log_fd);
+  // The logs move aside (NAME.log.ended-WHEN...): a BMC enrolled again under
+  // this name, perhaps for another tenant, starts a log of its own, and no
+  // tenant reads what the previous owner's machine printed. Operators find
+  // them in the directory.
+  const std::string path = log_path(name);
+  std::string aside = path + ".ended-" + when;
+  for (int n = 2; ::access(aside.c_str(), F_OK) == 0; ++n) aside = path + ".ended-" + when + "-" + std::to_string(n);
+  for (int k = 0; k <= settings_.log_keep; ++k) {
+    const std::string from = k == 0 ? path : path + "." + std::to_string(k);
+    const std::string to = aside + (k == 0 ? "" : "." + std::to_string(k));
+    ::rename(from.c_str(), to.c_str());
+  }
   consoles_.erase(it);
 }
 

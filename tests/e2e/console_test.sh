@@ -204,5 +204,7 @@ ended=no
 for i in $(seq 1 50); do kill -0 "${sess_pid[a3]}" 2>/dev/null || { ended=yes; break; }; sleep 0.1; done
 check_eq "the attached tenant's session ends" yes "$ended"
 detach a3
-check "the log is kept, with the revoke in it" wait_for "$log" "the BMC was revoked]"
+ended_log=$(ls "$log".ended-* 2>/dev/null | head -1)
+check "the log is kept aside (web01.log.ended-…), with the revoke in it" grep -qF "the BMC was revoked]" "${ended_log:-/nonexistent}"
+check_not "  and no web01.log is left for a BMC enrolled again under the name" test -e "$log"
 finish

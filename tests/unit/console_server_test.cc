@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -340,8 +341,54 @@ TEST_F(ConsoleServerTest, EndTellsEveryoneAndARemovedBmcsConsoleCloses) {
   const std::string seen = read_until(*fd, "no longer enrolled");
   EXPECT_TRUE(has(seen, "[console web01: the BMC is no longer enrolled]"));
   EXPECT_EQ(read_some(*fd), "");  // closed
-  EXPECT_TRUE(has(file(settings.log_dir + "/web01.log"), "power cycle by alice: done]"));
   ::close(*fd);
+  // The log moved aside, with the note and the end in it.
+  std::string ended;
+  for (const auto& e : std::filesystem::directory_iterator(settings.log_dir))
+    if (e.path().filename().string().rfind("web01.log.ended-", 0) == 0) ended = file(e.path());
+  EXPECT_TRUE(has(ended, "power cycle by alice: done]"));
+  EXPECT_TRUE(has(ended, "the BMC is no longer enrolled]"));
+  EXPECT_FALSE(std::filesystem::exists(settings.log_dir + "/web01.log"));
+}
+
+// A BMC enrolled again under the same name, for another tenant, or given to
+// another owner, starts afresh: nothing of the previous owner's console.
+TEST_F(ConsoleServerTest, ANewOwnerReadsNothingOfThePreviousOnes) {
+  start({spec("web01", "alice", ConsoleLogMode::always)});
+  const int s = sol("web01");
+  ASSERT_EQ(::write(s, "alice's secret boot\r\n", 21), 21);
+  for (int i = 0; i < 100 && view("web01").bytes_logged < 21; ++i) usleep(10'000);
+  server->configure({});  // revoked
+  server->configure({spec("web01", "bob", ConsoleLogMode::always)});
+  auto tail = server->read_log("web01", 100);
+  ASSERT_TRUE(tail.ok());
+  EXPECT_FALSE(has(*tail, "alice's secret boot"));
+  auto fd = attach("web01", "bob");
+  ASSERT_TRUE(fd.ok());
+  EXPECT_FALSE(has(read_until(*fd, "keyboard]"), "alice's secret boot"));  // no replay of it either
+  ::close(*fd);
+  // And an owner change in place (set --owner) does the same.
+  const int s2 = sol("web01", 2);
+  ASSERT_GE(s2, 0);
+  ASSERT_EQ(::write(s2, "bob's boot\r\n", 12), 12);
+  for (int i = 0; i < 100 && view("web01").bytes_logged < 12; ++i) usleep(10'000);
+  server->configure({spec("web01", "carol", ConsoleLogMode::always)});
+  tail = server->read_log("web01", 100);
+  ASSERT_TRUE(tail.ok());
+  EXPECT_FALSE(has(*tail, "bob's boot"));
+}
+
+TEST_F(ConsoleServerTest, ALogDirectoryOfSomeoneElseIsNotUsedNorChanged) {
+  std::filesystem::create_directories(settings.log_dir);
+  ::chmod(settings.log_dir.c_str(), 0777);
+  start({spec("web01", "alice", ConsoleLogMode::always)});
+  const int s = sol("web01");
+  ASSERT_EQ(::write(s, "x", 1), 1);
+  usleep(200'000);
+  EXPECT_FALSE(std::filesystem::exists(settings.log_dir + "/web01.log"));
+  struct stat st {};
+  ASSERT_EQ(::stat(settings.log_dir.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0777u);  // not chmod-ed
 }
 
 }  // namespace
