@@ -121,10 +121,13 @@ for n in $COUNTS; do
   stop_printing
   sleep 2
   printf '  %10s' "$(lost "$logdir" "$n")"
+  [ -n "${KEEP:-}" ] && cp -r "$logdir" "$KEEP/ij-$n"
+  # The time to the replay's first line; the session is then ended (a pty
+  # session does not end at the end of ssh's input).
   replay=$(for i in 1 2 3 4 5; do
     s=$(now)
-    ssh "${ssh_opts[@]}" -tt t2@127.0.0.1 console c2 < <(sleep 5) 2>/dev/null | grep -m1 -a -q "the last"
-    ms "$s" "$(now)"
+    timeout -s KILL 4 ssh "${ssh_opts[@]}" -tt t2@127.0.0.1 console c2 < <(sleep 4) 2>/dev/null |
+      { grep -m1 -a -q "the last" && ms "$s" "$(now)"; cat >/dev/null; }
   done | summary)
   printf '  %s\n' "$replay"
   stop_daemon
@@ -158,6 +161,7 @@ for n in $COUNTS; do
     stop_printing
     sleep 2
     printf '  %10s  %s\n' "$(lost "$IJ_T/conman" "$n")" "-"
+    [ -n "${KEEP:-}" ] && cp -r "$IJ_T/conman" "$KEEP/conman-$n"
     kill "$conmand_pid"; wait "$conmand_pid" 2>/dev/null
   fi
 done
