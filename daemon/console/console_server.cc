@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <future>
+#include <optional>
 #include <system_error>
 
 #include "common/base/log.h"
@@ -210,11 +211,16 @@ void ConsoleServer::loop() {
   struct epoll_event events[64];
   for (;;) {
     const steady::time_point now = steady::now();
-    // Sleep until the nearest retry (or a second at most: states age).
-    steady::duration wait = std::chrono::seconds(1);
+    // Sleep until the nearest retry, or until something happens: an idle
+    // console server does not wake up.
+    std::optional<steady::duration> wait;
     for (const auto& [name, c] : consoles_)
-      if (!c->sol && wanted(*c)) wait = std::min(wait, std::max(steady::duration::zero(), c->next_try - now));
-    int timeout = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()) + 1;
+      if (!c->sol && wanted(*c)) {
+        const steady::duration d = std::max(steady::duration::zero(), c->next_try - now);
+        wait = wait ? std::min(*wait, d) : d;
+      }
+    const int timeout =
+        wait ? static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(*wait).count()) + 1 : -1;
     int n = ::epoll_wait(epoll_, events, 64, timeout);
     if (n < 0 && errno != EINTR) {
       // Callers on the bus thread would wait on this loop forever: end the

@@ -47,18 +47,20 @@ start_printing() {
     while :; do
       k=$((k + 1))
       for b in $(seq 1 "$1"); do printf 'c%d seq %d\n' "$b" "$k" >> "$IJ_T/bmc-c$b/feed"; done
+      echo "$k" > "$IJ_T/printed"
       sleep "$(awk -v r="$RATE" 'BEGIN {print 1 / r}')"
     done ) &
   printer=$!
 }
 stop_printing() { kill "$printer" 2>/dev/null; wait "$printer" 2>/dev/null; }
-# lost DIR PATTERN N: lines missing between the first and the last logged
-# "cB seq K" of consoles 2..N (c1's simulator is killed on purpose).
+# lost DIR N: lines missing from the first logged "cB seq K" of consoles
+# 2..N to the last one printed (c1's simulator is killed on purpose).
 lost() {
-  local dir=$1 n=$2 total=0 b
+  local dir=$1 n=$2 total=0 b last
+  last=$(cat "$IJ_T/printed")
   for b in $(seq 2 "$n"); do
     total=$((total + $(cat "$dir"/c$b.log* 2>/dev/null | tr -d '\r' | sed -n "s/^c$b seq \([0-9]*\)$/\1/p" | sort -n -u |
-      awk 'NR == 1 {first = $1} {last = $1; n++} END {print (n ? last - first + 1 - n : 0)}')))
+      awk -v last="$last" 'NR == 1 {first = $1} {n++} END {print (n ? last - first + 1 - n : last)}')))
   done
   echo "$total"
 }
