@@ -1,4 +1,4 @@
-// ij-scan-mem PID TEXT: prints how many times TEXT occurs in the readable
+// ij-scan-mem [--private] PID TEXT: prints how many times TEXT occurs in the readable
 // memory of process PID (every mapping of /proc/PID/maps, freed heap
 // included), for the tests that check how many copies of a BMC password a
 // daemon keeps; each one's mapping goes to stderr (with IJ_SCAN_DUMP set,
@@ -17,8 +17,13 @@
 #include <vector>
 
 int main(int argc, char** argv) {
+  // --private: only private mappings, leaving out shared ones (libipmiconsole
+  // keeps a session's credentials in locked pages of its own, shared
+  // anonymous mappings, until its engine has closed the session).
+  bool private_only = argc == 4 && std::string(argv[1]) == "--private";
+  if (private_only) ++argv, --argc;
   if (argc != 3 || !*argv[2]) {
-    std::fprintf(stderr, "usage: ij-scan-mem PID TEXT\n");
+    std::fprintf(stderr, "usage: ij-scan-mem [--private] PID TEXT\n");
     return 1;
   }
   const std::string pid = argv[1], needle = argv[2];
@@ -36,6 +41,7 @@ int main(int argc, char** argv) {
     char perms[5] = {};
     if (std::sscanf(line.c_str(), "%" SCNx64 "-%" SCNx64 " %4s", &from, &to, perms) != 3) continue;
     if (perms[0] != 'r' || line.find("[vvar]") != std::string::npos) continue;
+    if (private_only && perms[3] == 's') continue;
     buf.resize(to - from);
     ssize_t n = ::pread(mem, buf.data(), buf.size(), static_cast<off_t>(from));
     if (n <= 0) continue;  // a mapping the kernel will not read (a guard page, device memory)
