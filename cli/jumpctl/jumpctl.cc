@@ -15,6 +15,7 @@
 #include "common/base/version.h"
 #include "common/bus/client.h"
 #include "common/console/client.h"
+#include "common/console/protocol.h"
 #include "common/model/names.h"
 #include "common/sys/fs.h"
 
@@ -216,9 +217,9 @@ int run(const ij::cli::Command& c) {
     return 0;
   }
   if (c.verb == "console-log") {
-    unsigned long lines = 100;
-    if (!c.lines.empty() && !ij::parse_uint(c.lines, 1, 10000, &lines))
-      throw Failure{2, "--lines '" + c.lines + "' is not a number in 1-10000"};
+    unsigned long lines = ij::console::kDefaultLogLines;
+    if (!c.lines.empty() && !ij::parse_uint(c.lines, 1, ij::console::kMaxLogLines, &lines))
+      throw Failure{2, "--lines '" + c.lines + "' is not a number in 1-" + std::to_string(ij::console::kMaxLogLines)};
     std::vector<uint8_t> log = Client().call<ij::bus::OperatorConsoleLog>(c.args[0], static_cast<uint32_t>(lines));
     std::fwrite(log.data(), 1, log.size(), stdout);
     return 0;

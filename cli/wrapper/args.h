@@ -9,14 +9,15 @@
 #include <vector>
 
 #include "common/base/result.h"
+#include "common/console/protocol.h"
 #include "common/ipmi/power.h"
 
 namespace ij::wrapper {
 
 inline constexpr const char* kRefusal = "Sorry. Only these commands are available to you: power, console, log, list, help";
 constexpr size_t kMaxCommandLength = 256;
-constexpr unsigned kDefaultLogLines = 100;
-constexpr unsigned kMaxLogLines = 10000;
+using console::kDefaultLogLines;
+using console::kMaxLogLines;
 
 struct TenantCommand {
   enum class Verb { help, list, power, console, log };

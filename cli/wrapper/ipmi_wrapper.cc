@@ -19,6 +19,7 @@
 
 #include "cli/wrapper/args.h"
 #include "common/console/client.h"
+#include "common/console/protocol.h"
 #include "common/base/strings.h"
 #include "common/base/version.h"
 #include "common/bus/client.h"
@@ -53,19 +54,11 @@ class Daemon : public ij::bus::Client {
   Daemon() : Client(std::chrono::minutes(1)) {}
 };
 
-void write_all(int fd, const char* p, size_t n) {
-  while (n > 0) {
-    ssize_t w = ::write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      throw Failure{"the connection was lost"};
-    }
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
+void write_out(const char* p, size_t n) {
+  if (!ij::console::write_all(STDOUT_FILENO, p, n)) throw Failure{"the connection was lost"};
 }
 
-void say(const std::string& text) { write_all(STDOUT_FILENO, text.data(), text.size()); }
+void say(const std::string& text) { write_out(text.data(), text.size()); }
 
 
 // The password of a BMC whose password the operator did not store, typed by
@@ -99,16 +92,18 @@ std::string ask_password(const std::string& bmc) {
 }
 
 // Which BMC the command means (the same rule the daemon applies), and the
-// password to send with it: empty when the daemon has one.
+// password to send with it: empty when the daemon has one (or when the
+// request needs none).
 struct Target {
   std::string bmc;
   std::string password;  // secret
 };
 
-Target target_for(Daemon& d, const std::string& requested) {
+Target target_for(Daemon& d, const std::string& requested, bool needs_password = true) {
   ij::bus::TenantBmcs mine = d.call<ij::bus::ListMine>();
   auto bmc = ij::bus::choose_bmc(ij::bus::names_of(mine), requested);
   if (!bmc) throw Failure{bmc.error().message};
+  if (!needs_password) return Target{*bmc, ""};
   for (const ij::bus::TenantBmc& b : mine.bmcs)
     if (b.name == *bmc && !b.password_stored) return Target{*bmc, ask_password(*bmc)};
   return Target{*bmc, ""};
@@ -126,7 +121,7 @@ int do_list(Daemon& d) {
     say(name + " (" + hn + ")\n");
     say("  power:   ssh" + p + " -t " + user + "@" + host + " power status " + name + "\n");
     say("  console: ssh" + p + " -t " + user + "@" + host + " console " + name + "\n");
-    say("  log:     ssh" + p + " " + user + "@" + host + " log " + name + " --lines 100\n");
+    say("  log:     ssh" + p + " " + user + "@" + host + " log " + name + " --lines " + std::to_string(ij::console::kDefaultLogLines) + "\n");
     for (unsigned bp : b.ports) {
       unsigned local = bp < 1024 ? 10000 + bp : bp;
       say("  tunnel:  ssh" + p + " -N -L " + std::to_string(local) + ":" + hn + ":" + std::to_string(bp) + " " + user +
@@ -152,11 +147,9 @@ int do_console(Daemon& d, const TenantCommand& c) {
 }
 
 int do_log(Daemon& d, const TenantCommand& c) {
-  ij::bus::TenantBmcs mine = d.call<ij::bus::ListMine>();
-  auto bmc = ij::bus::choose_bmc(ij::bus::names_of(mine), c.bmc);
-  if (!bmc) throw Failure{bmc.error().message};
-  std::vector<uint8_t> log = d.call<ij::bus::ConsoleLog>(*bmc, static_cast<uint32_t>(c.lines));
-  write_all(STDOUT_FILENO, reinterpret_cast<const char*>(log.data()), log.size());
+  const std::string bmc = target_for(d, c.bmc, false).bmc;
+  std::vector<uint8_t> log = d.call<ij::bus::ConsoleLog>(bmc, static_cast<uint32_t>(c.lines));
+  write_out(reinterpret_cast<const char*>(log.data()), log.size());
   return 0;
 }
 

@@ -32,20 +32,6 @@ void enter_raw_mode() {
   for (int s : {SIGHUP, SIGTERM, SIGINT, SIGQUIT}) signal(s, on_signal);
 }
 
-// false when standard output is gone (the ssh session ended).
-bool write_all(int fd, const char* p, size_t n) {
-  while (n > 0) {
-    ssize_t w = ::write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    p += w;
-    n -= static_cast<size_t>(w);
-  }
-  return true;
-}
-
 bool say(const std::string& text) { return write_all(STDOUT_FILENO, text.data(), text.size()); }
 
 // One request packet; false when the daemon has gone.
@@ -66,6 +52,19 @@ bool request(int fd, Request r, const char* data = nullptr, size_t n = 0) {
 }
 
 }  // namespace
+
+bool write_all(int fd, const char* p, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return true;
+}
 
 void restore_terminal() {
   if (g_raw) tcsetattr(STDIN_FILENO, TCSANOW, &g_saved);

@@ -12,6 +12,10 @@ namespace ij::console {
 // closes the console (1). Prints a bracketed line on the way in and out.
 int run_console(int fd, const std::string& name);
 
+// Writes all of [p, p+n) to fd; false when fd is gone (the ssh session
+// ended).
+bool write_all(int fd, const char* p, size_t n);
+
 // Puts the terminal back as it was (also on SIGHUP, SIGTERM, SIGINT and
 // SIGQUIT while a console runs); for the callers' error paths.
 void restore_terminal();

@@ -16,6 +16,11 @@ namespace ij::console {
 
 constexpr size_t kMaxPacket = 4096;
 
+// Lines of a console's log one ConsoleLog call returns: the default the
+// clients ask for, and the most the daemon gives.
+constexpr unsigned kDefaultLogLines = 100;
+constexpr unsigned kMaxLogLines = 10000;
+
 enum class Request : char {
   data = 'd',           // typed bytes for the console (only the keyboard's holder's reach it)
   send_break = 'b',     // a serial break (keyboard only)

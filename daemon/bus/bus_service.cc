@@ -106,16 +106,7 @@ void BusService::serve_manager() {
   });
   d.serve<bus::OperatorConsole>([this](const Caller& c, const std::string& name,
                                        const std::string& mode) -> Result<sdbus::UnixFd> {
-    auto m = console::parse_attach_mode(mode);
-    if (!m) return make_error(Errc::invalid_argument, "console mode " + quote_for_message(mode) + " is not read-only or force");
-    if (!jumphost_.state.find(name))
-      return make_error(Errc::not_found, "no BMC named " + quote_for_message(name) + " is enrolled");
-    AttachRequest r;
-    r.bmc = name;
-    r.user = c.name;
-    r.by_operator = true;
-    r.mode = *m;
-    auto fd = consoles_.attach(std::move(r));
+    auto fd = tenants_.operator_console(c.name, name, mode);
     if (!fd) return fd.error();
     return sdbus::UnixFd(*fd, sdbus::adopt_fd);
   });

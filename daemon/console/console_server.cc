@@ -81,6 +81,11 @@ Result<std::string> tail_of(const std::string& path, size_t max) {
   return text;
 }
 
+// A note for a client: "\r\n[console NAME: TEXT]\r\n".
+std::string note_line(const std::string& bmc, const std::string& text) {
+  return "\r\n[console " + bmc + ": " + text + "]\r\n";
+}
+
 std::string seconds_text(steady::duration d) {
   return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + " s";
 }
@@ -117,8 +122,7 @@ struct ConsoleServer::Console {
   uint64_t sol_id = 0;
   bool up = false;              // the NUL came: the session is established
   bool take_over = false;       // the next connect ends another SOL session
-  Secret typed;                 // a tenant's password, while they are attached
-  std::string typed_by;
+  Secret typed;                 // a tenant's password, while someone is attached
   steady::time_point next_try{};
   steady::duration backoff{};
   steady::time_point up_since{};
@@ -360,13 +364,17 @@ void ConsoleServer::sol_closed(Console& c, steady::time_point now) {
     }
     const bool stable = now - c.up_since >= settings_.stable;
     c.next_try = stable ? now : now + std::max<steady::duration>(c.backoff, settings_.retry_min);
-    if (!stable) c.backoff = std::min<steady::duration>(std::max<steady::duration>(c.backoff * 2, settings_.retry_min), settings_.retry_max);
+    if (!stable) c.backoff = next_backoff(c.backoff);
     set_state(c, "waiting");
     c.last_error = why.message;
     announce(c, why.message + ", reconnecting");
     return;
   }
   connect_failed(c, why, now);
+}
+
+steady::duration ConsoleServer::next_backoff(steady::duration backoff) const {
+  return std::min<steady::duration>(std::max<steady::duration>(backoff * 2, settings_.retry_min), settings_.retry_max);
 }
 
 void ConsoleServer::connect_failed(Console& c, const Error& why, steady::time_point now) {
@@ -379,7 +387,7 @@ void ConsoleServer::connect_failed(Console& c, const Error& why, steady::time_po
     c.typed = Secret();
     return;
   }
-  c.backoff = std::min<steady::duration>(std::max<steady::duration>(c.backoff * 2, settings_.retry_min), settings_.retry_max);
+  c.backoff = next_backoff(c.backoff);
   c.next_try = now + c.backoff;
   const bool busy = why.code == Errc::exists;
   set_state(c, busy ? "busy" : "waiting");
@@ -415,8 +423,8 @@ void ConsoleServer::enqueue(Client& cl, const char* data, size_t n) {
     cl.out_bytes = 0;
   }
   if (cl.skipped) {
-    const std::string note = "\r\n[console " + cl.console + ": " + std::to_string(cl.skipped) +
-                             " bytes skipped: your connection is too slow]\r\n";
+    const std::string note =
+        note_line(cl.console, std::to_string(cl.skipped) + " bytes skipped: your connection is too slow");
     cl.skipped = 0;
     cl.out.push_back(note);
     cl.out_bytes += note.size() + kPacketOverhead;
@@ -444,12 +452,14 @@ void ConsoleServer::tell(Client& cl, const std::string& line) {
 }
 
 void ConsoleServer::announce(Console& c, const std::string& text, bool to_log) {
-  const std::string line = "\r\n[console " + c.spec.name + ": " + text + "]\r\n";
+  const std::string line = note_line(c.spec.name, text);
   for (uint64_t id : c.clients) tell(*c.by_id[id], line);
-  if (to_log) {
-    const std::string marked = "\r\n[console " + c.spec.name + " " + stamp() + ": " + text + "]\r\n";
-    log_bytes(c, marked.data(), marked.size());
-  }
+  if (to_log) log_marker(c, text, stamp());
+}
+
+void ConsoleServer::log_marker(Console& c, const std::string& text, const std::string& when) {
+  const std::string marked = "\r\n[console " + c.spec.name + " " + when + ": " + text + "]\r\n";
+  log_bytes(c, marked.data(), marked.size());
 }
 
 void ConsoleServer::flush(Client& cl) {
@@ -479,7 +489,10 @@ void ConsoleServer::flush(Client& cl) {
 
 // ---- the log ----
 
-std::string ConsoleServer::log_path(const std::string& bmc) const { return settings_.log_dir + "/" + bmc + ".log"; }
+std::string ConsoleServer::log_path(const std::string& bmc, int k) const {
+  const std::string path = settings_.log_dir + "/" + bmc + ".log";
+  return k == 0 ? path : path + "." + std::to_string(k);
+}
 
 void ConsoleServer::log_bytes(Console& c, const char* data, size_t n) {
   if (c.spec.mode == ConsoleLogMode::off || settings_.log_dir.empty()) return;
@@ -516,10 +529,9 @@ void ConsoleServer::log_bytes(Console& c, const char* data, size_t n) {
     ::close(c.log_fd);
     c.log_fd = -1;
     for (int k = settings_.log_keep; k >= 1; --k) {
-      const std::string from = k == 1 ? path : path + "." + std::to_string(k - 1);
-      const std::string to = path + "." + std::to_string(k);
+      const std::string to = log_path(c.spec.name, k);
       if (k == settings_.log_keep) ::unlink(to.c_str());
-      ::rename(from.c_str(), to.c_str());
+      ::rename(log_path(c.spec.name, k - 1).c_str(), to.c_str());
     }
     if (settings_.log_keep <= 0) ::unlink(path.c_str());
     if (!open_log()) return;
@@ -544,8 +556,7 @@ Result<std::string> ConsoleServer::read_log(const std::string& bmc, size_t lines
   // read from its end, never more than max_bytes in all.
   std::string text;
   for (int k = 0; k <= settings_.log_keep && text.size() < max_bytes; ++k) {
-    const std::string path = k == 0 ? log_path(bmc) : log_path(bmc) + "." + std::to_string(k);
-    auto part = tail_of(path, max_bytes - text.size());
+    auto part = tail_of(log_path(bmc, k), max_bytes - text.size());
     if (!part) return part.error();
     text = *part + text;
     if (static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) > lines) break;
@@ -578,12 +589,12 @@ void ConsoleServer::on_client_readable(Console& c, Client& cl) {
     switch (kind) {
       case console::Request::data:
         if (!has_keyboard) {
-          if (!cl.told_read_only) tell(cl, "\r\n[console " + c.spec.name + ": you are read-only; &F takes the keyboard]\r\n");
+          if (!cl.told_read_only) tell(cl, note_line(c.spec.name, "you are read-only; &F takes the keyboard"));
           cl.told_read_only = true;
           break;
         }
         if (c.keys.size() + static_cast<size_t>(n - 1) > kMaxPendingKeys) {
-          tell(cl, "\r\n[console " + c.spec.name + ": the BMC is not taking input; what you typed was dropped]\r\n");
+          tell(cl, note_line(c.spec.name, "the BMC is not taking input; what you typed was dropped"));
           break;
         }
         c.keys.append(buf + 1, static_cast<size_t>(n - 1));
@@ -594,11 +605,11 @@ void ConsoleServer::on_client_readable(Console& c, Client& cl) {
         break;
       case console::Request::send_break:
         if (!has_keyboard) {
-          tell(cl, "\r\n[console " + c.spec.name + ": only the keyboard's holder sends a break; &F takes it]\r\n");
+          tell(cl, note_line(c.spec.name, "only the keyboard's holder sends a break; &F takes it"));
         } else if (!c.sol || !c.up) {
-          tell(cl, "\r\n[console " + c.spec.name + ": no break: the BMC is not connected]\r\n");
+          tell(cl, note_line(c.spec.name, "no break: the BMC is not connected"));
         } else if (Status s = c.sol->send_break(); !s) {
-          tell(cl, "\r\n[console " + c.spec.name + ": " + s.error().message + "]\r\n");
+          tell(cl, note_line(c.spec.name, s.error().message));
         } else {
           log::notice("console " + c.spec.name + " break by=" + cl.user,
                       {"console-break", c.spec.name, c.spec.owner, cl.user, "done"});
@@ -609,17 +620,17 @@ void ConsoleServer::on_client_readable(Console& c, Client& cl) {
         // One at a time: asked again before the last one was read, ignored
         // (a client looping on it costs the loop nothing).
         if (!cl.out.empty()) break;
-        tell(cl, "\r\n[console " + c.spec.name + ": the last " + std::to_string(c.ring.size()) + " bytes]\r\n");
+        tell(cl, note_line(c.spec.name, "the last " + std::to_string(c.ring.size()) + " bytes"));
         tell(cl, c.ring);
-        tell(cl, "\r\n[console " + c.spec.name + ": end of replay]\r\n");
+        tell(cl, note_line(c.spec.name, "end of replay"));
         break;
       case console::Request::who:
         if (!cl.out.empty()) break;
-        tell(cl, "\r\n[console " + c.spec.name + ": " + who_text(c) + "]\r\n");
+        tell(cl, note_line(c.spec.name, who_text(c)));
         break;
       case console::Request::take_keyboard:
         if (has_keyboard)
-          tell(cl, "\r\n[console " + c.spec.name + ": you have the keyboard]\r\n");
+          tell(cl, note_line(c.spec.name, "you have the keyboard"));
         else
           give_keyboard(c, cl);
         break;
@@ -641,15 +652,14 @@ void ConsoleServer::give_keyboard(Console& c, Client& to) {
   to.told_read_only = false;
   if (previous && c.by_id.count(previous)) {
     Client& from = *c.by_id[previous];
-    tell(from, "\r\n[console " + c.spec.name + ": " + to.user + " took the keyboard; you are read-only now (&F takes it back)]\r\n");
+    tell(from, note_line(c.spec.name, to.user + " took the keyboard; you are read-only now (&F takes it back)"));
   }
-  tell(to, "\r\n[console " + c.spec.name + ": you have the keyboard]\r\n");
+  tell(to, note_line(c.spec.name, "you have the keyboard"));
   if (previous)  // a take: in the journal, which the BMC's output cannot forge
     log::notice("console " + c.spec.name + " keyboard to=" + to.user + " from=" +
                     (c.by_id.count(previous) ? c.by_id[previous]->user : std::string("?")),
                 {"console-keyboard", c.spec.name, c.spec.owner, to.user, "done"});
-  const std::string marked = "\r\n[console " + c.spec.name + " " + stamp() + ": " + to.user + " has the keyboard]\r\n";
-  log_bytes(c, marked.data(), marked.size());
+  log_marker(c, to.user + " has the keyboard", stamp());
 }
 
 std::string ConsoleServer::who_text(const Console& c) const {
@@ -668,7 +678,7 @@ void ConsoleServer::close_client(Console& c, uint64_t id, const std::string& why
   if (it == c.by_id.end()) return;
   Client& cl = *it->second;
   if (!why.empty()) {
-    const std::string line = "\r\n[console " + c.spec.name + ": " + why + "]\r\n";
+    const std::string line = note_line(c.spec.name, why);
     ::send(cl.fd, line.data(), line.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
   }
   unwatch(id, cl.fd);
@@ -684,7 +694,6 @@ void ConsoleServer::close_client(Console& c, uint64_t id, const std::string& why
   announce(c, user + " detached" + (had_keyboard && !c.clients.empty() ? "; the keyboard is free (&F takes it)" : ""));
   if (c.clients.empty()) {  // a typed password lasts as long as someone is attached
     c.typed = Secret();
-    c.typed_by.clear();
   }
   if (!wanted(c)) {
     drop_sol(c);
@@ -705,18 +714,13 @@ void ConsoleServer::configure(std::vector<ConsoleSpec> specs) {
     const steady::time_point now = steady::now();
     for (auto& [name, spec] : next) {
       auto it = consoles_.find(name);
-      if (it == consoles_.end()) {
-        auto c = std::make_unique<Console>();
-        c->spec = std::move(spec);
-        c->state_since = clock_.now();
-        c->next_try = now;
-        consoles_.emplace(name, std::move(c));
-        continue;
-      }
-      if (it->second->spec.owner != spec.owner) {
+      if (it != consoles_.end() && it->second->spec.owner != spec.owner) {
         // Another owner: nothing of the previous one's console carries over
         // (sessions, replay, a typed password, the log).
         close_console(name, "the BMC has another owner now");
+        it = consoles_.end();
+      }
+      if (it == consoles_.end()) {
         auto c = std::make_unique<Console>();
         c->spec = std::move(spec);
         c->state_since = clock_.now();
@@ -747,7 +751,7 @@ Result<int> ConsoleServer::attach(AttachRequest request) {
     size_t tenants_here = 0;
     for (const auto& [id, cl] : c.by_id) tenants_here += !cl->by_operator;
     if (!request.by_operator && tenants_here >= settings_.max_attached) {
-      result = make_error(Errc::failed, "the console of " + c.spec.name + " has " + std::to_string(c.clients.size()) +
+      result = make_error(Errc::failed, "the console of " + c.spec.name + " has " + std::to_string(tenants_here) +
                                             " attachments already (the most it takes); detach one first");
       return;
     }
@@ -767,7 +771,6 @@ Result<int> ConsoleServer::attach(AttachRequest request) {
         return;
       }
       c.typed = Secret(std::string(request.password.str()));
-      c.typed_by = request.user;
     }
     request.password.clear();
     int pair[2];
@@ -800,14 +803,14 @@ Result<int> ConsoleServer::attach(AttachRequest request) {
     if (!c.ring.empty()) {
       tell(client, "[console " + c.spec.name + ": the last " + std::to_string(c.ring.size()) + " bytes]\r\n");
       tell(client, c.ring);
-      tell(client, "\r\n[console " + c.spec.name + ": live]\r\n");
+      tell(client, note_line(c.spec.name, "live"));
     }
     using console::AttachMode;
     if (request.mode == AttachMode::force || (request.mode == AttachMode::normal && c.keyboard == 0)) {
       give_keyboard(c, client);
     } else {
       const std::string holder = c.keyboard ? c.by_id[c.keyboard]->user : "nobody";
-      tell(client, "\r\n[console " + c.spec.name + ": read-only; " + holder + " has the keyboard (&F takes it)]\r\n");
+      tell(client, note_line(c.spec.name, "read-only; " + holder + " has the keyboard (&F takes it)"));
     }
     announce(c, role + " attached", true);
     if (request.mode == AttachMode::force && request.by_operator && c.state == "busy") {
@@ -820,12 +823,11 @@ Result<int> ConsoleServer::attach(AttachRequest request) {
     }
     if (!c.sol) {
       if (c.state == "down") c.next_try = steady::now();
-      tell(client, "\r\n[console " + c.spec.name + ": " +
-                       (c.state == "down" ? std::string("connecting to the BMC")
-                                          : "the BMC is " + c.state + (c.last_error.empty() ? "" : ": " + c.last_error)) +
-                       "]\r\n");
+      tell(client, note_line(c.spec.name, c.state == "down" ? std::string("connecting to the BMC")
+                                                            : "the BMC is " + c.state +
+                                                                  (c.last_error.empty() ? "" : ": " + c.last_error)));
     } else if (!c.up) {
-      tell(client, "\r\n[console " + c.spec.name + ": connecting to the BMC]\r\n");
+      tell(client, note_line(c.spec.name, "connecting to the BMC"));
     }
     result = pair[1];
   });
@@ -839,8 +841,7 @@ void ConsoleServer::close_console(const std::string& name, const std::string& wh
   const std::vector<uint64_t> ids = c.clients;
   for (uint64_t id : ids) close_client(c, id, why);
   const std::string when = stamp();
-  const std::string marked = "\r\n[console " + c.spec.name + " " + when + ": " + why + "]\r\n";
-  log_bytes(c, marked.data(), marked.size());
+  log_marker(c, why, when);
   drop_sol(c);
   if (c.log_fd >= 0) ::close(c.log_fd);
   // The logs move aside (NAME.log.ended-WHEN...): a BMC enrolled again under
@@ -851,9 +852,8 @@ void ConsoleServer::close_console(const std::string& name, const std::string& wh
   std::string aside = path + ".ended-" + when;
   for (int n = 2; ::access(aside.c_str(), F_OK) == 0; ++n) aside = path + ".ended-" + when + "-" + std::to_string(n);
   for (int k = 0; k <= settings_.log_keep; ++k) {
-    const std::string from = k == 0 ? path : path + "." + std::to_string(k);
     const std::string to = aside + (k == 0 ? "" : "." + std::to_string(k));
-    ::rename(from.c_str(), to.c_str());
+    ::rename(log_path(name, k).c_str(), to.c_str());
   }
   consoles_.erase(it);
 }

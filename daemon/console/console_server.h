@@ -97,7 +97,8 @@ class ConsoleServer {
   // The last `lines` lines of `bmc`'s log (older files included as needed),
   // at most max_bytes; read from the files, on the caller's thread.
   Result<std::string> read_log(const std::string& bmc, size_t lines, size_t max_bytes = 1 << 20) const;
-  std::string log_path(const std::string& bmc) const;
+  // NAME.log, or its rotated NAME.log.K.
+  std::string log_path(const std::string& bmc, int k = 0) const;
 
  private:
   struct Client;
@@ -117,6 +118,8 @@ class ConsoleServer {
   void sol_closed(Console& c, std::chrono::steady_clock::time_point now);
   void drop_sol(Console& c);
   bool wanted(const Console& c) const;
+  // Doubled, within retry_min..retry_max.
+  std::chrono::steady_clock::duration next_backoff(std::chrono::steady_clock::duration backoff) const;
   void set_state(Console& c, const std::string& state);
 
   void output(Console& c, const char* data, size_t n);  // from the BMC
@@ -127,6 +130,8 @@ class ConsoleServer {
   void connect_failed(Console& c, const Error& why, std::chrono::steady_clock::time_point now);
   void announce(Console& c, const std::string& text, bool to_log = true);  // everyone, and the log
   void log_bytes(Console& c, const char* data, size_t n);
+  // "[console NAME WHEN: TEXT]" in the log only.
+  void log_marker(Console& c, const std::string& text, const std::string& when);
   void close_client(Console& c, uint64_t id, const std::string& why);
   void close_console(const std::string& name, const std::string& why);
   void give_keyboard(Console& c, Client& to);

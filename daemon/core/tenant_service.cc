@@ -119,13 +119,21 @@ void TenantService::power(const std::string& tenant, const std::string& bmc, con
   }
 }
 
+namespace {
+
+Error bad_console_mode(const std::string& mode) {
+  return make_error(Errc::invalid_argument, "console mode " + quote_for_message(mode) + " is not read-only or force");
+}
+
+}  // namespace
+
 Result<int> TenantService::console(const std::string& tenant, const std::string& bmc, std::string password,
                                    const std::string& mode) {
   auto m = console::parse_attach_mode(mode);
   auto name = bus::choose_bmc(owned_names(tenant), bmc);
   if (!m || !name) {
     wipe(password);
-    if (!m) return make_error(Errc::invalid_argument, "console mode " + quote_for_message(mode) + " is not read-only or force");
+    if (!m) return bad_console_mode(mode);
     return name.error();
   }
   if (!password.empty()) {
@@ -142,6 +150,18 @@ Result<int> TenantService::console(const std::string& tenant, const std::string&
   return consoles_.attach(std::move(r));
 }
 
+Result<int> TenantService::operator_console(const std::string& user, const std::string& bmc, const std::string& mode) {
+  auto m = console::parse_attach_mode(mode);
+  if (!m) return bad_console_mode(mode);
+  if (!state_.find(bmc)) return make_error(Errc::not_found, "no BMC named " + quote_for_message(bmc) + " is enrolled");
+  AttachRequest r;
+  r.bmc = bmc;
+  r.user = user;
+  r.by_operator = true;
+  r.mode = *m;
+  return consoles_.attach(std::move(r));
+}
+
 Result<std::vector<uint8_t>> TenantService::console_log(const std::string& tenant, const std::string& bmc,
                                                         uint32_t lines) {
   auto name = bus::choose_bmc(owned_names(tenant), bmc);
@@ -152,8 +172,8 @@ Result<std::vector<uint8_t>> TenantService::console_log(const std::string& tenan
 Result<std::vector<uint8_t>> TenantService::read_console_log(const std::string& name, uint32_t lines) {
   const Enrollment* e = state_.find(name);
   if (!e) return make_error(Errc::not_found, "no BMC named " + quote_for_message(name) + " is enrolled");
-  if (lines < 1 || lines > kMaxLogLines)
-    return make_error(Errc::invalid_argument, "--lines must be 1-" + std::to_string(kMaxLogLines));
+  if (lines < 1 || lines > console::kMaxLogLines)
+    return make_error(Errc::invalid_argument, "--lines must be 1-" + std::to_string(console::kMaxLogLines));
   if (e->console_log.value_or(config_.console_log) == ConsoleLogMode::off)
     return make_error(Errc::not_found, "no log is kept of " + name + "'s console (its console_log is off)");
   auto text = consoles_.read_log(name, lines);

@@ -29,9 +29,6 @@ class TenantService : public LiveSessions {
   static constexpr int kMaxRequestsPerTenant = 4;
 
   // `state` is the daemon's live state, read on the bus thread only.
-  // Lines a tenant may ask of a console's log at once.
-  static constexpr uint32_t kMaxLogLines = 10000;
-
   TenantService(const Config& config, const State& state, Bmc& bmc, Executor& executor, ConsoleServer& consoles);
 
   bus::TenantBmcs list_mine(const std::string& tenant) const;
@@ -44,6 +41,8 @@ class TenantService : public LiveSessions {
   // client's end of the console socket (the caller sends it and closes its
   // copy). `mode`: "", read-only or force.
   Result<int> console(const std::string& tenant, const std::string& bmc, std::string password, const std::string& mode);
+  // Any BMC's console, for an operator (audited by the console server).
+  Result<int> operator_console(const std::string& user, const std::string& bmc, const std::string& mode);
   // The last `lines` lines of the tenant's BMC's console log.
   Result<std::vector<uint8_t>> console_log(const std::string& tenant, const std::string& bmc, uint32_t lines);
   // The same for any BMC (an operator's).
