@@ -333,7 +333,7 @@ int main(int argc, char** argv) {
     // The name is taken last: activation and Type=dbus wait for it, so
     // nobody calls before the host agrees with the state.
     auto connection = sdbus::createSystemBusConnection(ij::bus::kServiceName);
-    auto bmc = ij::make_freeipmi_bmc();
+    auto bmc = ij::make_freeipmi_bmc(jumphost.config.sdr_cache_dir);
     ij::Completions completions;
     ij::ConsoleServer consoles(*bmc, console_settings(jumphost.config), clock);
     ij::TenantService tenants(jumphost.config, jumphost.state, *bmc, completions, consoles);

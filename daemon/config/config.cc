@@ -135,6 +135,7 @@ const std::map<std::string, Setter>& setters() {
          return ok_status();
        }},
       {"console_log_dir", absolute_path(&Config::console_log_dir)},
+      {"sdr_cache_dir", absolute_path(&Config::sdr_cache_dir)},
       {"console_replay",
        [](Config& c, const std::string& v) -> Status {
          unsigned long n = 0;

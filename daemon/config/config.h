@@ -47,6 +47,8 @@ struct Config {
   std::string console_log_dir = "/var/log/ipmi-jumphost/console";
   size_t console_replay = 8192;                      // bytes replayed on attach
   size_t console_log_max = 4 << 20;                  // NAME.log rotates past this many bytes
+  // BMC operations (daemon/ipmi/bmc.h): each BMC's cached SDR, for sensors
+  std::string sdr_cache_dir = "/var/cache/ipmi-jumphost/sdr";
 
   // "FILE:LINE" where each key was set, for messages about its value.
   std::map<std::string, std::string> origins;

@@ -9,6 +9,7 @@
 
 #include "common/base/result.h"
 #include "common/base/strings.h"
+#include "common/ipmi/operations.h"
 #include "common/ipmi/power.h"
 #include "daemon/ipmi/settings.h"
 
@@ -41,9 +42,10 @@ class SolSession {
   virtual Error failure() const = 0;
 };
 
-// The BMC operations the daemon needs. Power calls are one IPMI session each
-// and may block up to the session timeout, so callers run them off the bus
-// thread; start_sol does not block.
+// The BMC operations the daemon needs. Every call but start_sol is one IPMI
+// session (or, for sensors and the SEL, one libipmimonitoring session) and
+// may block up to the session timeout, so callers run them off the bus
+// thread; start_sol does not block. Calls may run on several threads at once.
 class Bmc {
  public:
   virtual ~Bmc() = default;
@@ -54,9 +56,28 @@ class Bmc {
   // `take_over` ends another session that holds the BMC's SOL instead of
   // failing with Errc::exists.
   virtual Result<std::unique_ptr<SolSession>> start_sol(const BmcTarget& target, bool take_over) = 0;
+
+  // Boot device for the next boot (or every boot): Set System Boot Options,
+  // boot flags parameter; boot_device reads it back.
+  virtual Status set_boot_device(const BmcTarget& target, const BootSetting& setting) = 0;
+  virtual Result<BootSetting> boot_device(const BmcTarget& target) = 0;
+  // Chassis Identify: the light on for a while, until told, or off.
+  virtual Status identify(const BmcTarget& target, const IdentifyRequest& request) = 0;
+  // The event log, interpreted, oldest first; sel_clear erases it
+  // (Reserve SEL, then Clear SEL until the BMC says erased).
+  virtual Result<std::vector<SelEvent>> sel_list(const BmcTarget& target) = 0;
+  virtual Status sel_clear(const BmcTarget& target) = 0;
+  // Every sensor's reading. The SDR is cached per BMC (in the directory
+  // given to make_freeipmi_bmc) and read again when the BMC's SDR changed.
+  virtual Result<std::vector<SensorReading>> sensors(const BmcTarget& target) = 0;
+  // What the BMC offers before a session (cipher suites, anonymous login,
+  // null user) and whether a session with these credentials opens; an
+  // error only when the BMC does not answer at all.
+  virtual Result<BmcProbe> probe(const BmcTarget& target) = 0;
 };
 
-// FreeIPMI-backed implementation.
-std::unique_ptr<Bmc> make_freeipmi_bmc();
+// FreeIPMI-backed implementation; `sdr_cache_dir` holds the SDR caches (a
+// root-owned directory the caller made, not group/other-writable).
+std::unique_ptr<Bmc> make_freeipmi_bmc(const std::string& sdr_cache_dir);
 
 }  // namespace ij

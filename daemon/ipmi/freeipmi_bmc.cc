@@ -249,13 +249,27 @@ class FreeIpmiBmc : public Bmc {
     return std::unique_ptr<SolSession>(new IpmiconsoleSession(ctx, fd, std::move(named)));
   }
 
+  Status set_boot_device(const BmcTarget& t, const BootSetting&) override { return not_yet(t); }
+  Result<BootSetting> boot_device(const BmcTarget& t) override { return not_yet(t); }
+  Status identify(const BmcTarget& t, const IdentifyRequest&) override { return not_yet(t); }
+  Result<std::vector<SelEvent>> sel_list(const BmcTarget& t) override { return not_yet(t); }
+  Status sel_clear(const BmcTarget& t) override { return not_yet(t); }
+  Result<std::vector<SensorReading>> sensors(const BmcTarget& t) override { return not_yet(t); }
+  Result<BmcProbe> probe(const BmcTarget& t) override { return not_yet(t); }
+
+  explicit FreeIpmiBmc(std::string sdr_cache_dir) : sdr_cache_dir_(std::move(sdr_cache_dir)) {}
+
  private:
+  static Error not_yet(const BmcTarget& t) { return make_error(Errc::failed, who(t) + ": not implemented yet"); }
+  std::string sdr_cache_dir_;
   std::once_flag engine_once_;
   bool engine_ = false;
 };
 
 }  // namespace
 
-std::unique_ptr<Bmc> make_freeipmi_bmc() { return std::make_unique<FreeIpmiBmc>(); }
+std::unique_ptr<Bmc> make_freeipmi_bmc(const std::string& sdr_cache_dir) {
+  return std::make_unique<FreeIpmiBmc>(sdr_cache_dir);
+}
 
 }  // namespace ij

@@ -41,16 +41,72 @@ Status FakeBmc::begin(const BmcTarget& target) {
 Result<bool> FakeBmc::power_status(const BmcTarget& target) {
   IJ_TRY(begin(target));
   std::lock_guard<std::mutex> lock(mutex_);
+  if (auto p = pending_power_.find(target.name); p != pending_power_.end() && --p->second.reads_left <= 0) {
+    power[target.name] = p->second.on;
+    pending_power_.erase(p);
+  }
   return power[target.name];
 }
 
 Status FakeBmc::power_control(const BmcTarget& target, PowerAction action) {
   IJ_TRY(begin(target));
   std::lock_guard<std::mutex> lock(mutex_);
-  if (action == PowerAction::on || action == PowerAction::cycle || action == PowerAction::reset)
-    power[target.name] = true;
-  if (action == PowerAction::off || action == PowerAction::soft) power[target.name] = false;
+  bool on = power[target.name];
+  if (action == PowerAction::on || action == PowerAction::cycle || action == PowerAction::reset) on = true;
+  if (action == PowerAction::off || action == PowerAction::soft) on = false;
+  if (int lag = power_lag[target.name]; lag > 0) pending_power_[target.name] = PendingPower{on, lag};
+  else power[target.name] = on;
   return ok_status();
+}
+
+Status FakeBmc::set_boot_device(const BmcTarget& target, const BootSetting& setting) {
+  IJ_TRY(begin(target));
+  std::lock_guard<std::mutex> lock(mutex_);
+  boot[target.name] = setting;
+  return ok_status();
+}
+
+Result<BootSetting> FakeBmc::boot_device(const BmcTarget& target) {
+  IJ_TRY(begin(target));
+  std::lock_guard<std::mutex> lock(mutex_);
+  return boot[target.name];
+}
+
+Status FakeBmc::identify(const BmcTarget& target, const IdentifyRequest& request) {
+  IJ_TRY(begin(target));
+  std::lock_guard<std::mutex> lock(mutex_);
+  identified[target.name] = request;
+  return ok_status();
+}
+
+Result<std::vector<SelEvent>> FakeBmc::sel_list(const BmcTarget& target) {
+  IJ_TRY(begin(target));
+  std::lock_guard<std::mutex> lock(mutex_);
+  return sel[target.name];
+}
+
+Status FakeBmc::sel_clear(const BmcTarget& target) {
+  IJ_TRY(begin(target));
+  std::lock_guard<std::mutex> lock(mutex_);
+  sel[target.name].clear();
+  return ok_status();
+}
+
+Result<std::vector<SensorReading>> FakeBmc::sensors(const BmcTarget& target) {
+  IJ_TRY(begin(target));
+  std::lock_guard<std::mutex> lock(mutex_);
+  return sensor_readings[target.name];
+}
+
+Result<BmcProbe> FakeBmc::probe(const BmcTarget& target) {
+  IJ_TRY(begin(target));
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (auto p = probes.find(target.name); p != probes.end()) return p->second;
+  BmcProbe p;
+  p.credentials_ok = true;
+  p.ipmi_version = "2.0";
+  p.cipher_suites = {3, 17};
+  return p;
 }
 
 Result<std::unique_ptr<SolSession>> FakeBmc::start_sol(const BmcTarget& target, bool take_over) {

@@ -27,6 +27,14 @@ class FakeBmc : public Bmc {
   // is up at once (its NUL written), and the test's end of it is sol_peer().
   Result<std::unique_ptr<SolSession>> start_sol(const BmcTarget& target, bool take_over) override;
 
+  Status set_boot_device(const BmcTarget& target, const BootSetting& setting) override;
+  Result<BootSetting> boot_device(const BmcTarget& target) override;
+  Status identify(const BmcTarget& target, const IdentifyRequest& request) override;
+  Result<std::vector<SelEvent>> sel_list(const BmcTarget& target) override;
+  Status sel_clear(const BmcTarget& target) override;
+  Result<std::vector<SensorReading>> sensors(const BmcTarget& target) override;
+  Result<BmcProbe> probe(const BmcTarget& target) override;
+
   // The test's end of the last SOL session started to `bmc` (-1 if none);
   // closing it is the BMC going away. The test closes it.
   int sol_peer(const std::string& bmc);
@@ -47,12 +55,25 @@ class FakeBmc : public Bmc {
   std::chrono::milliseconds delay{0};          // each call takes this long
   std::vector<BmcTarget> seen;                 // every target asked for, in order
   std::map<std::string, int> breaks;           // breaks sent, by BMC name
+  // A power control takes effect only after this many status reads (a BMC
+  // that says "done" before the chassis is), by BMC name.
+  std::map<std::string, int> power_lag;
+  std::map<std::string, BootSetting> boot;     // by BMC name
+  std::map<std::string, IdentifyRequest> identified;  // the last request, by BMC name
+  std::map<std::string, std::vector<SelEvent>> sel;   // by BMC name
+  std::map<std::string, std::vector<SensorReading>> sensor_readings;  // by BMC name
+  std::map<std::string, BmcProbe> probes;      // by BMC name (default: credentials work)
 
  private:
   Status begin(const BmcTarget& target);
   std::mutex mutex_;
   std::map<std::string, int> peers_;
   std::map<std::string, int> starts_;
+  struct PendingPower {
+    bool on = false;
+    int reads_left = 0;
+  };
+  std::map<std::string, PendingPower> pending_power_;
 };
 
 class ManualExecutor : public Executor {
