@@ -1,5 +1,7 @@
 #include "cli/wrapper/args.h"
 
+#include <set>
+
 #include "common/base/strings.h"
 #include "common/ipmi/power.h"
 #include "common/model/names.h"
@@ -7,7 +9,38 @@
 namespace ij::wrapper {
 namespace {
 
+using Verb = TenantCommand::Verb;
+
 Error refused() { return make_error(Errc::invalid_argument, kRefusal); }
+
+// Each verb: the options it takes (each at most once) and how many words
+// besides them.
+struct VerbSpec {
+  const char* word;
+  Verb verb;
+  std::set<std::string> options;
+  size_t max_words;
+};
+
+const VerbSpec kVerbs[] = {
+    {"help", Verb::help, {}, 0},
+    {"list", Verb::list, {"--json"}, 0},
+    {"power", Verb::power, {"--wait", "--json"}, 2},
+    {"console", Verb::console, {"--read-only", "--force"}, 1},
+    {"log", Verb::log, {"--lines"}, 1},
+    {"bootdev", Verb::bootdev, {"--once", "--persistent", "--efi", "--json"}, 2},
+    {"identify", Verb::identify, {"--json"}, 2},
+    {"sel", Verb::sel, {"--json"}, 2},
+    {"sensors", Verb::sensors, {"--json"}, 1},
+};
+
+// words: what is left once the options are taken. The verb's own word
+// (ACTION, DEVICE, ...) comes first when it reads as one, then NAME.
+Status take_bmc(TenantCommand& cmd, const std::string& word) {
+  if (!validate_bmc_name(word)) return refused();
+  cmd.bmc = word;
+  return ok_status();
+}
 
 }  // namespace
 
@@ -18,68 +51,103 @@ Result<TenantCommand> parse_tenant_command(std::string_view text) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == ' ' || c == '\t';
     if (!ok) return refused();
   }
-  std::vector<std::string> words = split_ws(text);
+  std::vector<std::string> all = split_ws(text);
   TenantCommand cmd;
-  if (words.empty()) return cmd;  // help
-  const std::string& verb = words[0];
-  std::vector<std::string> args(words.begin() + 1, words.end());
-  auto take_bmc = [&](const std::string& word) -> Status {
-    if (!validate_bmc_name(word)) return refused();
-    cmd.bmc = word;
-    return ok_status();
-  };
-  if (verb == "help" && args.empty()) {
-    cmd.verb = TenantCommand::Verb::help;
-  } else if (verb == "list" && args.empty()) {
-    cmd.verb = TenantCommand::Verb::list;
-  } else if (verb == "console" && args.size() <= 2) {
-    // "console [NAME] [--read-only|--force]", the option last or first.
-    cmd.verb = TenantCommand::Verb::console;
-    for (const std::string& a : args) {
-      if (a == "--read-only" || a == "--force") {
-        if (!cmd.console_mode.empty()) return refused();
-        cmd.console_mode = a.substr(2);
-      } else if (cmd.bmc.empty()) {
-        IJ_TRY(take_bmc(a));
-      } else {
-        return refused();
-      }
+  if (all.empty()) return cmd;  // help
+  const VerbSpec* spec = nullptr;
+  for (const VerbSpec& v : kVerbs)
+    if (all[0] == v.word) spec = &v;
+  if (!spec) return refused();
+  cmd.verb = spec->verb;
+  // Options anywhere after the verb; --lines takes the next word.
+  std::set<std::string> seen;
+  std::vector<std::string> words;
+  for (size_t i = 1; i < all.size(); ++i) {
+    const std::string& w = all[i];
+    if (w.rfind("--", 0) != 0) {
+      words.push_back(w);
+      continue;
     }
-  } else if (verb == "log" && args.size() <= 3) {
-    // "log [NAME] [--lines N]"
-    cmd.verb = TenantCommand::Verb::log;
-    for (size_t i = 0; i < args.size(); ++i) {
-      if (args[i] == "--lines") {
-        unsigned long n = 0;
-        if (i + 1 >= args.size() || !parse_uint(args[i + 1], 1, kMaxLogLines, &n)) return refused();
-        cmd.lines = static_cast<unsigned>(n);
-        ++i;
-      } else if (cmd.bmc.empty()) {
-        IJ_TRY(take_bmc(args[i]));
-      } else {
-        return refused();
-      }
+    if (!spec->options.count(w) || !seen.insert(w).second) return refused();
+    if (w == "--lines") {
+      unsigned long n = 0;
+      if (i + 1 >= all.size() || !parse_uint(all[i + 1], 1, kMaxLogLines, &n)) return refused();
+      cmd.lines = static_cast<unsigned>(n);
+      ++i;
     }
-  } else if (verb == "power" && args.size() <= 2) {
-    cmd.verb = TenantCommand::Verb::power;
-    // "power [ACTION] [BMC]", and "power BMC ACTION": the order
-    // jumpctl client-config's alias gives ("web01-power on").
-    size_t next = 0;
-    if (next < args.size())
-      if (auto a = parse_power_action(args[next])) {
+  }
+  if (words.size() > spec->max_words) return refused();
+  cmd.json = seen.count("--json") > 0;
+  size_t next = 0;
+  switch (cmd.verb) {
+    case Verb::help:
+    case Verb::list:
+      break;
+    case Verb::console:
+      if (seen.count("--read-only") && seen.count("--force")) return refused();
+      if (seen.count("--read-only")) cmd.console_mode = "read-only";
+      if (seen.count("--force")) cmd.console_mode = "force";
+      break;
+    case Verb::log:
+    case Verb::sensors:
+      break;
+    case Verb::power: {
+      // "power [ACTION] [NAME]", and "power NAME ACTION": the order
+      // jumpctl client-config's alias gives ("web01-power on").
+      cmd.wait = seen.count("--wait") > 0;
+      if (next < words.size())
+        if (auto a = parse_power_action(words[next])) {
+          cmd.action = *a;
+          ++next;
+        }
+      if (next == 0 && words.size() == 2) {
+        IJ_TRY(take_bmc(cmd, words[0]));
+        auto a = parse_power_action(words[1]);
+        if (!a) return refused();
         cmd.action = *a;
+        next = 2;
+      }
+      break;
+    }
+    case Verb::bootdev: {
+      // "bootdev [DEVICE [--once|--persistent] [--efi]] [NAME]"
+      if (next < words.size())
+        if (auto d = parse_boot_device(words[next])) {
+          cmd.boot = BootSetting{*d, seen.count("--persistent") > 0, seen.count("--efi") > 0};
+          ++next;
+        }
+      const bool flags = seen.count("--once") || seen.count("--persistent") || seen.count("--efi");
+      if (seen.count("--once") && seen.count("--persistent")) return refused();
+      if (flags && !cmd.boot) return refused();  // options of a setting, without one
+      break;
+    }
+    case Verb::identify: {
+      // "identify [on|off|SECONDS] [NAME]"; no word: IPMI's 15 s. A word
+      // of digits is SECONDS (a BMC named so: "identify 15 NAME").
+      if (next < words.size()) {
+        const std::string& w = words[next];
+        if (w == "on" || w == "off") {
+          cmd.identify = IdentifyRequest{0, w == "on"};
+          ++next;
+        } else if (w.find_first_not_of("0123456789") == std::string::npos) {
+          unsigned long n = 0;
+          if (!parse_uint(w, 1, kMaxIdentifySeconds, &n)) return refused();
+          cmd.identify = IdentifyRequest{static_cast<unsigned>(n), false};
+          ++next;
+        }
+      }
+      break;
+    }
+    case Verb::sel:
+      // "sel [list|clear] [NAME]"
+      if (next < words.size() && (words[next] == "list" || words[next] == "clear")) {
+        cmd.sel_clear = words[next] == "clear";
         ++next;
       }
-    if (next < args.size()) IJ_TRY(take_bmc(args[next++]));
-    if (next == 1 && args.size() == 2) {
-      auto a = parse_power_action(args[next++]);
-      if (!a) return refused();
-      cmd.action = *a;
-    }
-    if (next != args.size()) return refused();
-  } else {
-    return refused();
+      break;
   }
+  if (next < words.size()) IJ_TRY(take_bmc(cmd, words[next++]));
+  if (next != words.size()) return refused();
   return cmd;
 }
 

@@ -10,22 +10,30 @@
 
 #include "common/base/result.h"
 #include "common/console/protocol.h"
+#include "common/ipmi/operations.h"
 #include "common/ipmi/power.h"
 
 namespace ij::wrapper {
 
-inline constexpr const char* kRefusal = "Sorry. Only these commands are available to you: power, console, log, list, help";
+inline constexpr const char* kRefusal =
+    "Sorry. Only these commands are available to you: power, console, log, bootdev, identify, sel, sensors, list, "
+    "help";
 constexpr size_t kMaxCommandLength = 256;
 using console::kDefaultLogLines;
 using console::kMaxLogLines;
 
 struct TenantCommand {
-  enum class Verb { help, list, power, console, log };
+  enum class Verb { help, list, power, console, log, bootdev, identify, sel, sensors };
   Verb verb = Verb::help;
-  PowerAction action = PowerAction::status;  // power
   std::string bmc;     // empty: the tenant's only BMC
+  bool json = false;   // --json: one JSON document on standard output
+  PowerAction action = PowerAction::status;  // power
+  bool wait = false;                         // power --wait
   std::string console_mode;  // console: "", "read-only" or "force"
   unsigned lines = kDefaultLogLines;  // log
+  std::optional<BootSetting> boot;    // bootdev: the device to set (none: show it)
+  IdentifyRequest identify;           // identify
+  bool sel_clear = false;             // sel clear
 };
 
 // Parses the command text; an empty text (a login without a command) is help.

@@ -31,15 +31,23 @@ using nlohmann::json;
 
 const char* const kHelp =
     "Commands:\n"
-    "  power [status|on|off|cycle|reset|soft] [NAME]   NAME's chassis power (default: status;\n"
-    "                                                  'power NAME ACTION' works too)\n"
-    "  console [NAME] [--read-only|--force]            NAME's serial console, shared with your other\n"
-    "                                                  sessions: the first has the keyboard, --force\n"
-    "                                                  takes it (&. detaches, &? help)\n"
-    "  log [NAME] [--lines N]                          the last N lines (default 100) of its console\n"
-    "  list                                            your BMCs and the tunnels to them\n"
-    "  help                                            this text\n"
-    "NAME may be left out when you have one BMC. Run commands as: ssh -t USER@JUMPHOST COMMAND\n";
+    "  power [status|on|off|cycle|reset|soft|diag] [--wait] [NAME]\n"
+    "        NAME's chassis power (default: status; 'power NAME ACTION' works too); --wait answers\n"
+    "        once the chassis reports on (on, cycle, reset) or off (off, soft), at most 120 s\n"
+    "  console [NAME] [--read-only|--force]\n"
+    "        NAME's serial console, shared with your other sessions: the first has the keyboard,\n"
+    "        --force takes it (&. detaches, &? help)\n"
+    "  log [NAME] [--lines N]         the last N lines (default 100) of its console\n"
+    "  bootdev [pxe|disk|cdrom|bios [--once|--persistent] [--efi]] [NAME]\n"
+    "        the device the next boot (--persistent: every boot) starts from; no device: show it\n"
+    "  identify [on|off|SECONDS] [NAME]\n"
+    "        the chassis light, to find the machine in the rack (default 15 s; on: until off)\n"
+    "  sel [list|clear] [NAME]        the BMC's event log, oldest first; clear erases it\n"
+    "  sensors [NAME]                 every sensor's reading and state\n"
+    "  list                           your BMCs and the tunnels to them\n"
+    "  help                           this text\n"
+    "Every command but console, log and help takes --json. NAME may be left out when you have\n"
+    "one BMC. Run commands as: ssh -t USER@JUMPHOST COMMAND\n";
 
 // A forgotten prompt must not hold the session (and a D-Bus slot) forever.
 constexpr std::chrono::seconds kPasswordTimeout{60};
@@ -48,10 +56,11 @@ struct Failure {
   std::string message;
 };
 
-// An IPMI session may take its full timeout: wait longer than sd-bus's 25 s.
+// An IPMI session may take its full timeout, and power --wait up to 120 s
+// more: wait longer than sd-bus's 25 s.
 class Daemon : public ij::bus::Client {
  public:
-  Daemon() : Client(std::chrono::minutes(1)) {}
+  Daemon() : Client(std::chrono::minutes(3)) {}
 };
 
 void write_out(const char* p, size_t n) {
@@ -109,8 +118,14 @@ Target target_for(Daemon& d, const std::string& requested, bool needs_password =
   return Target{*bmc, ""};
 }
 
-int do_list(Daemon& d) {
+void say_json(const json& j) { say(j.dump(2) + "\n"); }
+
+int do_list(Daemon& d, const TenantCommand& c) {
   ij::bus::TenantBmcs mine = d.call<ij::bus::ListMine>();
+  if (c.json) {
+    say_json(mine);
+    return 0;
+  }
   const std::string& host = mine.jumphost;
   const std::string& user = mine.user;
   const std::string p = mine.port == 22 ? "" : " -p " + std::to_string(mine.port);
@@ -122,6 +137,7 @@ int do_list(Daemon& d) {
     say("  power:   ssh" + p + " -t " + user + "@" + host + " power status " + name + "\n");
     say("  console: ssh" + p + " -t " + user + "@" + host + " console " + name + "\n");
     say("  log:     ssh" + p + " " + user + "@" + host + " log " + name + " --lines " + std::to_string(ij::console::kDefaultLogLines) + "\n");
+    say("  also:    bootdev, identify, sel, sensors (ssh" + p + " " + user + "@" + host + " help)\n");
     for (unsigned bp : b.ports) {
       unsigned local = bp < 1024 ? 10000 + bp : bp;
       say("  tunnel:  ssh" + p + " -N -L " + std::to_string(local) + ":" + hn + ":" + std::to_string(bp) + " " + user +
@@ -133,9 +149,108 @@ int do_list(Daemon& d) {
 
 int do_power(Daemon& d, const TenantCommand& c) {
   Target t = target_for(d, c.bmc);
-  std::string result = d.call<ij::bus::Power>(t.bmc, ij::power_action_name(c.action), t.password);
+  ij::bus::PowerView v = d.call<ij::bus::Power>(t.bmc, ij::power_action_name(c.action), c.wait, t.password);
   ij::wipe(t.password);
-  say(result + "\n");
+  if (c.json) say_json(v);
+  else say(ij::bus::power_summary(v) + "\n");
+  return 0;
+}
+
+int do_bootdev(Daemon& d, const TenantCommand& c) {
+  Target t = target_for(d, c.bmc);
+  ij::BootSetting b = c.boot.value_or(ij::BootSetting{});
+  ij::bus::BootView v = d.call<ij::bus::BootDevice>(t.bmc, c.boot ? ij::boot_device_name(b.device) : "",
+                                                    b.persistent, b.efi, t.password);
+  ij::wipe(t.password);
+  if (c.json) {
+    say_json(v);
+  } else if (v.device == "none") {
+    say(v.bmc + ": no boot device set (the firmware's own order)\n");
+  } else {
+    say(v.bmc + ": " + (v.persistent ? "every boot" : "next boot") + " from " + v.device + (v.efi ? " (EFI)" : "") +
+        "\n");
+  }
+  return 0;
+}
+
+int do_identify(Daemon& d, const TenantCommand& c) {
+  Target t = target_for(d, c.bmc);
+  ij::bus::IdentifyView v = d.call<ij::bus::Identify>(t.bmc, c.identify.seconds, c.identify.forever, t.password);
+  ij::wipe(t.password);
+  if (c.json) say_json(v);
+  else if (!v.on) say(v.bmc + ": identify light off\n");
+  else if (v.forever) say(v.bmc + ": identify light on until 'identify off'\n");
+  else say(v.bmc + ": identify light on for " + std::to_string(v.seconds) + " s\n");
+  return 0;
+}
+
+// "Really?" on the terminal, when there is one; a script without one is
+// not asked.
+bool confirmed(const std::string& question) {
+  if (!isatty(STDIN_FILENO)) return true;
+  FILE* tty = std::fopen("/dev/tty", "r+");
+  if (!tty) return true;
+  std::fprintf(tty, "%s [y/N] ", question.c_str());
+  std::fflush(tty);
+  char buf[16] = {0};
+  struct pollfd p = {fileno(tty), POLLIN, 0};
+  bool yes = poll(&p, 1, static_cast<int>(std::chrono::milliseconds(kPasswordTimeout).count())) == 1 &&
+             std::fgets(buf, sizeof buf, tty) != nullptr && (buf[0] == 'y' || buf[0] == 'Y');
+  std::fclose(tty);
+  return yes;
+}
+
+std::string pad(const std::string& s, size_t width) { return s.size() >= width ? s : s + std::string(width - s.size(), ' '); }
+
+int do_sel(Daemon& d, const TenantCommand& c) {
+  Target t = target_for(d, c.bmc);
+  if (c.sel_clear && !confirmed("Erase every event in " + t.bmc + "'s event log?")) {
+    ij::wipe(t.password);
+    throw Failure{"nothing erased"};
+  }
+  ij::bus::SelView v = d.call<ij::bus::Sel>(t.bmc, c.sel_clear, t.password);
+  ij::wipe(t.password);
+  if (c.json) {
+    say_json(v);
+    return 0;
+  }
+  if (v.cleared) {
+    say(v.bmc + ": event log erased\n");
+    return 0;
+  }
+  if (v.events.empty()) {
+    say(v.bmc + ": the event log is empty\n");
+    return 0;
+  }
+  say(pad("ID", 6) + pad("TIME", 22) + pad("SENSOR", 20) + pad("STATE", 10) + "EVENT\n");
+  for (const ij::SelEvent& e : v.events)
+    say(pad(std::to_string(e.id), 6) + pad(e.time.empty() ? "-" : e.time, 22) +
+        pad(e.sensor.empty() ? e.type : e.sensor, 20) + pad(e.state, 10) + e.event + "\n");
+  return 0;
+}
+
+std::string reading_text(const ij::SensorReading& r) {
+  if (!r.value) return r.event.empty() ? "-" : r.event;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f", *r.value);
+  return std::string(buf) + (r.unit.empty() ? "" : " " + r.unit);
+}
+
+int do_sensors(Daemon& d, const TenantCommand& c) {
+  Target t = target_for(d, c.bmc);
+  ij::bus::SensorsView v = d.call<ij::bus::Sensors>(t.bmc, t.password);
+  ij::wipe(t.password);
+  if (c.json) {
+    say_json(v);
+    return 0;
+  }
+  if (v.sensors.empty()) {
+    say(v.bmc + ": no sensors\n");
+    return 0;
+  }
+  say(pad("NAME", 20) + pad("TYPE", 20) + pad("READING", 22) + "STATE\n");
+  for (const ij::SensorReading& r : v.sensors)
+    say(pad(r.name, 20) + pad(r.type, 20) + pad(reading_text(r), 22) + r.state + "\n");
   return 0;
 }
 
@@ -184,8 +299,12 @@ int main(int argc, char** argv) {
     }
     Daemon daemon;
     switch (parsed->verb) {
-      case TenantCommand::Verb::list: return do_list(daemon);
+      case TenantCommand::Verb::list: return do_list(daemon, *parsed);
       case TenantCommand::Verb::power: return do_power(daemon, *parsed);
+      case TenantCommand::Verb::bootdev: return do_bootdev(daemon, *parsed);
+      case TenantCommand::Verb::identify: return do_identify(daemon, *parsed);
+      case TenantCommand::Verb::sel: return do_sel(daemon, *parsed);
+      case TenantCommand::Verb::sensors: return do_sensors(daemon, *parsed);
       case TenantCommand::Verb::console: return do_console(daemon, *parsed);
       case TenantCommand::Verb::log: return do_log(daemon, *parsed);
       case TenantCommand::Verb::help: break;

@@ -131,6 +131,28 @@ struct OperatorConsoleLog : Manager {
   using Reply = std::vector<uint8_t>;
 };
 
+// Power for many BMCs at once: `names`, or every BMC of `owner`, or every
+// BMC when both are empty; at most `fanout` sessions at a time (0: 64, as
+// ipmipower's). One answer per BMC, in the order of the names (by name for
+// owner and all); a BMC that fails does not stop the others.
+struct OperatorPower : Manager {
+  static constexpr const char* name = "Power";
+  static constexpr bool async = true;
+  static constexpr std::array in = {"names", "owner", "action", "wait", "fanout"};
+  using Args = std::tuple<std::vector<std::string>, std::string, std::string, bool, uint32_t>;
+  static constexpr const char* out = "results";
+  using Reply = std::vector<PowerView>;
+};
+// What an enrolled BMC offers and whether its stored credentials work.
+struct CheckBmc : Manager {
+  static constexpr const char* name = "CheckBmc";
+  static constexpr bool async = true;
+  static constexpr std::array in = {"name"};
+  using Args = std::tuple<std::string>;
+  static constexpr const char* out = "probe";
+  using Reply = ProbeView;
+};
+
 // ---- org.ipmijumphost.Jumphost1.Tenant ----
 struct ListMine : Tenant {
   static constexpr const char* name = "ListMine";
@@ -140,14 +162,51 @@ struct ListMine : Tenant {
   using Reply = TenantBmcs;
 };
 // bmc: empty for the tenant's only BMC; action: a word of common/ipmi/power.h;
-// password: empty when the daemon has it (secret).
+// wait: answer once the chassis reports the state asked for (or a timeout);
+// password: empty when the daemon has it (secret). The same holds for the
+// BMC operations below.
 struct Power : Tenant {
   static constexpr const char* name = "Power";
   static constexpr bool async = true;
-  static constexpr std::array in = {"bmc", "action", "password"};
-  using Args = std::tuple<std::string, std::string, std::string>;
+  static constexpr std::array in = {"bmc", "action", "wait", "password"};
+  using Args = std::tuple<std::string, std::string, bool, std::string>;
   static constexpr const char* out = "result";
-  using Reply = std::string;
+  using Reply = PowerView;
+};
+// device: a word of common/ipmi/operations.h, or "" to read the setting.
+struct BootDevice : Tenant {
+  static constexpr const char* name = "BootDevice";
+  static constexpr bool async = true;
+  static constexpr std::array in = {"bmc", "device", "persistent", "efi", "password"};
+  using Args = std::tuple<std::string, std::string, bool, bool, std::string>;
+  static constexpr const char* out = "boot";
+  using Reply = BootView;
+};
+// seconds: how long the light stays on (0: off), unless forever.
+struct Identify : Tenant {
+  static constexpr const char* name = "Identify";
+  static constexpr bool async = true;
+  static constexpr std::array in = {"bmc", "seconds", "forever", "password"};
+  using Args = std::tuple<std::string, uint32_t, bool, std::string>;
+  static constexpr const char* out = "identify";
+  using Reply = IdentifyView;
+};
+// The event log, or (clear) its erasure.
+struct Sel : Tenant {
+  static constexpr const char* name = "Sel";
+  static constexpr bool async = true;
+  static constexpr std::array in = {"bmc", "clear", "password"};
+  using Args = std::tuple<std::string, bool, std::string>;
+  static constexpr const char* out = "sel";
+  using Reply = SelView;
+};
+struct Sensors : Tenant {
+  static constexpr const char* name = "Sensors";
+  static constexpr bool async = true;
+  static constexpr std::array in = {"bmc", "password"};
+  using Args = std::tuple<std::string, std::string>;
+  static constexpr const char* out = "sensors";
+  using Reply = SensorsView;
 };
 // The console socket (common/console/protocol.h); mode: "", read-only or
 // force. The password is the tenant's, when none is stored (secret).
@@ -169,7 +228,8 @@ struct ConsoleLog : Tenant {
 
 // Every row, in the order of the interface file.
 using Methods = std::tuple<Enroll, Revoke, List, Show, AddKeys, RemoveKey, Doctor, SwitchConfig, ClientConfig,
-                           OperatorConsole, Consoles, OperatorConsoleLog, ListMine, Power, Console, ConsoleLog>;
+                           OperatorConsole, Consoles, OperatorConsoleLog, OperatorPower, CheckBmc, ListMine, Power,
+                           BootDevice, Identify, Sel, Sensors, Console, ConsoleLog>;
 
 // The role a method requires, read from the rows; nullopt for a method that
 // is not in the contract.

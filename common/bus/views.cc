@@ -1,5 +1,6 @@
 #include "common/bus/views.h"
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "common/base/strings.h"
@@ -35,4 +36,37 @@ std::vector<std::string> names_of(const TenantBmcs& mine) {
   return out;
 }
 
+std::string power_summary(const PowerView& v) {
+  if (!v.ok) return v.bmc + ": " + v.error;
+  if (v.action == "status") return v.bmc + ": " + v.power;
+  if (v.waited) {
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%.0f", v.seconds);
+    return v.bmc + ": " + v.power + " (after " + secs + " s)";
+  }
+  return v.bmc + ": ok";
+}
+
 }  // namespace ij::bus
+
+namespace ij {
+
+void to_json(nlohmann::json& j, const SensorReading& v) {
+  j = nlohmann::json{{"id", v.id},     {"name", v.name},   {"type", v.type},  {"value", nullptr},
+                     {"unit", v.unit}, {"event", v.event}, {"state", v.state}};
+  if (v.value) j["value"] = *v.value;
+}
+
+void from_json(const nlohmann::json& j, SensorReading& v) {
+  j.at("id").get_to(v.id);
+  j.at("name").get_to(v.name);
+  j.at("type").get_to(v.type);
+  const nlohmann::json& value = j.at("value");
+  if (value.is_null()) v.value.reset();
+  else v.value = value.get<double>();
+  j.at("unit").get_to(v.unit);
+  j.at("event").get_to(v.event);
+  j.at("state").get_to(v.state);
+}
+
+}  // namespace ij

@@ -11,6 +11,17 @@
 #include <vector>
 
 #include "common/base/result.h"
+#include "common/ipmi/operations.h"
+
+// The operations' own types, as JSON (a sensor without a reading has
+// "value": null).
+namespace ij {
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SelEvent, id, time, sensor, type, event, state)
+void to_json(nlohmann::json& j, const SensorReading& v);
+void from_json(const nlohmann::json& j, SensorReading& v);
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(BmcProbe, credentials_ok, error, ipmi_version, firmware, cipher_suites,
+                                   anonymous_login, null_user, warnings)
+}  // namespace ij
 
 namespace ij::bus {
 
@@ -98,6 +109,52 @@ struct TenantBmcs {
   std::vector<TenantBmc> bmcs;
 };
 
+// A power request's answer, for one BMC (a tenant's) or each of many (an
+// operator's fan-out).
+struct PowerView {
+  std::string bmc;
+  std::string action;   // status, on, off, cycle, reset, soft, diag
+  bool ok = false;
+  std::string power;    // on, off; "" when not known (failed, or not read)
+  std::string error;    // why not ok (a wait that timed out says so)
+  bool waited = false;  // --wait: the chassis reached the state asked for
+  double seconds = 0;   // from the request to the answer
+};
+
+// "web01: on", "web01: ok" (accepted), "web01: on (after 4 s)", or
+// "web01: " and the error: the answer in words.
+std::string power_summary(const PowerView& v);
+
+struct BootView {
+  std::string bmc;
+  std::string device;  // none, pxe, disk, cdrom, bios
+  bool persistent = false;
+  bool efi = false;
+};
+
+struct IdentifyView {
+  std::string bmc;
+  bool on = false;
+  unsigned seconds = 0;  // how long it stays on; 0 with `forever`
+  bool forever = false;
+};
+
+struct SelView {
+  std::string bmc;
+  std::vector<SelEvent> events;  // oldest first
+  bool cleared = false;          // sel clear: the log was erased
+};
+
+struct SensorsView {
+  std::string bmc;
+  std::vector<SensorReading> sensors;
+};
+
+struct ProbeView {
+  std::string bmc;
+  BmcProbe probe;
+};
+
 // The BMC a tenant's command means: `requested` when the tenant owns it, the
 // only one when `requested` is empty. A BMC of another tenant gets the same
 // answer as one that does not exist. The wrapper and the daemon both decide
@@ -119,9 +176,16 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TenantView, user, keys)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Finding, ok, what, fix)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TenantBmc, name, host_name, ports, password_stored, has_user)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(TenantBmcs, user, jumphost, port, bmcs)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PowerView, bmc, action, ok, power, error, waited, seconds)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(BootView, bmc, device, persistent, efi)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(IdentifyView, bmc, on, seconds, forever)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SelView, bmc, events, cleared)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SensorsView, bmc, sensors)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ProbeView, bmc, probe)
 // Show's answer is the enrollment's own object with two more keys, so that
 // `show --json` reads like `list --json` plus the tenant.
 void to_json(nlohmann::json& j, const EnrollmentDetail& v);
 void from_json(const nlohmann::json& j, EnrollmentDetail& v);
 
 }  // namespace ij::bus
+

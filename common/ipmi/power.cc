@@ -14,6 +14,7 @@ struct Name {
 constexpr Name kNames[] = {
     {PowerAction::status, "status"}, {PowerAction::on, "on"},       {PowerAction::off, "off"},
     {PowerAction::cycle, "cycle"},   {PowerAction::reset, "reset"}, {PowerAction::soft, "soft"},
+    {PowerAction::diag, "diag"},
 };
 
 }  // namespace
@@ -22,7 +23,7 @@ Result<PowerAction> parse_power_action(std::string_view word) {
   for (const Name& n : kNames)
     if (word == n.word) return n.action;
   return make_error(Errc::invalid_argument, "power action '" + quote_for_message(word) +
-                                                "' is not one of status, on, off, cycle, reset, soft");
+                                                "' is not one of status, on, off, cycle, reset, soft, diag");
 }
 
 const char* power_action_name(PowerAction a) {

@@ -9,7 +9,8 @@
 
 namespace ij {
 
-enum class PowerAction { status, on, off, cycle, reset, soft };
+// diag: a diagnostic interrupt (NMI), for a kernel crash dump.
+enum class PowerAction { status, on, off, cycle, reset, soft, diag };
 
 Result<PowerAction> parse_power_action(std::string_view word);
 const char* power_action_name(PowerAction a);

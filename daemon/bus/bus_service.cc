@@ -110,6 +110,16 @@ void BusService::serve_manager() {
     if (!fd) return fd.error();
     return sdbus::UnixFd(*fd, sdbus::adopt_fd);
   });
+  // A fan-out over many BMCs, answered when the last one is done; the bus
+  // serves others meanwhile.
+  d.serve<bus::OperatorPower>([this](const Caller& c, Replier<std::vector<bus::PowerView>> reply,
+                                     const std::vector<std::string>& names, const std::string& owner,
+                                     const std::string& action, bool wait, uint32_t fanout) {
+    tenants_.operator_power(c.name, names, owner, action, wait, fanout, std::move(reply));
+  });
+  d.serve<bus::CheckBmc>([this](const Caller& c, Replier<bus::ProbeView> reply, const std::string& name) {
+    tenants_.check_bmc(c.name, name, std::move(reply));
+  });
   d.serve<bus::Consoles>([this](const Caller&) -> Result<std::vector<bus::ConsoleView>> { return consoles_.views(); });
   d.serve<bus::OperatorConsoleLog>([this](const Caller& c, const std::string& name, uint32_t lines) {
     auto log = tenants_.read_console_log(name, lines);
@@ -126,10 +136,24 @@ void BusService::serve_tenant() {
   // Power opens an IPMI session, which may take seconds: the service
   // answers through the Replier when the work is done, and the bus serves
   // others meanwhile.
-  d.serve<bus::Power>([this](const Caller& c, Replier<std::string> reply, const std::string& bmc,
-                             const std::string& action, std::string password) {
-    tenants_.power(c.name, bmc, action, std::move(password), std::move(reply));
+  d.serve<bus::Power>([this](const Caller& c, Replier<bus::PowerView> reply, const std::string& bmc,
+                             const std::string& action, bool wait, std::string password) {
+    tenants_.power(c.name, bmc, action, wait, std::move(password), std::move(reply));
   });
+  d.serve<bus::BootDevice>([this](const Caller& c, Replier<bus::BootView> reply, const std::string& bmc,
+                                  const std::string& device, bool persistent, bool efi, std::string password) {
+    tenants_.boot_device(c.name, bmc, device, persistent, efi, std::move(password), std::move(reply));
+  });
+  d.serve<bus::Identify>([this](const Caller& c, Replier<bus::IdentifyView> reply, const std::string& bmc,
+                                uint32_t seconds, bool forever, std::string password) {
+    tenants_.identify(c.name, bmc, seconds, forever, std::move(password), std::move(reply));
+  });
+  d.serve<bus::Sel>([this](const Caller& c, Replier<bus::SelView> reply, const std::string& bmc, bool clear,
+                           std::string password) {
+    tenants_.sel(c.name, bmc, clear, std::move(password), std::move(reply));
+  });
+  d.serve<bus::Sensors>([this](const Caller& c, Replier<bus::SensorsView> reply, const std::string& bmc,
+                               std::string password) { tenants_.sensors(c.name, bmc, std::move(password), std::move(reply)); });
   // The console server answers at once (the SOL session connects in its
   // loop, and the client is told there).
   d.serve<bus::Console>([this](const Caller& c, const std::string& bmc, std::string password,

@@ -10,6 +10,14 @@
 #include "common/base/log.h"
 
 namespace ij {
+namespace {
+
+Error busy() {
+  return make_error(Errc::failed, "the jumphost has " + std::to_string(Completions::kMaxQueued) +
+                                      " requests waiting already; try again in a minute");
+}
+
+}  // namespace
 
 Completions::Completions() : fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
   if (fd_ < 0) throw std::runtime_error("eventfd failed");
@@ -22,9 +30,28 @@ Completions::~Completions() {
 
 Status Completions::run(std::function<Done()> work) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (queue_.size() >= kMaxQueued)
-    return make_error(Errc::failed, "the jumphost has " + std::to_string(kMaxQueued) +
-                                        " requests waiting already; try again in a minute");
+  return enqueue_locked(std::move(work));
+}
+
+Status Completions::run_after(std::chrono::milliseconds delay, std::function<Done()> work) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (queue_.size() + delayed_.size() >= kMaxQueued) return busy();
+  delayed_.emplace(std::chrono::steady_clock::now() + delay, std::move(work));
+  // Some worker must be there to see the time come.
+  if (threads_.empty()) {
+    try {
+      threads_.emplace_back(&Completions::worker, this);
+    } catch (const std::system_error& e) {
+      delayed_.clear();
+      return make_error(Errc::failed, std::string("cannot start a worker thread: ") + e.what());
+    }
+  }
+  wake_.notify_one();
+  return ok_status();
+}
+
+Status Completions::enqueue_locked(std::function<Done()> work) {
+  if (queue_.size() + delayed_.size() >= kMaxQueued) return busy();
   queue_.push_back(std::move(work));
   // A woken worker counts as idle until it takes its work: start another
   // whenever the queue holds more than the idle workers can take.
@@ -44,11 +71,34 @@ Status Completions::run(std::function<Done()> work) {
   return ok_status();
 }
 
+void Completions::promote_due_locked() {
+  const auto now = std::chrono::steady_clock::now();
+  while (!delayed_.empty() && delayed_.begin()->first <= now) {
+    queue_.push_back(std::move(delayed_.begin()->second));
+    delayed_.erase(delayed_.begin());
+    // More work than idle workers: another one, as enqueue_locked does.
+    if (queue_.size() > idle_ && threads_.size() < kWorkers) {
+      try {
+        threads_.emplace_back(&Completions::worker, this);
+      } catch (const std::system_error&) {
+        // The running workers take it in turn.
+      }
+    }
+  }
+}
+
 void Completions::worker() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     ++idle_;
-    wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    for (;;) {
+      promote_due_locked();
+      if (stopping_ || !queue_.empty()) break;
+      if (delayed_.empty())
+        wake_.wait(lock);
+      else
+        wake_.wait_until(lock, delayed_.begin()->first);
+    }
     --idle_;
     if (stopping_) return;
     std::function<Done()> work = std::move(queue_.front());

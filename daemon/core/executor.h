@@ -4,6 +4,7 @@
 // one that runs the work when they say so.
 #pragma once
 
+#include <chrono>
 #include <functional>
 
 #include "common/base/result.h"
@@ -17,6 +18,9 @@ class Executor {
   // Runs `work` off the bus thread; the Done it returns runs on the bus
   // thread. Fails (and runs nothing) when too much work waits already.
   virtual Status run(std::function<Done()> work) = 0;
+  // The same, not before `delay` has passed (a poll's next round): no
+  // worker is held while it waits.
+  virtual Status run_after(std::chrono::milliseconds delay, std::function<Done()> work) = 0;
 };
 
 }  // namespace ij

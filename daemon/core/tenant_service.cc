@@ -9,6 +9,7 @@
 #include "daemon/model/fields.h"
 #include "common/model/names.h"
 #include "common/console/protocol.h"
+#include "daemon/core/power_job.h"
 
 namespace ij {
 
@@ -70,12 +71,17 @@ void TenantService::end_request(const std::string& tenant) {
   if (--inflight_[tenant] <= 0) inflight_.erase(tenant);
 }
 
-void TenantService::power(const std::string& tenant, const std::string& bmc, const std::string& action,
-                          std::string password, std::function<void(Result<std::string>)> done) {
+void TenantService::power(const std::string& tenant, const std::string& bmc, const std::string& action, bool wait,
+                          std::string password, std::function<void(Result<bus::PowerView>)> done) {
   auto a = parse_power_action(action);
   if (!a) {
     wipe(password);
     return done(a.error());
+  }
+  if (wait && !power_goal(*a)) {
+    wipe(password);
+    return done(make_error(Errc::invalid_argument, std::string("power ") + power_action_name(*a) +
+                                                       " has no state to wait for"));
   }
   auto target = target_for(tenant, bmc, std::move(password));
   if (!target) return done(target.error());
@@ -83,40 +89,290 @@ void TenantService::power(const std::string& tenant, const std::string& bmc, con
     target->password.clear();
     return done(s.error());
   }
-  auto finish = std::make_shared<std::function<void(Result<std::string>)>>(std::move(done));
-  Status queued = executor_.run([this, target = *target, a = *a, tenant, finish]() mutable {
-    Result<std::string> r = make_error(Errc::failed, "not run");
-    if (a == PowerAction::status) {
-      auto on = bmc_.power_status(target);
-      r = on ? Result<std::string>(target.name + ": " + (*on ? "on" : "off")) : Result<std::string>(on.error());
-    } else {
-      Status s = bmc_.power_control(target, a);
-      r = s ? Result<std::string>(target.name + ": ok") : Result<std::string>(s.error());
+  PowerJob job{std::move(*target), *a, wait};
+  run_power(executor_, bmc_, std::move(job), [this, tenant, done = std::move(done)](PowerOutcome o) {
+    end_request(tenant);
+    audit_power(o.view, tenant, tenant);
+    if (!o.view.ok) return done(o.error);
+    done(std::move(o.view));
+  });
+}
+
+void TenantService::audit_power(const bus::PowerView& v, const std::string& owner, const std::string& caller) {
+  const std::string what = "power " + v.action + " " + v.bmc + " by=" + caller;
+  log::Fields f{"power-" + v.action, v.bmc, owner, caller, "failed"};
+  if (v.ok) {
+    f.result = v.action == "status" || v.waited ? v.power : "ok";
+    log::notice(what + ": " + bus::power_summary(v), f);
+  } else {
+    log::warning(what + ": FAILED: " + v.error, f);
+  }
+  // The console's log and viewers see what was done to the machine.
+  if (v.action != "status")
+    consoles_.note(v.bmc, "power " + v.action + " by " + caller + ": " + (v.ok ? std::string("done") : "failed: " + v.error));
+}
+
+void TenantService::operator_power(const std::string& user, const std::vector<std::string>& names,
+                                   const std::string& owner, const std::string& action, bool wait, uint32_t fanout,
+                                   std::function<void(Result<std::vector<bus::PowerView>>)> done) {
+  auto a = parse_power_action(action);
+  if (!a) return done(a.error());
+  if (wait && !power_goal(*a))
+    return done(make_error(Errc::invalid_argument, std::string("power ") + power_action_name(*a) +
+                                                       " has no state to wait for"));
+  if (fanout > kMaxFanout)
+    return done(make_error(Errc::invalid_argument, "--fanout must be 1-" + std::to_string(kMaxFanout)));
+  if (fanout == 0) fanout = kMaxFanout;
+  // Which BMCs: each name must be enrolled, checked before anything runs.
+  std::vector<const Enrollment*> chosen;
+  if (!names.empty()) {
+    for (const std::string& n : names) {
+      const Enrollment* e = state_.find(n);
+      if (!e) return done(make_error(Errc::not_found, "no BMC named " + quote_for_message(n) + " is enrolled"));
+      chosen.push_back(e);
     }
+  } else if (!owner.empty()) {
+    chosen = state_.owned_by(owner);
+    if (chosen.empty()) return done(make_error(Errc::not_found, quote_for_message(owner) + " owns no BMC"));
+  } else {
+    for (const auto& [n, e] : state_.enrollments) chosen.push_back(&e);
+  }
+  struct Fan {
+    std::vector<PowerJob> jobs;
+    std::vector<bus::PowerView> results;
+    size_t next = 0, running = 0, left = 0, failed = 0;
+    uint32_t width = 0;
+    std::string user;
+    std::map<std::string, std::string> owners;
+    std::function<void(Result<std::vector<bus::PowerView>>)> done;
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  };
+  auto fan = std::make_shared<Fan>();
+  fan->width = fanout;
+  fan->user = user;
+  fan->done = std::move(done);
+  fan->results.resize(chosen.size());
+  fan->left = chosen.size();
+  for (size_t i = 0; i < chosen.size(); ++i) {
+    const Enrollment& e = *chosen[i];
+    fan->owners[e.name] = e.owner;
+    fan->results[i].bmc = e.name;
+    fan->results[i].action = power_action_name(*a);
+    PowerJob job;
+    job.target.name = e.name;
+    job.target.host = e.bmc_address.address.str();
+    job.target.user = e.bmc_user;
+    job.target.settings = e.ipmi;
+    job.action = *a;
+    job.wait = wait;
+    if (e.bmc_password.empty()) {
+      // Only its tenant knows it: nothing to run, said in its line.
+      fan->results[i].error = "no BMC password is stored (its tenant types it per request)";
+      --fan->left;
+      ++fan->failed;
+      job.target.name.clear();
+    } else {
+      job.target.password = SecretText(std::string(e.bmc_password.reveal()));
+    }
+    fan->jobs.push_back(std::move(job));
+  }
+  log::notice("power " + std::string(power_action_name(*a)) + (wait ? " --wait" : "") + " of " +
+                  std::to_string(chosen.size()) + " BMCs by=" + user + " (fan-out " + std::to_string(fanout) + ")",
+              {"power-" + std::string(power_action_name(*a)), "", "", user, "started"});
+  auto finish_all = [](const std::shared_ptr<Fan>& f) {
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - f->start).count();
+    char took[32];
+    std::snprintf(took, sizeof took, "%.1f", secs);
+    log::notice("power " + (f->results.empty() ? std::string("?") : f->results[0].action) + " by=" + f->user + ": " +
+                    std::to_string(f->results.size() - f->failed) + " of " + std::to_string(f->results.size()) +
+                    " BMCs done in " + took + " s",
+                {"power-fanout", "", "", f->user, f->failed ? "failed" : "done"});
+    f->done(std::move(f->results));
+  };
+  // Starts jobs until `width` run; each one's end starts the next.
+  auto pump = std::make_shared<std::function<void()>>();
+  *pump = [this, fan, pump, finish_all] {
+    while (fan->running < fan->width && fan->next < fan->jobs.size()) {
+      const size_t i = fan->next++;
+      if (fan->jobs[i].target.name.empty()) continue;  // answered already
+      ++fan->running;
+      run_power(executor_, bmc_, std::move(fan->jobs[i]), [this, fan, pump, finish_all, i](PowerOutcome o) {
+        --fan->running;
+        --fan->left;
+        if (!o.view.ok) ++fan->failed;
+        audit_power(o.view, fan->owners[o.view.bmc], fan->user);
+        fan->results[i] = std::move(o.view);
+        if (fan->left == 0) {
+          finish_all(fan);
+          *pump = nullptr;  // the cycle fan -> pump -> fan ends here
+          return;
+        }
+        (*pump)();
+      });
+    }
+  };
+  if (fan->left == 0) {
+    finish_all(fan);
+    return;
+  }
+  (*pump)();
+}
+
+// One request on one of the tenant's BMCs, off the bus thread: `work` runs
+// on a worker with the session target, `done` gets its answer on the bus
+// thread, and the journal says who did what with which result.
+template <class T>
+void TenantService::on_bmc(const std::string& tenant, const std::string& bmc, std::string password,
+                           const std::string& operation, bool changes,
+                           std::function<Result<T>(Bmc&, const BmcTarget&)> work,
+                           std::function<std::string(const T&)> result_word, std::function<void(Result<T>)> done) {
+  auto target = target_for(tenant, bmc, std::move(password));
+  if (!target) return done(target.error());
+  if (Status s = begin_request(tenant); !s) {
+    target->password.clear();
+    return done(s.error());
+  }
+  auto finish = std::make_shared<std::function<void(Result<T>)>>(std::move(done));
+  const std::string name = target->name;
+  Status queued = executor_.run([this, target = std::move(*target), work, result_word, tenant, operation, changes,
+                                 finish]() mutable -> Executor::Done {
+    Result<T> r = work(bmc_, target);
     target.password.clear();
-    return [this, r = std::move(r), tenant, name = target.name, a, finish] {
+    return [this, r = std::move(r), tenant, operation, changes, result_word, name = target.name, finish]() mutable {
       end_request(tenant);
-      const std::string what = std::string("power ") + power_action_name(a) + " " + name + " by=" + tenant;
-      log::Fields f{std::string("power-") + power_action_name(a), name, tenant, tenant, "failed"};
+      const std::string what = operation + " " + name + " by=" + tenant;
+      log::Fields f{operation, name, tenant, tenant, "failed"};
       if (r) {
-        const std::string& answer = *r;
-        f.result = answer.substr(answer.rfind(' ') + 1);  // "web01: on" -> "on"
-        log::notice(what + ": " + answer, f);
+        f.result = result_word(*r);
+        if (changes) log::notice(what + ": " + f.result, f);
+        else log::info(what + ": " + f.result, f);
       } else {
         log::warning(what + ": FAILED: " + r.error().message, f);
       }
-      // The console's log and viewers see what was done to the machine.
-      if (a != PowerAction::status)
-        consoles_.note(name, std::string("power ") + power_action_name(a) + " by " + tenant + ": " +
-                                 (r ? std::string("done") : "failed: " + r.error().message));
-      (*finish)(r);
+      if (changes)
+        consoles_.note(name, operation + " by " + tenant + ": " + (r ? f.result : "failed: " + r.error().message));
+      (*finish)(std::move(r));
     };
   });
-  target->password.clear();
   if (!queued) {
     end_request(tenant);
     (*finish)(queued.error());
   }
+}
+
+void TenantService::boot_device(const std::string& tenant, const std::string& bmc, const std::string& device,
+                                bool persistent, bool efi, std::string password,
+                                std::function<void(Result<bus::BootView>)> done) {
+  std::optional<BootSetting> setting;
+  if (!device.empty()) {
+    auto d = parse_boot_device(device);
+    if (!d) {
+      wipe(password);
+      return done(d.error());
+    }
+    setting = BootSetting{*d, persistent, efi};
+  }
+  auto view = [](const std::string& name, const BootSetting& s) {
+    return bus::BootView{name, boot_device_name(s.device), s.persistent, s.efi};
+  };
+  on_bmc<bus::BootView>(
+      tenant, bmc, std::move(password), setting ? "bootdev-set" : "bootdev-read", setting.has_value(),
+      [setting, view](Bmc& b, const BmcTarget& t) -> Result<bus::BootView> {
+        if (setting) {
+          IJ_TRY(b.set_boot_device(t, *setting));
+          return view(t.name, *setting);
+        }
+        auto s = b.boot_device(t);
+        if (!s) return s.error();
+        return view(t.name, *s);
+      },
+      [](const bus::BootView& v) {
+        return v.device + (v.device == "none" ? "" : v.persistent ? " persistent" : " once") + (v.efi ? " efi" : "");
+      },
+      std::move(done));
+}
+
+void TenantService::identify(const std::string& tenant, const std::string& bmc, uint32_t seconds, bool forever,
+                             std::string password, std::function<void(Result<bus::IdentifyView>)> done) {
+  if (!forever && seconds > kMaxIdentifySeconds) {
+    wipe(password);
+    return done(make_error(Errc::invalid_argument,
+                           "identify lasts at most " + std::to_string(kMaxIdentifySeconds) + " s (or 'on' until 'off')"));
+  }
+  IdentifyRequest req{forever ? 0u : seconds, forever};
+  on_bmc<bus::IdentifyView>(
+      tenant, bmc, std::move(password), "identify", true,
+      [req](Bmc& b, const BmcTarget& t) -> Result<bus::IdentifyView> {
+        IJ_TRY(b.identify(t, req));
+        return bus::IdentifyView{t.name, req.forever || req.seconds > 0, req.seconds, req.forever};
+      },
+      [](const bus::IdentifyView& v) {
+        return !v.on ? std::string("off") : v.forever ? std::string("on") : "on for " + std::to_string(v.seconds) + " s";
+      },
+      std::move(done));
+}
+
+void TenantService::sel(const std::string& tenant, const std::string& bmc, bool clear, std::string password,
+                        std::function<void(Result<bus::SelView>)> done) {
+  on_bmc<bus::SelView>(
+      tenant, bmc, std::move(password), clear ? "sel-clear" : "sel-list", clear,
+      [clear](Bmc& b, const BmcTarget& t) -> Result<bus::SelView> {
+        bus::SelView v;
+        v.bmc = t.name;
+        if (clear) {
+          IJ_TRY(b.sel_clear(t));
+          v.cleared = true;
+          return v;
+        }
+        auto events = b.sel_list(t);
+        if (!events) return events.error();
+        v.events = std::move(*events);
+        return v;
+      },
+      [](const bus::SelView& v) { return v.cleared ? std::string("cleared") : std::to_string(v.events.size()) + " events"; },
+      std::move(done));
+}
+
+void TenantService::sensors(const std::string& tenant, const std::string& bmc, std::string password,
+                            std::function<void(Result<bus::SensorsView>)> done) {
+  on_bmc<bus::SensorsView>(
+      tenant, bmc, std::move(password), "sensors", false,
+      [](Bmc& b, const BmcTarget& t) -> Result<bus::SensorsView> {
+        auto readings = b.sensors(t);
+        if (!readings) return readings.error();
+        return bus::SensorsView{t.name, std::move(*readings)};
+      },
+      [](const bus::SensorsView& v) { return std::to_string(v.sensors.size()) + " sensors"; }, std::move(done));
+}
+
+void TenantService::check_bmc(const std::string& user, const std::string& name,
+                              std::function<void(Result<bus::ProbeView>)> done) {
+  const Enrollment* e = state_.find(name);
+  if (!e) return done(make_error(Errc::not_found, "no BMC named " + quote_for_message(name) + " is enrolled"));
+  BmcTarget t;
+  t.name = e->name;
+  t.host = e->bmc_address.address.str();
+  t.user = e->bmc_user;
+  t.settings = e->ipmi;
+  t.password = SecretText(std::string(e->bmc_password.reveal()));
+  auto finish = std::make_shared<std::function<void(Result<bus::ProbeView>)>>(std::move(done));
+  Status queued = executor_.run([this, t = std::move(t), user, finish]() mutable -> Executor::Done {
+    auto p = bmc_.probe(t);
+    t.password.clear();
+    return [p = std::move(p), name = t.name, user, finish] {
+      log::Fields f{"check", name, "", user, "failed"};
+      if (p) {
+        f.result = p->credentials_ok ? "ok" : "refused";
+        log::notice("check " + name + " by=" + user + ": credentials " + (p->credentials_ok ? "work" : "refused"), f);
+        bus::ProbeView v{name, *p};
+        v.probe.warnings = probe_warnings(*p);
+        return (*finish)(std::move(v));
+      }
+      log::warning("check " + name + " by=" + user + ": FAILED: " + p.error().message, f);
+      (*finish)(p.error());
+    };
+  });
+  if (!queued) (*finish)(queued.error());
 }
 
 namespace {

@@ -27,6 +27,9 @@ class TenantService : public LiveSessions {
   // At most this many IPMI requests of one tenant run at a time, so that
   // one tenant cannot hold every worker (or a BMC) busy.
   static constexpr int kMaxRequestsPerTenant = 4;
+  // An operator's power over many BMCs runs at most this many at once (and
+  // by default; ipmipower's default fan-out is 64 too).
+  static constexpr uint32_t kMaxFanout = 64;
 
   // `state` is the daemon's live state, read on the bus thread only.
   TenantService(const Config& config, const State& state, Bmc& bmc, Executor& executor, ConsoleServer& consoles);
@@ -35,8 +38,26 @@ class TenantService : public LiveSessions {
 
   // `bmc` empty: the tenant's only BMC. `password` (secret) is used when the
   // operator stored none; it is wiped when the request is done.
-  void power(const std::string& tenant, const std::string& bmc, const std::string& action, std::string password,
-             std::function<void(Result<std::string>)> done);
+  // `wait`: the answer comes once the chassis reports the state asked for
+  // (power_job.h).
+  void power(const std::string& tenant, const std::string& bmc, const std::string& action, bool wait,
+             std::string password, std::function<void(Result<bus::PowerView>)> done);
+  // `device` empty: read the setting.
+  void boot_device(const std::string& tenant, const std::string& bmc, const std::string& device, bool persistent,
+                   bool efi, std::string password, std::function<void(Result<bus::BootView>)> done);
+  void identify(const std::string& tenant, const std::string& bmc, uint32_t seconds, bool forever,
+                std::string password, std::function<void(Result<bus::IdentifyView>)> done);
+  void sel(const std::string& tenant, const std::string& bmc, bool clear, std::string password,
+           std::function<void(Result<bus::SelView>)> done);
+  void sensors(const std::string& tenant, const std::string& bmc, std::string password,
+               std::function<void(Result<bus::SensorsView>)> done);
+  // An operator's power: `names`, or `owner`'s BMCs, or (both empty) every
+  // BMC, at most `fanout` (0: kMaxFanout) at a time; one answer per BMC.
+  void operator_power(const std::string& user, const std::vector<std::string>& names, const std::string& owner,
+                      const std::string& action, bool wait, uint32_t fanout,
+                      std::function<void(Result<std::vector<bus::PowerView>>)> done);
+  // An enrolled BMC's offer and whether its stored credentials work.
+  void check_bmc(const std::string& user, const std::string& name, std::function<void(Result<bus::ProbeView>)> done);
   // Attaches the tenant to their BMC's console (console_server.h): the
   // client's end of the console socket (the caller sends it and closes its
   // copy). `mode`: "", read-only or force.
@@ -59,6 +80,12 @@ class TenantService : public LiveSessions {
   // The session target for one of the tenant's own BMCs.
   Result<BmcTarget> target_for(const std::string& tenant, const std::string& bmc, std::string password) const;
   Status begin_request(const std::string& tenant);
+  template <class T>
+  void on_bmc(const std::string& tenant, const std::string& bmc, std::string password, const std::string& operation,
+              bool changes, std::function<Result<T>(Bmc&, const BmcTarget&)> work,
+              std::function<std::string(const T&)> result_word, std::function<void(Result<T>)> done);
+  // Journal and console log lines for one BMC's power answer.
+  void audit_power(const bus::PowerView& v, const std::string& owner, const std::string& caller);
   void end_request(const std::string& tenant);
 
   const Config& config_;

@@ -83,6 +83,12 @@ class ManualExecutor : public Executor {
     pending.push_back(std::move(work));
     return ok_status();
   }
+  // Delayed work waits with the rest (the test's steps are its clock).
+  Status run_after(std::chrono::milliseconds delay, std::function<Done()> work) override {
+    delays.push_back(delay);
+    return run(std::move(work));
+  }
+  std::vector<std::chrono::milliseconds> delays;  // each run_after's
   // Runs the oldest pending work and its Done; false when none waits.
   bool step();
   void run_all() {

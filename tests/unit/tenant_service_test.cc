@@ -80,12 +80,13 @@ class TenantServiceTest : public ::testing::Test {
 
   // Runs a power request to completion; its answer.
   Result<std::string> power(const std::string& tenant, const std::string& bmc, const std::string& action,
-                            const std::string& password = "") {
-    std::optional<Result<std::string>> answer;
-    service.power(tenant, bmc, action, password, [&](Result<std::string> r) { answer = std::move(r); });
+                            const std::string& password = "", bool wait = false) {
+    std::optional<Result<bus::PowerView>> answer;
+    service.power(tenant, bmc, action, wait, password, [&](Result<bus::PowerView> r) { answer = std::move(r); });
     executor.run_all();
     if (!answer) return make_error(Errc::failed, "no answer");
-    return *answer;
+    if (!*answer) return answer->error();
+    return bus::power_summary(**answer);
   }
   Result<int> console(const std::string& tenant, const std::string& bmc, const std::string& password = "",
                       const std::string& mode = "") {
@@ -177,26 +178,26 @@ TEST_F(TenantServiceTest, TheOnlyBmcWhenNoneIsNamed) {
   EXPECT_EQ(power("alice", "", "status").error().message, "you have several BMCs, name one: web01 web02");
   EXPECT_EQ(power("mallory", "", "status").error().message, "you have no BMC");
   EXPECT_EQ(power("bob", "", "explode").error().message,
-            "power action 'explode' is not one of status, on, off, cycle, reset, soft");
+            "power action 'explode' is not one of status, on, off, cycle, reset, soft, diag");
 }
 
 TEST_F(TenantServiceTest, AtMostFourRequestsOfOneTenantAtATime) {
   int answered = 0;
-  auto count = [&](Result<std::string> r) {
+  auto count = [&](Result<bus::PowerView> r) {
     EXPECT_TRUE(r.ok());
     ++answered;
   };
-  for (int i = 0; i < TenantService::kMaxRequestsPerTenant; ++i) service.power("alice", "web01", "status", "", count);
-  std::optional<Result<std::string>> fifth;
-  service.power("alice", "web01", "status", "", [&](Result<std::string> r) { fifth = std::move(r); });
+  for (int i = 0; i < TenantService::kMaxRequestsPerTenant; ++i) service.power("alice", "web01", "status", false, "", count);
+  std::optional<Result<bus::PowerView>> fifth;
+  service.power("alice", "web01", "status", false, "", [&](Result<bus::PowerView> r) { fifth = std::move(r); });
   ASSERT_TRUE(fifth.has_value());
   EXPECT_EQ(fifth->error().message, "you have 4 requests running already; wait for them");
   // Another tenant is not held up by alice's.
-  std::optional<Result<std::string>> bobs;
-  service.power("bob", "db01", "status", "", [&](Result<std::string> r) { bobs = std::move(r); });
+  std::optional<Result<bus::PowerView>> bobs;
+  service.power("bob", "db01", "status", false, "", [&](Result<bus::PowerView> r) { bobs = std::move(r); });
   EXPECT_FALSE(bobs.has_value());  // accepted, in flight
   ASSERT_TRUE(executor.step());    // one of alice's is done: room for one more
-  service.power("alice", "web01", "status", "", count);
+  service.power("alice", "web01", "status", false, "", count);
   executor.run_all();
   EXPECT_EQ(answered, 5);
   ASSERT_TRUE(bobs.has_value());
