@@ -108,6 +108,7 @@ uint8_t chassis_control_code(PowerAction a) {
     case PowerAction::cycle: return IPMI_CHASSIS_CONTROL_POWER_CYCLE;
     case PowerAction::reset: return IPMI_CHASSIS_CONTROL_HARD_RESET;
     case PowerAction::soft: return IPMI_CHASSIS_CONTROL_INITIATE_SOFT_SHUTDOWN;
+    case PowerAction::diag: return IPMI_CHASSIS_CONTROL_PULSE_DIAGNOSTIC_INTERRUPT;
     case PowerAction::status: break;
   }
   return IPMI_CHASSIS_CONTROL_POWER_DOWN;  // unreachable: status is not a control
