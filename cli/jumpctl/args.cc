@@ -30,6 +30,7 @@ struct Spec {
 };
 
 const Option kJson = {"--json", nullptr, "print JSON instead of text"};
+const Option kCheck = {"--check", nullptr, "first try an IPMI session with the credentials; refuse if it fails"};
 
 const std::vector<Spec>& specs() {
   static const std::vector<Spec> table = {
@@ -38,7 +39,7 @@ const std::vector<Spec>& specs() {
         "[--ports 22,80,443,5900] [--bmc-user USER --bmc-password-file FILE]",
         "[--switch-port LABEL] [--ipmi-privilege user|operator|admin]",
         "[--cipher-suite ID] [--ipmi-workarounds W1,W2,...]",
-        "[--console-log always|attached|off]"},
+        "[--console-log always|attached|off] [--check]"},
        "Gives tenant USER access to BMC NAME on VLAN VID: the VLAN link, the Unix user,\n"
        "the /etc/hosts entry, the keys and sshd's block; all of it or, on a failure, none.",
        {{"--vlan", "VID", "the BMC's 802.1Q VLAN ID, 1-4094 (required)"},
@@ -52,15 +53,39 @@ const std::vector<Spec>& specs() {
         {"--ipmi-privilege", "LEVEL", "user, operator or admin (default: admin)"},
         {"--cipher-suite", "ID", "1-3, 6-8, 11, 12 or 17 (default: 3)"},
         {"--ipmi-workarounds", "LIST", "FreeIPMI workarounds, as ipmipower(8) -W"},
-        {"--console-log", "MODE", "hold and log the console always, while attached, or attach only (off)"}},
+        {"--console-log", "MODE", "hold and log the console always, while attached, or attach only (off)"},
+        kCheck},
        {"jumpctl enroll web01 --vlan 101 --owner alice --key alice.pub \\",
-        "    --bmc-user ADMIN --bmc-password-file web01.pw --switch-port 1/1/7"}},
+        "    --bmc-user ADMIN --bmc-password-file web01.pw --switch-port 1/1/7 --check"}},
+      {"set", "set", 1,
+       {"NAME [--owner USER] [--ports 22,80,443,5900]",
+        "[--bmc-user USER] [--bmc-password-file FILE] [--switch-port LABEL]",
+        "[--ipmi-privilege user|operator|admin] [--cipher-suite ID]",
+        "[--ipmi-workarounds W1,W2,...] [--console-log always|attached|off] [--check]"},
+       "Changes BMC NAME's enrollment in place, all of it or, on a failure, none; what\n"
+       "is not given stays. A new owner gets the BMC's tunnels and console (the old\n"
+       "owner's sessions to it end, and its console log is set aside).",
+       {{"--owner", "USER", "the tenant who gets the BMC (created when new)"},
+        {"--ports", "PORTS", "BMC ports the tenant may forward to"},
+        {"--bmc-user", "USER", "the IPMI user the daemon logs in as"},
+        {"--bmc-password-file", "FILE", "its password, the first line"},
+        {"--switch-port", "LABEL", "the BMC's port on the switch, for switch-config"},
+        {"--ipmi-privilege", "LEVEL", "user, operator or admin"},
+        {"--cipher-suite", "ID", "1-3, 6-8, 11, 12 or 17"},
+        {"--ipmi-workarounds", "LIST", "FreeIPMI workarounds, as ipmipower(8) -W"},
+        {"--console-log", "MODE", "always, attached or off"},
+        kCheck},
+       {"jumpctl set web01 --bmc-user ADMIN --bmc-password-file new.pw --check"}},
       {"revoke", "revoke", 1, {"NAME"},
        "Removes what enroll made for BMC NAME (the user when they own no other BMC),\n"
        "and ends its console and every connection to it.",
        {},
        {"jumpctl revoke web01"}},
-      {"list", "list", 0, {"[--json]"}, "Lists the enrolled BMCs.", {kJson}, {"jumpctl list --json"}},
+      {"list", "list", 0, {"[--status] [--json]"},
+       "Lists the enrolled BMCs; --status asks each BMC its power state (64 at a time,\n"
+       "so at most 8 s for each 64 that do not answer) and adds its console's state.",
+       {{"--status", nullptr, "add each BMC's power, whether it answers, and its console"}, kJson},
+       {"jumpctl list --status"}},
       {"show", "show", 1, {"NAME [--json]"},
        "Shows BMC NAME's enrollment, its owner's keys with their fingerprints, and the\n"
        "owner's BMCs.",
@@ -95,6 +120,22 @@ const std::vector<Spec>& specs() {
        "Prints the last N lines of BMC NAME's console log.",
        {{"--lines", "N", "how many lines, 1-10000 (default 100)"}},
        {"jumpctl console-log web01 --lines 500"}},
+      {"power", "power", kAny, {"ACTION (NAME...|--all|--owner USER) [--wait] [--fanout N] [--json]"},
+       "Runs power ACTION (status, on, off, cycle, reset, soft, diag) on each BMC named,\n"
+       "every BMC (--all) or every BMC of tenant USER, up to N at a time; one line per BMC.\n"
+       "Exits 0 only when it succeeded on every one.",
+       {{"--all", nullptr, "every enrolled BMC"},
+        {"--owner", "USER", "every BMC of tenant USER"},
+        {"--wait", nullptr, "answer once each chassis reports the state (at most 120 s)"},
+        {"--fanout", "N", "sessions at a time, 1-64 (default 64)"},
+        kJson},
+       {"jumpctl power status --all", "jumpctl power cycle --wait web01 web02"}},
+      {"check", "check", 1, {"NAME [--json]"},
+       "Opens an IPMI session to BMC NAME with its stored credentials; prints its IPMI\n"
+       "version, the cipher suites it offers and what BMC hardening guidance forbids.\n"
+       "Exits 1 when the BMC refuses the credentials or does not answer.",
+       {kJson},
+       {"jumpctl check web01"}},
       {"doctor", "doctor", 0, {"[--json]"},
        "Compares the host with what the state says it must hold, and audits sshd's\n"
        "settings for every tenant; exits 1 when it finds a problem.",
@@ -137,6 +178,7 @@ std::string* value_slot(Command& c, const std::string& option) {
   if (option == "--vendor") return &c.vendor;
   if (option == "--console-log") return &c.console_log;
   if (option == "--lines") return &c.lines;
+  if (option == "--fanout") return &c.fanout;
   return nullptr;
 }
 
@@ -275,6 +317,14 @@ Result<Command> parse_command_line(const std::vector<std::string>& argv) {
       if (eq != std::string::npos) return usage_error("option " + name + " takes no value");
       if (name == "--json") {
         c.json = true;
+      } else if (name == "--check") {
+        c.check = true;
+      } else if (name == "--status") {
+        c.status = true;
+      } else if (name == "--all") {
+        c.all = true;
+      } else if (name == "--wait") {
+        c.wait = true;
       } else {  // --read-only, --force
         if (!c.console_mode.empty()) return usage_error("--read-only and --force exclude each other");
         c.console_mode = name.substr(2);
@@ -299,6 +349,12 @@ Result<Command> parse_command_line(const std::vector<std::string>& argv) {
   if (spec->positional != kAny && c.args.size() != spec->positional)
     return usage_error("'" + std::string(spec->words) + "' takes " + std::to_string(spec->positional) +
                        " argument(s), got " + std::to_string(c.args.size()));
+  if (c.verb == "power") {
+    if (c.args.empty()) return usage_error("power needs an ACTION");
+    const size_t names = c.args.size() - 1;
+    if ((names > 0) + c.all + !c.owner.empty() != 1)
+      return usage_error("power needs the BMCs: NAME..., --all or --owner USER (one of them)");
+  }
   if (c.verb == "enroll") {
     if (c.vlan.empty()) return usage_error("enroll needs --vlan VID");
     if (!c.bmc_password_file.empty() && c.bmc_user.empty()) return usage_error("--bmc-password-file needs --bmc-user");

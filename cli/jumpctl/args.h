@@ -12,9 +12,9 @@
 namespace ij::cli {
 
 struct Command {
-  // enroll, revoke, list, show, key-add, key-remove, client-config,
-  // switch-config, doctor, console, consoles, console-log; help and
-  // version print and exit.
+  // enroll, set, revoke, list, show, key-add, key-remove, client-config,
+  // switch-config, doctor, console, consoles, console-log, power, check;
+  // help and version print and exit.
   std::string verb;
   std::vector<std::string> args;    // positional arguments after the verb
   std::string help_topic;           // help: empty for the whole usage, else a topic of command_help()
@@ -35,6 +35,11 @@ struct Command {
   std::string console_log;          // enroll --console-log
   std::string console_mode;         // console: "", "read-only" or "force"
   std::string lines;                // console-log --lines
+  bool check = false;               // enroll, set: --check
+  bool status = false;              // list --status
+  bool all = false;                 // power --all
+  bool wait = false;                // power --wait
+  std::string fanout;               // power --fanout
 };
 
 // Errors are usage errors (exit 2), with a message naming the bad argument.

@@ -110,6 +110,85 @@ void print_consoles(const std::vector<ij::bus::ConsoleView>& consoles) {
   }
 }
 
+std::optional<std::string> given(const std::string& v) { return v.empty() ? std::nullopt : std::optional<std::string>(v); }
+
+// The options enroll and set share, from the command line.
+ij::bus::EnrollOptions options_of(const ij::cli::Command& c) {
+  ij::bus::EnrollOptions options;
+  options.owner = given(c.owner);
+  options.switch_port = given(c.switch_port);
+  options.ipmi_privilege = given(c.ipmi_privilege);
+  if (!c.ipmi_workarounds.empty()) {
+    options.ipmi_workarounds.emplace();
+    for (const std::string& w : ij::split(c.ipmi_workarounds, ',')) options.ipmi_workarounds->emplace_back(ij::trim(w));
+  }
+  if (!c.cipher_suite.empty()) {
+    unsigned long id = 0;
+    if (!ij::parse_uint(c.cipher_suite, 0, 255, &id))
+      throw Failure{2, "--cipher-suite '" + c.cipher_suite + "' is not a number in 0-255"};
+    options.cipher_suite = static_cast<uint32_t>(id);
+  }
+  options.bmc_user = given(c.bmc_user);
+  options.console_log = given(c.console_log);
+  if (!c.bmc_password_file.empty()) options.bmc_password = read_password_file(c.bmc_password_file);
+  if (!c.ports.empty()) {
+    auto ports = ij::parse_ports(c.ports);
+    if (!ports) throw Failure{2, "--ports: " + ports.error().message};
+    options.ports = std::vector<uint16_t>(ports->begin(), ports->end());
+  }
+  if (c.check) options.check = true;
+  return options;
+}
+
+void print_probe(const ij::bus::ProbeView& v) {
+  const ij::BmcProbe& p = v.probe;
+  if (p.credentials_ok)
+    std::printf("%s: the BMC takes the credentials (IPMI %s, firmware %s)\n", v.bmc.c_str(),
+                p.ipmi_version.empty() ? "?" : p.ipmi_version.c_str(), p.firmware.empty() ? "?" : p.firmware.c_str());
+  else
+    std::printf("%s: the credentials do NOT work: %s\n", v.bmc.c_str(), p.error.c_str());
+  std::vector<std::string> ids;
+  for (unsigned id : p.cipher_suites) ids.push_back(std::to_string(id));
+  std::printf("%s: cipher suites offered: %s\n", v.bmc.c_str(), ids.empty() ? "(none listed)" : ij::join(ids, " ").c_str());
+  for (const std::string& w : p.warnings) std::printf("%s: warning: %s\n", v.bmc.c_str(), w.c_str());
+}
+
+struct StatusRow {
+  ij::bus::EnrollmentView enrollment;
+  std::optional<ij::bus::PowerView> power;
+  std::optional<ij::bus::ConsoleView> console;
+};
+
+std::string console_text(const std::optional<ij::bus::ConsoleView>& v) {
+  if (!v) return "-";
+  std::string text = v->state;
+  for (const auto& a : v->attached)
+    if (a.keyboard) text += " (" + std::string(a.by_operator ? "operator " : "") + a.user + " typing)";
+  if (!v->attached.empty()) text += ", " + std::to_string(v->attached.size()) + " attached";
+  return text;
+}
+
+void print_status(const std::vector<StatusRow>& rows) {
+  std::printf("%-20s %-16s %-6s %-40s %s\n", "NAME", "OWNER", "POWER", "CONSOLE", "ERROR");
+  for (const StatusRow& r : rows) {
+    const bool ok = r.power && r.power->ok;
+    std::printf("%-20s %-16s %-6s %-40s %s\n", r.enrollment.name.c_str(), r.enrollment.owner.c_str(),
+                ok ? r.power->power.c_str() : "?", console_text(r.console).c_str(),
+                ok || !r.power ? "" : r.power->error.c_str());
+  }
+}
+
+json status_json(const std::vector<StatusRow>& rows) {
+  json out = json::array();
+  for (const StatusRow& r : rows) {
+    json j = r.enrollment;
+    j["power"] = r.power ? json(*r.power) : json(nullptr);
+    j["console"] = r.console ? json(*r.console) : json(nullptr);
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
 int run(const ij::cli::Command& c) {
   if (c.verb == "help") {
     const std::string text = c.help_topic.empty() ? ij::cli::usage() : ij::cli::command_help(c.help_topic).value_or("");
@@ -124,37 +203,51 @@ int run(const ij::cli::Command& c) {
     // Checked here for a quick usage error; the daemon checks everything again.
     unsigned long vid = 0;
     if (!ij::parse_uint(c.vlan, 0, 4294967295UL, &vid)) throw Failure{2, "--vlan '" + c.vlan + "' is not a number"};
-    ij::bus::EnrollOptions options;
-    auto given = [](const std::string& v) { return v.empty() ? std::nullopt : std::optional<std::string>(v); };
-    options.owner = given(c.owner);
+    ij::bus::EnrollOptions options = options_of(c);
     options.bmc_address = given(c.bmc_ip);
-    options.switch_port = given(c.switch_port);
-    options.ipmi_privilege = given(c.ipmi_privilege);
-    if (!c.ipmi_workarounds.empty()) {
-      options.ipmi_workarounds.emplace();
-      for (const std::string& w : ij::split(c.ipmi_workarounds, ',')) options.ipmi_workarounds->emplace_back(ij::trim(w));
-    }
-    if (!c.cipher_suite.empty()) {
-      unsigned long id = 0;
-      if (!ij::parse_uint(c.cipher_suite, 0, 255, &id)) throw Failure{2, "--cipher-suite '" + c.cipher_suite + "' is not a number in 0-255"};
-      options.cipher_suite = static_cast<uint32_t>(id);
-    }
-    options.bmc_user = given(c.bmc_user);
-    options.console_log = given(c.console_log);
-    if (!c.bmc_password_file.empty()) options.bmc_password = read_password_file(c.bmc_password_file);
-    if (!c.ports.empty()) {
-      auto ports = ij::parse_ports(c.ports);
-      if (!ports) throw Failure{2, "--ports: " + ports.error().message};
-      options.ports = std::vector<uint16_t>(ports->begin(), ports->end());
-    }
     if (!c.key_files.empty()) {
       options.keys.emplace();
       for (const std::string& f : c.key_files) options.keys->push_back({f, read_input_file(f, "key file")});
     }
-    auto e = Client().call<ij::bus::Enroll>(c.args[0], static_cast<uint32_t>(vid), ij::bus::encode(options));
+    Client client;
+    auto e = client.call<ij::bus::Enroll>(c.args[0], static_cast<uint32_t>(vid), ij::bus::encode(options));
     std::printf("enrolled %s: VLAN %u on %s, BMC %s reachable as %s, tenant %s\n", c.args[0].c_str(), e.vlan,
                 e.link.c_str(), e.bmc_address.c_str(), e.host_name.c_str(), e.owner.c_str());
+    if (c.check) print_probe(client.call<ij::bus::CheckBmc>(c.args[0]));
     return 0;
+  }
+  if (c.verb == "set") {
+    ij::bus::EnrollOptions options = options_of(c);
+    Client client;
+    auto e = client.call<ij::bus::Set>(c.args[0], ij::bus::encode(options));
+    std::printf("set %s: owner %s, ports %s, IPMI user %s (password %s), privilege %s, cipher suite %u, console log %s\n",
+                e.name.c_str(), e.owner.c_str(), ports_text(e.ports).c_str(), e.bmc_user.empty() ? "-" : e.bmc_user.c_str(),
+                e.bmc_password_stored ? "stored" : "not stored", e.ipmi.privilege.c_str(), e.ipmi.cipher_suite,
+                e.console_log.c_str());
+    if (c.check) print_probe(client.call<ij::bus::CheckBmc>(c.args[0]));
+    return 0;
+  }
+  if (c.verb == "power") {
+    unsigned long fanout = 0;
+    if (!c.fanout.empty() && !ij::parse_uint(c.fanout, 1, 64, &fanout))
+      throw Failure{2, "--fanout '" + c.fanout + "' is not a number in 1-64"};
+    std::vector<std::string> names(c.args.begin() + 1, c.args.end());
+    auto results = Client().call<ij::bus::OperatorPower>(names, c.owner, c.args[0], c.wait, static_cast<uint32_t>(fanout));
+    int failed = 0;
+    for (const auto& r : results) failed += !r.ok;
+    if (c.json) {
+      std::printf("%s\n", json(results).dump(2).c_str());
+    } else {
+      for (const auto& r : results) std::printf("%s\n", ij::bus::power_summary(r).c_str());
+      if (failed) std::fprintf(stderr, "jumpctl: power %s failed on %d of %zu BMCs\n", c.args[0].c_str(), failed, results.size());
+    }
+    return failed ? 1 : 0;
+  }
+  if (c.verb == "check") {
+    auto p = Client().call<ij::bus::CheckBmc>(c.args[0]);
+    if (c.json) std::printf("%s\n", json(p).dump(2).c_str());
+    else print_probe(p);
+    return p.probe.credentials_ok ? 0 : 1;
   }
   if (c.verb == "revoke") {
     Client().call<ij::bus::Revoke>(c.args[0]);
@@ -162,7 +255,27 @@ int run(const ij::cli::Command& c) {
     return 0;
   }
   if (c.verb == "list") {
-    auto list = Client().call<ij::bus::List>();
+    Client client;
+    auto list = client.call<ij::bus::List>();
+    if (c.status) {
+      // Three answers joined by name: the BMCs, each one's power (asked of
+      // every BMC at once, 64 at a time) and the consoles.
+      auto power = client.call<ij::bus::OperatorPower>(std::vector<std::string>{}, std::string(), std::string("status"),
+                                                       false, uint32_t{0});
+      auto consoles = client.call<ij::bus::Consoles>();
+      std::vector<StatusRow> rows;
+      for (const auto& e : list) {
+        StatusRow r{e, {}, {}};
+        for (const auto& p : power)
+          if (p.bmc == e.name) r.power = p;
+        for (const auto& v : consoles)
+          if (v.name == e.name) r.console = v;
+        rows.push_back(std::move(r));
+      }
+      if (c.json) std::printf("%s\n", status_json(rows).dump(2).c_str());
+      else print_status(rows);
+      return 0;
+    }
     if (c.json) std::printf("%s\n", json(list).dump(2).c_str());
     else print_table(list);
     return 0;

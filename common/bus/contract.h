@@ -53,6 +53,16 @@ struct Enroll : Manager {
   static constexpr const char* out = "enrollment";
   using Reply = EnrollmentView;
 };
+// Changes an enrollment in place: the options of Enroll that Set takes
+// (owner, ports, bmc_user, bmc_password, switch_port, ipmi_privilege,
+// cipher_suite, ipmi_workarounds, console_log, check); what is not given stays.
+struct Set : Manager {
+  static constexpr const char* name = "Set";
+  static constexpr std::array in = {"name", "options"};
+  using Args = std::tuple<std::string, VariantMap>;
+  static constexpr const char* out = "enrollment";
+  using Reply = EnrollmentView;
+};
 struct Revoke : Manager {
   static constexpr const char* name = "Revoke";
   static constexpr std::array in = {"name"};
@@ -227,7 +237,7 @@ struct ConsoleLog : Tenant {
 };
 
 // Every row, in the order of the interface file.
-using Methods = std::tuple<Enroll, Revoke, List, Show, AddKeys, RemoveKey, Doctor, SwitchConfig, ClientConfig,
+using Methods = std::tuple<Enroll, Set, Revoke, List, Show, AddKeys, RemoveKey, Doctor, SwitchConfig, ClientConfig,
                            OperatorConsole, Consoles, OperatorConsoleLog, OperatorPower, CheckBmc, ListMine, Power,
                            BootDevice, Identify, Sel, Sensors, Console, ConsoleLog>;
 

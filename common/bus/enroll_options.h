@@ -1,4 +1,4 @@
-// Enroll's options, typed. On the bus they are an a{sv} (a script can leave
+// Enroll's (and Set's) options, typed. On the bus they are an a{sv} (a script can leave
 // any of them out, and new ones can be added without a new method); here
 // they are one struct whose fields and keys are listed once (fields()), read
 // by both the encoder (jumpctl) and the decoder (the daemon).
@@ -36,6 +36,9 @@ struct EnrollOptions {
   std::optional<uint32_t> cipher_suite;
   std::optional<std::vector<std::string>> ipmi_workarounds;  // FreeIPMI -W names
   std::optional<std::string> console_log;     // always, attached, off
+  // Open an IPMI session with the credentials before anything is kept;
+  // refuse the change when the BMC does not take them.
+  std::optional<bool> check;
   bool operator==(const EnrollOptions&) const = default;
 
   // Every option with its key on the bus, in one list.
@@ -52,6 +55,7 @@ struct EnrollOptions {
     f("cipher_suite", o.cipher_suite);
     f("ipmi_workarounds", o.ipmi_workarounds);
     f("console_log", o.console_log);
+    f("check", o.check);
   }
 };
 

@@ -36,7 +36,7 @@ BusService::BusService(sdbus::IConnection& connection, Jumphost& jumphost, Tenan
     : object_(sdbus::createObject(connection, bus::kObjectPath)),
       dispatcher_(*object_, [this](bus::Role role, const char* method) { return authorize_call(role, method); }),
       jumphost_(jumphost),
-      admin_(jumphost, &tenants),
+      admin_(jumphost, &tenants, [&tenants](const Enrollment& e) { return tenants.probe_now(e); }),
       tenants_(tenants),
       consoles_(consoles),
       denials_(clock) {
@@ -76,7 +76,42 @@ void BusService::serve_manager() {
       if (!mode) return mode.error().with_context("enroll " + quote_for_message(name));
       request.console_log = *mode;
     }
+    request.check = options->check.value_or(false);
     auto e = admin_.enroll(request, c.name);
+    if (!e) return e.error();
+    tenants_.sync_consoles();
+    return enrollment_view(*e, jumphost_.config.console_log);
+  });
+  d.serve<bus::Set>([this](const Caller& c, const std::string& name,
+                           const bus::VariantMap& wire) -> Result<bus::EnrollmentView> {
+    const std::string context = "set " + quote_for_message(name);
+    auto o = bus::decode_enroll_options(wire);
+    if (!o) return o.error().with_context(context);
+    if (o->keys) return make_error(Errc::invalid_argument, context + ": keys change with key add and key remove");
+    if (o->bmc_address)
+      return make_error(Errc::invalid_argument, context + ": the BMC's address does not change in place: revoke and enroll");
+    SetRequest r;
+    r.name = name;
+    r.owner = o->owner;
+    if (o->ports) r.ports = std::vector<unsigned>(o->ports->begin(), o->ports->end());
+    r.bmc_user = o->bmc_user;
+    r.bmc_password = o->bmc_password;
+    r.switch_port = o->switch_port;
+    if (o->ipmi_privilege) {
+      auto p = parse_privilege(*o->ipmi_privilege);
+      if (!p) return p.error().with_context(context);
+      r.privilege = *p;
+    }
+    if (o->cipher_suite) r.cipher_suite = *o->cipher_suite;
+    r.workarounds = o->ipmi_workarounds;
+    if (o->console_log) {
+      auto mode = parse_console_log_mode(*o->console_log);
+      if (!mode) return mode.error().with_context(context);
+      r.console_log = *mode;
+    }
+    r.check = o->check.value_or(false);
+    auto e = admin_.set(r, c.name);
+    if (r.bmc_password) wipe(*r.bmc_password);
     if (!e) return e.error();
     tenants_.sync_consoles();
     return enrollment_view(*e, jumphost_.config.console_log);

@@ -729,7 +729,18 @@ void ConsoleServer::configure(std::vector<ConsoleSpec> specs) {
         continue;
       }
       Console& c = *it->second;
+      // New credentials or IPMI settings (jumpctl set): the open session
+      // was made with the old ones, and goes; the next connect uses these.
+      const bool new_session = c.spec.target.host != spec.target.host || c.spec.target.user != spec.target.user ||
+                               !(c.spec.target.settings == spec.target.settings) ||
+                               c.spec.password.reveal() != spec.password.reveal();
       c.spec = std::move(spec);
+      if (new_session && c.sol) {
+        drop_sol(c);
+        announce(c, "its IPMI credentials or settings changed, reconnecting", true);
+        c.next_try = now;
+        set_state(c, "down");
+      }
       if (c.spec.mode == ConsoleLogMode::off && c.log_fd >= 0) {
         ::close(c.log_fd);
         c.log_fd = -1;

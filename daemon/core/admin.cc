@@ -177,6 +177,9 @@ Result<Enrollment> Admin::enroll(const EnrollRequest& request, const std::string
 
   Plan plan;
   plan.add(link_step(next, e, true));
+  // The BMC is reachable from here on: its answer decides, before any
+  // user, key or state is written.
+  plan.add(request.check ? check_step(e) : no_op_step("IPMI check"));
   plan.add(new_tenant ? user_step(next, e.owner, true) : no_op_step("Unix user"));
   plan.add(hosts_step(next));
   plan.add(keys_step(next, e.owner));
@@ -197,6 +200,123 @@ Result<Enrollment> Admin::enroll(const EnrollRequest& request, const std::string
     log::warning("BMC " + e.name + " uses IPMI cipher suite " + std::to_string(e.ipmi.cipher_suite) + ", which " + weak +
                      ": prefer 3 or 17 where the BMC has them",
                  {"enroll", e.name, e.owner, who, ""});
+  return e;
+}
+
+Result<Enrollment> Admin::set(const SetRequest& r, const std::string& who) {
+  const std::string context = "set " + quote_for_message(r.name);
+  const Enrollment* found = jh_.state.find(r.name);
+  if (!found) return make_error(Errc::not_found, context + ": no BMC of that name is enrolled");
+  const Enrollment old = *found;
+  Enrollment e = old;
+  std::vector<std::string> changed;  // for the journal: which fields, never a value of a secret
+  auto note = [&](bool differs, const char* field) {
+    if (differs) changed.push_back(field);
+  };
+  if (r.owner) {
+    note(*r.owner != e.owner, "owner");
+    e.owner = *r.owner;
+  }
+  if (r.ports) {
+    note(*r.ports != e.ports, "ports");
+    e.ports = *r.ports;
+  }
+  if (r.bmc_user) {
+    note(*r.bmc_user != e.bmc_user, "bmc_user");
+    e.bmc_user = *r.bmc_user;
+  }
+  if (r.bmc_password) {
+    note(*r.bmc_password != e.bmc_password.reveal(), "bmc_password");
+    e.bmc_password = Secret(std::string(*r.bmc_password));
+  }
+  if (r.switch_port) {
+    note(*r.switch_port != e.switch_port, "switch_port");
+    e.switch_port = *r.switch_port;
+  }
+  if (r.privilege) {
+    note(*r.privilege != e.ipmi.privilege, "ipmi_privilege");
+    e.ipmi.privilege = *r.privilege;
+  }
+  if (r.cipher_suite) {
+    note(*r.cipher_suite != e.ipmi.cipher_suite, "cipher_suite");
+    e.ipmi.cipher_suite = *r.cipher_suite;
+  }
+  if (r.workarounds) {
+    note(*r.workarounds != e.ipmi.workarounds, "ipmi_workarounds");
+    e.ipmi.workarounds = *r.workarounds;
+  }
+  if (r.console_log) {
+    note(r.console_log != e.console_log, "console_log");
+    e.console_log = *r.console_log;
+  }
+  if (Status v = validate_operator_fields(e); !v) return v.error().with_context(context);
+  if (e.console_log.value_or(jh_.config.console_log) == ConsoleLogMode::always && e.bmc_password.empty() &&
+      e.console_log)
+    return make_error(Errc::invalid_argument, context + ": --console-log always needs a stored BMC password");
+  if (!e.switch_port.empty() && e.switch_port != old.switch_port)
+    for (const auto& [name, other] : jh_.state.enrollments)
+      if (other.switch_port == e.switch_port)
+        return make_error(Errc::exists, context + ": switch port " + e.switch_port + " is already the port of BMC " + name);
+  const bool new_owner = e.owner != old.owner;
+  const bool new_tenant = new_owner && !jh_.state.tenants.count(e.owner);
+  if (new_tenant) {
+    auto uid = jh_.host.users.lookup(e.owner);
+    if (!uid) return uid.error().with_context(context);
+    if (uid->has_value())
+      return make_error(Errc::exists, context + ": user " + e.owner +
+                                          " already exists and was not created by ipmi-jumphost: choose another --owner");
+    auto group = jh_.host.users.group_exists(e.owner);
+    if (!group) return group.error().with_context(context);
+    if (*group) return make_error(Errc::exists, context + ": a group named " + e.owner + " exists: choose another --owner");
+  }
+  if (changed.empty() && !r.check) return old;  // nothing to do, nothing written
+
+  State next = jh_.state;
+  next.enrollments[e.name] = e;
+  if (e.switch_port != old.switch_port) {
+    next.released_ports.erase(e.switch_port);
+    if (!old.switch_port.empty())
+      next.released_ports[old.switch_port] = ReleasedPort{old.switch_port, old.vlan, old.name, rfc3339(jh_.clock.now())};
+  }
+  const bool old_owner_leaves = new_owner && next.owned_by(old.owner).empty();
+  if (new_owner) {
+    Tenant& t = next.tenants[e.owner];
+    t.user = e.owner;
+    if (old_owner_leaves) next.tenants.erase(old.owner);
+  }
+
+  Plan plan;
+  // The new credentials must work before anything is kept.
+  plan.add(r.check ? check_step(e) : no_op_step("IPMI check"));
+  // Access the change takes away goes first: the old owner's keys.
+  const bool ports_change = e.ports != old.ports;
+  if (new_owner && !old_owner_leaves) plan.add(keys_step(next, old.owner));
+  else plan.add(no_op_step("authorized keys"));
+  plan.add(new_tenant ? user_step(next, e.owner, true) : no_op_step("Unix user"));
+  if (new_owner || ports_change) plan.add(firewall_step(next));
+  else plan.add(no_op_step("firewall"));
+  if (new_owner || ports_change) plan.add(keys_step(next, e.owner));
+  else plan.add(no_op_step("authorized keys"));
+  // A new tenant, or the last one gone, changes the sshd drop-in's group
+  // block only when the tenant set empties or fills: it never does here
+  // (one tenant comes for one that goes at most).
+  plan.add(old_owner_leaves ? keys_step(next, old.owner) : no_op_step("authorized keys"));
+  plan.add(old_owner_leaves ? user_step(next, old.owner, false) : no_op_step("Unix user"));
+  plan.add(state_step(next));
+  Status s = plan.run();
+  const std::string what = "set " + e.name + " " + (changed.empty() ? std::string("(nothing changed)") : join(changed, ",")) +
+                           (new_owner ? " owner=" + old.owner + "->" + e.owner : "") + (r.check ? " checked" : "") +
+                           " by=" + who;
+  log::Fields f{"set", e.name, e.owner, who, "done"};
+  if (!s) {
+    f.result = "failed";
+    log::warning(what + ": FAILED: " + s.error().message, f);
+    return s.error().with_context(context);
+  }
+  log::notice(what + ": done" + (old_owner_leaves ? ", user " + old.owner + " removed" : ""), f);
+  // The old owner's forwards and console end (the console server moves the
+  // log aside when it sees the new owner).
+  if (new_owner) end_live_access(old);
   return e;
 }
 

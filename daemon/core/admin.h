@@ -4,6 +4,7 @@
 // authorised and named by the bus layer.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 #include "daemon/core/jumphost.h"
 #include "daemon/core/plan.h"
 #include "daemon/core/sessions.h"
+#include "common/ipmi/operations.h"
 #include "daemon/ipmi/settings.h"
 
 namespace ij {
@@ -33,6 +35,22 @@ struct EnrollRequest {
   std::string switch_port;
   IpmiSettings ipmi;
   std::optional<ConsoleLogMode> console_log;
+  bool check = false;  // the BMC must take the credentials (Admin::Checker)
+};
+
+// Set: what changes in an enrollment; what is not given stays.
+struct SetRequest {
+  std::string name;
+  std::optional<std::string> owner;
+  std::optional<std::vector<unsigned>> ports;
+  std::optional<std::string> bmc_user;
+  std::optional<std::string> bmc_password;  // secret; "" with a bmc_user: none stored
+  std::optional<std::string> switch_port;   // "": none
+  std::optional<IpmiPrivilege> privilege;
+  std::optional<unsigned> cipher_suite;
+  std::optional<std::vector<std::string>> workarounds;
+  std::optional<ConsoleLogMode> console_log;
+  bool check = false;
 };
 
 // What of the host's own networks (an address or a route on an interface
@@ -42,10 +60,22 @@ std::string host_network_overlap(const Ipv4Cidr& subnet, const std::map<std::str
 
 class Admin {
  public:
+  // Opens an IPMI session to an enrollment's BMC with its credentials
+  // (through its link, which exists by then): the BMC's answer, or an error
+  // when it did not answer. Blocks up to the session timeout.
+  using Checker = std::function<Result<BmcProbe>(const Enrollment&)>;
+
   // `sessions` (may be null in tests) ends what a revoke leaves live.
-  explicit Admin(Jumphost& jh, LiveSessions* sessions = nullptr) : jh_(jh), sessions_(sessions) {}
+  explicit Admin(Jumphost& jh, LiveSessions* sessions = nullptr, Checker checker = nullptr)
+      : jh_(jh), sessions_(sessions), checker_(std::move(checker)) {}
 
   Result<Enrollment> enroll(const EnrollRequest& request, const std::string& who);
+  // Changes an enrollment in place, all or nothing, touching only what the
+  // change needs: a new owner moves the keys' permitopen, the firewall's
+  // rules and the console (its log moves aside); new ports change the
+  // firewall and the owner's permitopen; credentials and IPMI settings
+  // change the state alone (checked first with `check`).
+  Result<Enrollment> set(const SetRequest& request, const std::string& who);
   Status revoke(const std::string& name, const std::string& who);
   Result<std::vector<std::string>> add_keys(const std::string& user, const KeySource& source, const std::string& who);
   Status remove_key(const std::string& user, const std::string& fingerprint, const std::string& who);
@@ -78,6 +108,10 @@ class Admin {
   Step link_step(const State& next, const Enrollment& e, bool create);
   // The firewall for `s` with the tenants' uids as the system has them now.
   std::string firewall_for(const State& s) const;
+  // The firewall for `next`; the undo puts back the current state's.
+  Step firewall_step(const State& next);
+  // The BMC takes `e`'s credentials (checker_), or the step fails.
+  Step check_step(const Enrollment& e);
 
   // After a revoke: the BMC's console and every connection to its address;
   // after a key removal: the user's sessions. Failures are logged, the
@@ -86,6 +120,7 @@ class Admin {
 
   Jumphost& jh_;
   LiveSessions* sessions_;
+  Checker checker_;
 };
 
 }  // namespace ij

@@ -78,6 +78,29 @@ std::string Admin::firewall_for(const State& s) const {
                           trunk_has_address(jh_.config, jh_.host));
 }
 
+Step Admin::firewall_step(const State& next) {
+  Firewall* firewall = &jh_.host.firewall;
+  auto before = std::make_shared<const State>(jh_.state);
+  auto after = std::make_shared<const State>(next);
+  return Step{"firewall", [=, this] { return firewall->apply(firewall_for(*after)); },
+              [=, this] { return firewall->apply(firewall_for(*before)); }};
+}
+
+Step Admin::check_step(const Enrollment& e) {
+  Checker checker = checker_;
+  return Step{"IPMI check",
+              [checker, e]() -> Status {
+                if (!checker) return make_error(Errc::failed, "this daemon cannot check BMCs");
+                auto p = checker(e);
+                if (!p) return p.error();
+                if (!p->credentials_ok)
+                  return make_error(Errc::access_denied, p->error.empty() ? "BMC " + e.name + " refused the credentials"
+                                                                          : p->error);
+                return ok_status();
+              },
+              [] { return ok_status(); }};
+}
+
 Step Admin::user_step(const State& next, const std::string& user, bool create) {
   Users* users = &jh_.host.users;
   Firewall* firewall = &jh_.host.firewall;

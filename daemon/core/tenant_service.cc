@@ -345,6 +345,19 @@ void TenantService::sensors(const std::string& tenant, const std::string& bmc, s
       [](const bus::SensorsView& v) { return std::to_string(v.sensors.size()) + " sensors"; }, std::move(done));
 }
 
+Result<BmcProbe> TenantService::probe_now(const Enrollment& e) {
+  BmcTarget t;
+  t.name = e.name;
+  t.host = e.bmc_address.address.str();
+  t.user = e.bmc_user;
+  t.settings = e.ipmi;
+  t.password = SecretText(std::string(e.bmc_password.reveal()));
+  auto p = bmc_.probe(t);
+  t.password.clear();
+  if (p) p->warnings = probe_warnings(*p);
+  return p;
+}
+
 void TenantService::check_bmc(const std::string& user, const std::string& name,
                               std::function<void(Result<bus::ProbeView>)> done) {
   const Enrollment* e = state_.find(name);

@@ -56,6 +56,9 @@ class TenantService : public LiveSessions {
   void operator_power(const std::string& user, const std::vector<std::string>& names, const std::string& owner,
                       const std::string& action, bool wait, uint32_t fanout,
                       std::function<void(Result<std::vector<bus::PowerView>>)> done);
+  // The same for an enrollment being made or changed, on the calling
+  // thread (blocks up to the session timeout): Admin's check step.
+  Result<BmcProbe> probe_now(const Enrollment& e);
   // An enrolled BMC's offer and whether its stored credentials work.
   void check_bmc(const std::string& user, const std::string& name, std::function<void(Result<bus::ProbeView>)> done);
   // Attaches the tenant to their BMC's console (console_server.h): the

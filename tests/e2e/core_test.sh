@@ -468,13 +468,13 @@ if have_8021q; then
   echo "# BEGIN ipmi-jumphost (managed by ipmi-jumphostd, do not edit)" > /etc/hosts.tail
   cp /etc/hosts /etc/hosts.good
   sed -i '/^# END ipmi-jumphost/d' /etc/hosts
-  expect opadmin 1 "jumpctl: enroll web02: step 3/6 (/etc/hosts entry) failed: /etc/hosts:$(grep -n '^# BEGIN ipmi' /etc/hosts | cut -d: -f1): the ipmi-jumphost block is not closed; fix by hand; the earlier steps were undone" \
+  expect opadmin 1 "jumpctl: enroll web02: step 4/7 (/etc/hosts entry) failed: /etc/hosts:$(grep -n '^# BEGIN ipmi' /etc/hosts | cut -d: -f1): the ipmi-jumphost block is not closed; fix by hand; the earlier steps were undone" \
     "$jumpctl" enroll web02 --vlan 102 --owner carol --key "$keys/carol.pub"
   cp /etc/hosts.good /etc/hosts
   rm /etc/hosts.good /etc/hosts.tail
 else
   echo "# this kernel has no 802.1Q: enroll fails at step 1 and leaves nothing"
-  expect opadmin 1 "jumpctl: enroll web02: step 1/6 (VLAN link) failed: cannot create VLAN link eth1.102: this kernel has no 802.1Q VLAN support (load module 8021q, or use a kernel built with CONFIG_VLAN_8021Q); nothing was changed" \
+  expect opadmin 1 "jumpctl: enroll web02: step 1/7 (VLAN link) failed: cannot create VLAN link eth1.102: this kernel has no 802.1Q VLAN support (load module 8021q, or use a kernel built with CONFIG_VLAN_8021Q); nothing was changed" \
     "$jumpctl" enroll web02 --vlan 102 --owner carol --key "$keys/carol.pub"
 fi
 

@@ -259,13 +259,13 @@ TEST_F(JumphostTest, FirewallCoversEveryLinkAndOnlyThem) {
 TEST_F(JumphostTest, RejectedFirewallLeavesNothing) {
   host.firewall.reject = true;
   expect_refused(request("web01", 101),
-                 "enroll web01: step 1/6 (VLAN link) failed: nft rejects the firewall: injected; nothing was changed");
+                 "enroll web01: step 1/7 (VLAN link) failed: nft rejects the firewall: injected; nothing was changed");
 }
 
 TEST_F(JumphostTest, No8021qSaysSoAndLeavesNothing) {
   host.links.no_8021q = true;
   expect_refused(request("web01", 101),
-                 "enroll web01: step 1/6 (VLAN link) failed: cannot create VLAN link eth1.101: no 802.1Q; nothing was "
+                 "enroll web01: step 1/7 (VLAN link) failed: cannot create VLAN link eth1.101: no 802.1Q; nothing was "
                  "changed");
 }
 
@@ -274,7 +274,7 @@ TEST_F(JumphostTest, FailureAtEveryStepRollsBack) {
   ASSERT_TRUE(jh.enroll(request("web01", 101), "root").ok());
   host.users.fail_add = true;
   expect_refused(request("web02", 102),
-                 "enroll web02: step 2/6 (Unix user) failed: useradd exited with 1: injected failure; the earlier steps "
+                 "enroll web02: step 3/7 (Unix user) failed: useradd exited with 1: injected failure; the earlier steps "
                  "were undone");
   host.users.fail_add = false;
   for (const char* path : {"/etc/hosts", "/etc/ipmi-jumphost/keys/web02", "/var/lib/ipmi-jumphost/state.json"}) {
@@ -292,7 +292,7 @@ TEST_F(JumphostTest, FailureAtEveryStepRollsBack) {
   host.files.fail_write_path.clear();
   host.sshd.fail_verify = true;
   expect_refused(request("web02", 102),
-                 "enroll web02: step 5/6 (sshd drop-in) failed: sshd does not give web02 the tenants' block: injected; "
+                 "enroll web02: step 6/7 (sshd drop-in) failed: sshd does not give web02 the tenants' block: injected; "
                  "the earlier steps were undone");
 }
 
@@ -319,7 +319,7 @@ TEST_F(JumphostTest, RevokeRollbackGivesTheRecreatedUserItsRules) {
 TEST_F(JumphostTest, OneDropinForAllTenants) {
   host.sshd.reject = true;
   expect_refused(request("web01", 101),
-                 "enroll web01: step 5/6 (sshd drop-in) failed: sshd -t rejects the configuration: injected; the "
+                 "enroll web01: step 6/7 (sshd drop-in) failed: sshd -t rejects the configuration: injected; the "
                  "earlier steps were undone");
   host.sshd.reject = false;
   ASSERT_TRUE(jh.enroll(request("web01", 101), "root").ok());

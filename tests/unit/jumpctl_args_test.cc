@@ -140,6 +140,8 @@ TEST(JumpctlArgs, HelpAndParserAgree) {
       {"doctor", {"doctor"}},
       {"console", {"console", "web01"}},                  {"consoles", {"consoles"}},
       {"console-log", {"console-log", "web01"}},
+      {"set", {"set", "web01"}},                          {"power", {"power", "status", "web01"}},
+      {"check", {"check", "web01"}},
   };
   const std::string all = usage();
   size_t options_seen = 0;
@@ -163,7 +165,10 @@ TEST(JumpctlArgs, HelpAndParserAgree) {
       std::vector<std::string> argv = minimal;
       // Already on the command line that parses (--vlan, which enroll needs).
       if (std::find(argv.begin(), argv.end(), option) != argv.end()) continue;
-      const bool flag = option == "--json" || option == "--read-only" || option == "--force";
+      // power's --all and --owner stand instead of the names.
+      if (verb == "power" && (option == "--all" || option == "--owner")) argv = {"power", "status"};
+      // A value is named in capitals in the help (VID, FILE); a flag has none.
+      const bool flag = !(words[1][0] >= 'A' && words[1][0] <= 'Z');
       argv.push_back(flag ? option : option + "=v");
       auto c = parse(argv);
       EXPECT_TRUE(c.ok()) << verb << " " << option << ": " << c.error().message;
@@ -175,7 +180,24 @@ TEST(JumpctlArgs, HelpAndParserAgree) {
       }
     }
   }
-  EXPECT_EQ(options_seen, 20u);
+  EXPECT_EQ(options_seen, 38u);
+}
+
+TEST(JumpctlArgs, PowerNeedsItsBmcsOneWay) {
+  auto c = parse({"power", "cycle", "--wait", "--fanout", "8", "web01", "web02"});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->args, (std::vector<std::string>{"cycle", "web01", "web02"}));
+  EXPECT_TRUE(c->wait);
+  EXPECT_EQ(c->fanout, "8");
+  EXPECT_TRUE(parse({"power", "status", "--all"}).ok());
+  EXPECT_TRUE(parse({"power", "status", "--owner", "alice"}).ok());
+  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+           {"power"}, {"power", "status"}, {"power", "status", "--all", "web01"},
+           {"power", "status", "--all", "--owner", "alice"}, {"power", "status", "--owner", "alice", "web01"}}) {
+    auto r = parse(bad);
+    ASSERT_FALSE(r.ok()) << join(bad, " ");
+  }
+  EXPECT_EQ(parse({"power", "on"}).error().message, "power needs the BMCs: NAME..., --all or --owner USER (one of them)");
 }
 
 TEST(JumpctlArgs, EveryEnrollOptionLandsInItsField) {
