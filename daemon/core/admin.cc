@@ -214,7 +214,7 @@ Result<Enrollment> Admin::set(const SetRequest& r, const std::string& who) {
     if (differs) changed.push_back(field);
   };
   if (r.owner) {
-    note(*r.owner != e.owner, "owner");
+    if (*r.owner != e.owner) changed.push_back("owner=" + e.owner + "->" + *r.owner);
     e.owner = *r.owner;
   }
   if (r.ports) {
@@ -304,9 +304,8 @@ Result<Enrollment> Admin::set(const SetRequest& r, const std::string& who) {
   plan.add(old_owner_leaves ? user_step(next, old.owner, false) : no_op_step("Unix user"));
   plan.add(state_step(next));
   Status s = plan.run();
-  const std::string what = "set " + e.name + " " + (changed.empty() ? std::string("(nothing changed)") : join(changed, ",")) +
-                           (new_owner ? " owner=" + old.owner + "->" + e.owner : "") + (r.check ? " checked" : "") +
-                           " by=" + who;
+  const std::string what = "set " + e.name + " " + (changed.empty() ? std::string("(nothing changed)") : join(changed, " ")) +
+                           (r.check ? " checked" : "") + " by=" + who;
   log::Fields f{"set", e.name, e.owner, who, "done"};
   if (!s) {
     f.result = "failed";

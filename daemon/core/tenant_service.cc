@@ -133,7 +133,7 @@ void TenantService::operator_power(const std::string& user, const std::vector<st
     }
   } else if (!owner.empty()) {
     chosen = state_.owned_by(owner);
-    if (chosen.empty()) return done(make_error(Errc::not_found, quote_for_message(owner) + " owns no BMC"));
+    if (chosen.empty()) return done(make_error(Errc::not_found, "tenant " + quote_for_message(owner) + " owns no BMC"));
   } else {
     for (const auto& [n, e] : state_.enrollments) chosen.push_back(&e);
   }

@@ -16,5 +16,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == ' ' || ch == '\t'))
       __builtin_trap();
   if (!c->bmc.empty() && !ij::validate_bmc_name(c->bmc)) __builtin_trap();
+  // Values stay in their ranges; boot options only come with a device.
+  if (c->identify.seconds > ij::kMaxIdentifySeconds || (c->identify.forever && c->identify.seconds)) __builtin_trap();
+  if (c->lines < 1 || c->lines > ij::console::kMaxLogLines) __builtin_trap();
+  if (c->wait && c->verb != ij::wrapper::TenantCommand::Verb::power) __builtin_trap();
   return 0;
 }

@@ -375,6 +375,159 @@ TEST_F(JumphostTest, RevokeEndsWhatIsLive) {
   EXPECT_TRUE(host.users.users.count("alice"));  // alice keeps web03
 }
 
+// ---- set ----
+
+// Everything but the state file, as text: what a change of credentials
+// must leave alone.
+std::string snapshot_but_state(const FakeHost& h) {
+  std::string out;
+  for (const auto& [name, l] : h.links.links) out += "link " + name + "\n";
+  for (const auto& [name, uid] : h.users.users) out += "user " + name + "\n";
+  for (const auto& [path, content] : h.files.files)
+    if (path.find("state.json") == std::string::npos) out += "file " + path + "\n" + content + "\n";
+  return out + "firewall\n" + h.firewall.live;
+}
+
+TEST_F(JumphostTest, SetCredentialsChangeTheStateAlone) {
+  EnrollRequest r = request("web01", 101);
+  r.bmc_user = "ADMIN";
+  r.bmc_password = "old-pw";
+  ASSERT_TRUE(jh.enroll(r, "root").ok());
+  const std::string before = snapshot_but_state(host);
+  const int applies = host.firewall.applies;
+  SetRequest s;
+  s.name = "web01";
+  s.bmc_password = "new-pw";
+  s.privilege = IpmiPrivilege::operator_;
+  s.cipher_suite = 17;
+  auto e = jh.admin.set(s, "root");
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(jh.state().find("web01")->bmc_password.reveal(), "new-pw");
+  EXPECT_EQ(jh.state().find("web01")->ipmi.cipher_suite, 17u);
+  EXPECT_EQ(snapshot_but_state(host), before);
+  EXPECT_EQ(host.firewall.applies, applies);  // not even applied again
+  EXPECT_NE(host.files.files["/var/lib/ipmi-jumphost/state.json"].find("new-pw"), std::string::npos);
+  // Nothing asked, nothing written.
+  const std::string state = host.files.files["/var/lib/ipmi-jumphost/state.json"];
+  SetRequest same;
+  same.name = "web01";
+  same.cipher_suite = 17;
+  ASSERT_TRUE(jh.admin.set(same, "root").ok());
+  EXPECT_EQ(host.files.files["/var/lib/ipmi-jumphost/state.json"], state);
+  // Checked as enroll checks it, and nothing changes on a refusal.
+  SetRequest bad;
+  bad.name = "web01";
+  bad.bmc_user = "";
+  EXPECT_EQ(jh.admin.set(bad, "root").error().message, "set web01: a BMC password needs a BMC user");
+  bad = SetRequest{};
+  bad.name = "nope";
+  EXPECT_EQ(jh.admin.set(bad, "root").error().message, "set nope: no BMC of that name is enrolled");
+}
+
+TEST_F(JumphostTest, SetPortsChangeTheFirewallAndThePermitopen) {
+  ASSERT_TRUE(jh.enroll(request("web01", 101), "root").ok());
+  SetRequest s;
+  s.name = "web01";
+  s.ports = std::vector<unsigned>{22, 8443};
+  ASSERT_TRUE(jh.admin.set(s, "root").ok());
+  const std::string keys = host.files.files["/etc/ipmi-jumphost/keys/web01"];
+  EXPECT_NE(keys.find("permitopen=\"web01-ipmi:8443\""), std::string::npos) << keys;
+  EXPECT_EQ(keys.find("web01-ipmi:443\""), std::string::npos) << keys;
+  EXPECT_NE(host.firewall.live.find("8443"), std::string::npos);
+  EXPECT_TRUE(jh.doctor().size() > 0);
+  for (const auto& f : jh.doctor()) EXPECT_TRUE(f.ok) << f.what << ": " << f.fix;
+}
+
+TEST_F(JumphostTest, SetOwnerMovesTheAccessAndEndsTheOldOnes) {
+  struct Consoles : LiveSessions {
+    void end_console(const std::string& bmc, const std::string& why) override { ended.push_back(bmc + ": " + why); }
+    std::vector<std::string> ended;
+  } consoles;
+  Admin admin(jh.world, &consoles);
+  EnrollRequest r = request("web01", 101);
+  r.owner = "alice";
+  ASSERT_TRUE(admin.enroll(r, "root").ok());
+  r = request("db01", 102);
+  r.owner = "bob";
+  r.keys = {KeySource{"bob.pub", std::string(testing::kBobKey) + "\n"}};
+  ASSERT_TRUE(admin.enroll(r, "root").ok());
+  SetRequest s;
+  s.name = "web01";
+  s.owner = "bob";
+  auto e = admin.set(s, "root");
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(jh.state().find("web01")->owner, "bob");
+  EXPECT_FALSE(host.users.users.count("alice"));  // she owned nothing else
+  EXPECT_FALSE(jh.state().tenants.count("alice"));
+  EXPECT_FALSE(host.files.files.count("/etc/ipmi-jumphost/keys/alice"));
+  EXPECT_NE(host.files.files["/etc/ipmi-jumphost/keys/bob"].find("web01-ipmi:443"), std::string::npos);
+  EXPECT_EQ(consoles.ended, std::vector<std::string>{"web01: the BMC was revoked"});
+  EXPECT_EQ(host.sockets.closed, std::vector<std::string>{"10.254.0.2"});
+  for (const auto& f : jh.doctor()) EXPECT_TRUE(f.ok) << f.what << ": " << f.fix;
+  // A new owner who is not yet a tenant is made one.
+  s.owner = "carol";
+  ASSERT_TRUE(admin.set(s, "root").ok());
+  EXPECT_TRUE(host.users.users.count("carol"));
+  EXPECT_TRUE(host.users.users.count("bob"));  // bob keeps db01
+  EXPECT_EQ(host.files.files["/etc/ipmi-jumphost/keys/bob"].find("web01-ipmi"), std::string::npos);
+  for (const auto& f : jh.doctor()) EXPECT_TRUE(f.ok) << f.what << ": " << f.fix;
+}
+
+TEST_F(JumphostTest, SetFailingHalfWayChangesNothing) {
+  EnrollRequest r = request("web01", 101);
+  r.owner = "alice";
+  ASSERT_TRUE(jh.enroll(r, "root").ok());
+  r = request("web02", 102);
+  r.owner = "alice";
+  r.keys.clear();
+  ASSERT_TRUE(jh.enroll(r, "root").ok());  // alice stays a tenant: her uid too
+  const std::string before = snapshot(host);
+  const std::string state_before = serialize_state(jh.state());
+  SetRequest s;
+  s.name = "web01";
+  s.owner = "carol";
+  host.files.fail_write_path = "/var/lib/ipmi-jumphost/state.json";
+  auto e = jh.admin.set(s, "root");
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.error().message.find("(state record) failed"), std::string::npos) << e.error().message;
+  host.files.fail_write_path.clear();
+  EXPECT_EQ(snapshot(host), before);
+  EXPECT_EQ(serialize_state(jh.state()), state_before);
+}
+
+// --check: the BMC's answer decides before anything is kept.
+TEST_F(JumphostTest, CheckRefusesCredentialsTheBmcDoesNotTake) {
+  std::vector<std::string> checked;
+  Admin admin(jh.world, nullptr, [&](const Enrollment& e) -> Result<BmcProbe> {
+    checked.push_back(e.name + " " + e.bmc_user + " " + e.link);
+    BmcProbe p;
+    p.credentials_ok = e.bmc_password.reveal() == "right";
+    if (!p.credentials_ok) p.error = "BMC " + e.name + " (10.254.0.2) refused the IPMI user name or password";
+    return p;
+  });
+  EnrollRequest r = request("web01", 101);
+  r.bmc_user = "ADMIN";
+  r.bmc_password = "wrong";
+  r.check = true;
+  const std::string before = snapshot(host);
+  auto e = admin.enroll(r, "root");
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error().message,
+            "enroll web01: step 2/7 (IPMI check) failed: BMC web01 (10.254.0.2) refused the IPMI user name or "
+            "password; the earlier steps were undone");
+  EXPECT_EQ(snapshot(host), before);
+  EXPECT_EQ(checked, std::vector<std::string>{"web01 ADMIN eth1.101"});  // through its link, made by then
+  r.bmc_password = "right";
+  ASSERT_TRUE(admin.enroll(r, "root").ok());
+  SetRequest s;
+  s.name = "web01";
+  s.bmc_password = "wrong";
+  s.check = true;
+  auto set = admin.set(s, "root");
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(jh.state().find("web01")->bmc_password.reveal(), "right");
+}
+
 TEST_F(JumphostTest, AllocatesDistinctSubnets) {
   EnrollRequest r = request("web01", 101);
   ASSERT_TRUE(jh.enroll(r, "root").ok());

@@ -54,6 +54,36 @@ TEST(Completions, AThrowingCompletionFailsAlone) {
   EXPECT_EQ(done, 1);
 }
 
+// Delayed work runs after its delay, in the order of its time, and holds
+// no worker while it waits: work queued meanwhile runs at once.
+TEST(Completions, DelayedWorkWaitsWithoutHoldingAWorker) {
+  Completions pool;
+  std::mutex m;
+  std::vector<std::string> order;
+  auto note = [&](const std::string& what) {
+    return [&, what]() -> Executor::Done {
+      std::lock_guard<std::mutex> lock(m);
+      order.push_back(what);
+      return [] {};
+    };
+  };
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(pool.run_after(std::chrono::milliseconds(300), note("late")).ok());
+  ASSERT_TRUE(pool.run_after(std::chrono::milliseconds(100), note("early")).ok());
+  ASSERT_TRUE(pool.run(note("now")).ok());
+  for (int round = 0; round < 100; ++round) {
+    {
+      std::lock_guard<std::mutex> lock(m);
+      if (order.size() == 3) break;
+    }
+    struct pollfd p = {pool.fd(), POLLIN, 0};
+    if (::poll(&p, 1, 50) == 1) pool.drain();
+  }
+  std::lock_guard<std::mutex> lock(m);
+  EXPECT_EQ(order, (std::vector<std::string>{"now", "early", "late"}));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
+}
+
 // A password the Secret took leaves nothing in the string it came from,
 // a short one (kept inside the string object) included.
 TEST(Secret, WipesWhereItCameFrom) {

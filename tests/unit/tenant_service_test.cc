@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "common/base/log.h"
+#include "daemon/core/power_job.h"
 #include "tests/fakes/fake_bmc.h"
 #include "tests/fakes/fake_host.h"
 #include "tests/fakes/test_jumphost.h"
@@ -202,6 +203,128 @@ TEST_F(TenantServiceTest, AtMostFourRequestsOfOneTenantAtATime) {
   EXPECT_EQ(answered, 5);
   ASSERT_TRUE(bobs.has_value());
   EXPECT_TRUE(bobs->ok());
+}
+
+// --wait reads the chassis a second apart until it says what was asked,
+// holding no worker between the reads (run_after), and says how long.
+TEST_F(TenantServiceTest, PowerWaitPollsUntilTheChassisSaysSo) {
+  bmc.power_lag["web01"] = 3;  // "done" at once, on only at the third read
+  std::optional<Result<bus::PowerView>> answer;
+  service.power("alice", "web01", "on", true, "", [&](Result<bus::PowerView> r) { answer = std::move(r); });
+  executor.run_all();
+  ASSERT_TRUE(answer && answer->ok()) << (answer ? answer->error().message : "no answer");
+  EXPECT_TRUE((*answer)->waited);
+  EXPECT_EQ((*answer)->power, "on");
+  EXPECT_EQ(executor.delays.size(), 3u);  // three reads, each after a pause
+  for (auto d : executor.delays) EXPECT_EQ(d, kPowerPollInterval);
+  EXPECT_EQ(bmc.seen.size(), 4u);  // the control and three reads
+}
+
+TEST_F(TenantServiceTest, PowerWaitGivesUpAndSaysWhatTheChassisSays) {
+  bmc.power_lag["web01"] = 100000;  // never
+  std::optional<Result<bus::PowerView>> answer;
+  service.power("alice", "web01", "off", true, "", [&](Result<bus::PowerView> r) { answer = std::move(r); });
+  bmc.power["web01"] = true;
+  executor.run_all();
+  ASSERT_TRUE(answer.has_value());
+  ASSERT_FALSE(answer->ok());
+  EXPECT_EQ(answer->error().message, "BMC web01 accepted power off but still reports on after 120 s");
+  EXPECT_EQ(executor.delays.size(), 120u);
+  EXPECT_TRUE(log.has("power off web01 by=alice: FAILED: BMC web01 accepted power off but still reports on after 120 s"));
+  // Nothing to wait for with status and diag.
+  service.power("alice", "web01", "diag", true, "", [&](Result<bus::PowerView> r) { answer = std::move(r); });
+  EXPECT_EQ(answer->error().message, "power diag has no state to wait for");
+}
+
+TEST_F(TenantServiceTest, BmcOperationsReachOnlyTheirOwnBmcAndAreJournaled) {
+  auto run = [&](auto call) {
+    call();
+    executor.run_all();
+  };
+  std::optional<Result<bus::BootView>> boot;
+  run([&] { service.boot_device("alice", "web01", "pxe", false, true, "", [&](auto r) { boot = std::move(r); }); });
+  ASSERT_TRUE(boot && boot->ok());
+  EXPECT_EQ(bmc.boot["web01"].device, BootDevice::pxe);
+  EXPECT_TRUE(bmc.boot["web01"].efi);
+  EXPECT_FALSE(bmc.boot["web01"].persistent);
+  EXPECT_EQ(log.fields("bootdev-set web01 by=alice: pxe once efi"), "bootdev-set web01 alice alice pxe once efi");
+  run([&] { service.boot_device("alice", "web01", "", false, false, "", [&](auto r) { boot = std::move(r); }); });
+  EXPECT_EQ((*boot)->device, "pxe");
+  run([&] { service.boot_device("alice", "web01", "floppy", false, false, "", [&](auto r) { boot = std::move(r); }); });
+  EXPECT_EQ(boot->error().message, "boot device 'floppy' is not one of pxe, disk, cdrom, bios");
+
+  std::optional<Result<bus::IdentifyView>> id;
+  run([&] { service.identify("alice", "web01", 30, false, "", [&](auto r) { id = std::move(r); }); });
+  EXPECT_EQ(bmc.identified["web01"].seconds, 30u);
+  EXPECT_TRUE(log.has("identify web01 by=alice: on for 30 s"));
+  run([&] { service.identify("alice", "web01", 256, false, "", [&](auto r) { id = std::move(r); }); });
+  EXPECT_FALSE(id->ok());
+
+  bmc.sel["web01"] = {SelEvent{1, "2026-11-30T03:00:00Z", "CPU Temp", "Temperature", "Upper Critical - going high", "critical"}};
+  std::optional<Result<bus::SelView>> sel;
+  run([&] { service.sel("alice", "web01", false, "", [&](auto r) { sel = std::move(r); }); });
+  ASSERT_TRUE(sel && sel->ok());
+  EXPECT_EQ((*sel)->events.size(), 1u);
+  run([&] { service.sel("alice", "web01", true, "", [&](auto r) { sel = std::move(r); }); });
+  EXPECT_TRUE((*sel)->cleared);
+  EXPECT_TRUE(bmc.sel["web01"].empty());
+  EXPECT_EQ(log.fields("sel-clear web01 by=alice: cleared"), "sel-clear web01 alice alice cleared");
+
+  std::optional<Result<bus::SensorsView>> sensors;
+  run([&] { service.sensors("bob", "db01", "", [&](auto r) { sensors = std::move(r); }); });
+  ASSERT_TRUE(sensors && sensors->ok());
+  // Another tenant's BMC is answered as missing, and nothing reaches it.
+  const size_t before = bmc.seen.size();
+  run([&] { service.sensors("alice", "db01", "", [&](auto r) { sensors = std::move(r); }); });
+  EXPECT_EQ(sensors->error().message, "you have no BMC named db01");
+  run([&] { service.sel("alice", "db01", true, "", [&](auto r) { sel = std::move(r); }); });
+  EXPECT_EQ(sel->error().message, "you have no BMC named db01");
+  EXPECT_EQ(bmc.seen.size(), before);
+}
+
+// An operator's fan-out runs at most `fanout` at once, answers every BMC
+// in order, and a failing one does not stop the others.
+TEST_F(TenantServiceTest, OperatorPowerFansOutBoundedAndReportsEach) {
+  bmc.fail["web01"] = make_error(Errc::failed, "BMC web01 did not answer within 8 s");
+  std::optional<Result<std::vector<bus::PowerView>>> answer;
+  service.operator_power("root", {}, "", "on", false, 2, [&](auto r) { answer = std::move(r); });
+  // web02 has no stored password: answered at once, not run; two run.
+  EXPECT_EQ(executor.pending.size(), 2u);
+  executor.run_all();
+  ASSERT_TRUE(answer && answer->ok());
+  const auto& v = **answer;
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[0].bmc, "db01");
+  EXPECT_TRUE(v[0].ok);
+  EXPECT_EQ(v[1].bmc, "web01");
+  EXPECT_FALSE(v[1].ok);
+  EXPECT_EQ(v[1].error, "BMC web01 did not answer within 8 s");
+  EXPECT_EQ(v[2].bmc, "web02");
+  EXPECT_EQ(v[2].error, "no BMC password is stored (its tenant types it per request)");
+  EXPECT_TRUE(bmc.power["db01"]);
+  EXPECT_EQ(log.fields("power on db01 by=root: db01: ok"), "power-on db01 bob root ok");
+  EXPECT_TRUE(log.has("power on by=root: 1 of 3 BMCs done in 0.0 s"));
+
+  // By owner, by name; an unknown name refuses the whole request.
+  service.operator_power("root", {}, "alice", "status", false, 0, [&](auto r) { answer = std::move(r); });
+  executor.run_all();
+  EXPECT_EQ((*answer)->size(), 2u);
+  service.operator_power("root", {"db01", "nope"}, "", "status", false, 0, [&](auto r) { answer = std::move(r); });
+  EXPECT_EQ(answer->error().message, "no BMC named nope is enrolled");
+  service.operator_power("root", {}, "mallory", "status", false, 0, [&](auto r) { answer = std::move(r); });
+  EXPECT_EQ(answer->error().message, "tenant mallory owns no BMC");
+}
+
+TEST_F(TenantServiceTest, OperatorPowerNeverRunsMoreThanTheFanout) {
+  for (const char* n : {"web01", "db01"}) bmc.power_lag[n] = 2;
+  std::optional<Result<std::vector<bus::PowerView>>> answer;
+  service.operator_power("root", {"web01", "db01"}, "", "on", true, 1, [&](auto r) { answer = std::move(r); });
+  // One at a time: db01 starts only once web01 (control and two reads) is done.
+  size_t max_pending = 0;
+  while (executor.step()) max_pending = std::max(max_pending, executor.pending.size());
+  EXPECT_LE(max_pending, 1u);
+  ASSERT_TRUE(answer && answer->ok());
+  for (const auto& v : **answer) EXPECT_TRUE(v.waited) << v.bmc;
 }
 
 // A full worker queue refuses the request and holds nothing: no slot of the

@@ -51,6 +51,56 @@ TEST(WrapperArgs, Grammar) {
   EXPECT_EQ(ok("log --lines 10000").lines, 10000u);
 }
 
+TEST(WrapperArgs, BmcOperations) {
+  TenantCommand p = ok("power on --wait web01");
+  EXPECT_EQ(p.action, PowerAction::on);
+  EXPECT_TRUE(p.wait);
+  EXPECT_EQ(p.bmc, "web01");
+  p = ok("power --json");
+  EXPECT_TRUE(p.json);
+  EXPECT_EQ(p.action, PowerAction::status);
+  EXPECT_EQ(ok("power diag").action, PowerAction::diag);
+  EXPECT_EQ(ok("power web01 cycle --wait").action, PowerAction::cycle);
+
+  TenantCommand b = ok("bootdev");
+  EXPECT_EQ(b.verb, Verb::bootdev);
+  EXPECT_FALSE(b.boot.has_value());
+  b = ok("bootdev pxe web01");
+  ASSERT_TRUE(b.boot.has_value());
+  EXPECT_EQ(b.boot->device, BootDevice::pxe);
+  EXPECT_FALSE(b.boot->persistent);
+  EXPECT_EQ(b.bmc, "web01");
+  b = ok("bootdev disk --persistent --efi --json");
+  EXPECT_TRUE(b.boot->persistent);
+  EXPECT_TRUE(b.boot->efi);
+  EXPECT_TRUE(b.json);
+  EXPECT_FALSE(ok("bootdev cdrom --once").boot->persistent);
+  EXPECT_EQ(ok("bootdev web01").bmc, "web01");
+
+  TenantCommand i = ok("identify");
+  EXPECT_EQ(i.verb, Verb::identify);
+  EXPECT_EQ(i.identify.seconds, 15u);
+  EXPECT_FALSE(i.identify.forever);
+  EXPECT_TRUE(ok("identify on web01").identify.forever);
+  i = ok("identify off");
+  EXPECT_FALSE(i.identify.forever);
+  EXPECT_EQ(i.identify.seconds, 0u);
+  EXPECT_EQ(ok("identify 255").identify.seconds, 255u);
+  i = ok("identify 15 42");  // a BMC named 42
+  EXPECT_EQ(i.bmc, "42");
+  EXPECT_EQ(ok("identify web01").bmc, "web01");
+
+  EXPECT_FALSE(ok("sel").sel_clear);
+  EXPECT_FALSE(ok("sel list web01").sel_clear);
+  TenantCommand c = ok("sel clear web01");
+  EXPECT_TRUE(c.sel_clear);
+  EXPECT_EQ(c.bmc, "web01");
+  EXPECT_EQ(ok("sel web01 --json").bmc, "web01");
+  EXPECT_EQ(ok("sensors web01").verb, Verb::sensors);
+  EXPECT_TRUE(ok("sensors --json").json);
+  EXPECT_TRUE(ok("list --json").json);
+}
+
 TEST(WrapperArgs, RefusesEverythingElse) {
   for (std::string_view bad : std::initializer_list<std::string_view>
        {"power status; id", "power $(id)", "power `id`", "power status | sh", "power status && id", "-h other",
@@ -61,7 +111,13 @@ TEST(WrapperArgs, RefusesEverythingElse) {
         "power web01 web02", "power web01 on off", "power web01 ON", "power web01 -x",
         "console --force --read-only", "console --force --force", "console web01 --shared", "console web01 db01",
         "log --lines", "log --lines 0", "log --lines 10001", "log --lines -5", "log --lines 5 --lines 6",
-        "log web01 db01", "log --tail", "log web01 --lines 99999999999999999999"}) {
+        "log web01 db01", "log --tail", "log web01 --lines 99999999999999999999",
+        // the BMC operations: options of another verb, twice, or without what they qualify
+        "power --wait --wait", "power on --lines 5", "console --json", "log --json", "help --json",
+        "bootdev --persistent", "bootdev --efi web01", "bootdev pxe --once --persistent",
+        "bootdev pxe web01 extra", "identify 0", "identify 256", "identify 15 web01 x",
+        "identify --wait", "sel clear web01 db01", "sel --wait", "sensors web01 db01",
+        "sensors --all", "list --status", "power on --json --json"}) {
     auto r = parse_tenant_command(bad);
     if (bad == "power status web01 ") {  // trailing whitespace is only whitespace
       EXPECT_TRUE(r.ok());
