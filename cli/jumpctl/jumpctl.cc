@@ -16,6 +16,7 @@
 #include "common/bus/client.h"
 #include "common/console/client.h"
 #include "common/console/protocol.h"
+#include "common/ipmi/power.h"
 #include "common/model/names.h"
 #include "common/sys/fs.h"
 
@@ -231,6 +232,7 @@ int run(const ij::cli::Command& c) {
     unsigned long fanout = 0;
     if (!c.fanout.empty() && !ij::parse_uint(c.fanout, 1, 64, &fanout))
       throw Failure{2, "--fanout '" + c.fanout + "' is not a number in 1-64"};
+    if (auto a = ij::parse_power_action(c.args[0]); !a) throw Failure{2, a.error().message};
     std::vector<std::string> names(c.args.begin() + 1, c.args.end());
     auto results = Client().call<ij::bus::OperatorPower>(names, c.owner, c.args[0], c.wait, static_cast<uint32_t>(fanout));
     int failed = 0;

@@ -149,16 +149,18 @@ expect() {
 
 f=$tmp/files
 echo "# commands"
-expect "client-config console console-log consoles doctor enroll help key list revoke show switch-config" jumpctl ""
-expect "show switch-config" jumpctl s
+expect "check client-config console console-log consoles doctor enroll help key list power revoke set show switch-config" \
+  jumpctl ""
+expect "set show switch-config" jumpctl s
 expect "--help --version" jumpctl -
 expect "add remove" jumpctl key ""
 expect "console console-log consoles" jumpctl cons
-expect "client-config console console-log consoles doctor enroll key list revoke show switch-config" jumpctl help ""
+expect "check client-config console console-log consoles doctor enroll key list power revoke set show switch-config" \
+  jumpctl help ""
 expect "add remove" jumpctl help key ""
 
 echo "# options and their values"
-expect "--bmc-ip --bmc-password-file --bmc-user --cipher-suite --console-log --help --ipmi-privilege --ipmi-workarounds --key --owner --ports --switch-port --vlan" \
+expect "--bmc-ip --bmc-password-file --bmc-user --check --cipher-suite --console-log --help --ipmi-privilege --ipmi-workarounds --key --owner --ports --switch-port --vlan" \
   jumpctl enroll web09 --
 expect "--bmc-ip --bmc-password-file --bmc-user" jumpctl enroll web09 --vlan 109 --bmc
 expect "--help --json" jumpctl show web01 --
@@ -182,6 +184,16 @@ expect "--help" jumpctl console --force web01 --
 expect "--help --json" jumpctl consoles --
 expect "--help --lines" jumpctl console-log web01 --
 expect "" jumpctl console-log web01 --lines ""
+expect "--bmc-password-file --bmc-user --check --cipher-suite --console-log --help --ipmi-privilege --ipmi-workarounds --owner --ports --switch-port" \
+  jumpctl set web01 --
+expect "--bmc-ip --bmc-password-file --bmc-user" jumpctl enroll web09 --check --bmc
+expect "admin operator user" jumpctl set web01 --check --ipmi-privilege ""
+expect "--help --json --status" jumpctl list --
+expect "--json" jumpctl list --status --j
+expect "--all --fanout --help --json --owner --wait" jumpctl power cycle --
+expect "" jumpctl power cycle --fanout ""
+expect "alice bob" jumpctl power on --owner ""
+expect "--help --json" jumpctl check web01 --
 
 echo "# BMC names and tenants, from jumpctl list --json"
 expect "app01 db01 web01" jumpctl show ""
@@ -200,6 +212,15 @@ expect "app01 db01" jumpctl switch-config --vendor ios web01 ""
 expect "alice bob" jumpctl key add ""
 expect "alice bob" jumpctl key remove ""
 expect "" jumpctl list ""
+expect "app01 db01 web01" jumpctl set ""
+expect "" jumpctl set web01 --owner bob ""
+expect "app01 db01 web01" jumpctl check ""
+expect "cycle diag off on reset soft status" jumpctl power ""
+expect "app01 db01 web01" jumpctl power cycle ""
+expect "app01 web01" jumpctl power cycle db01 ""
+expect "web01" jumpctl power status --wait --fanout 8 w
+expect "" jumpctl power status --all ""
+expect "" jumpctl power status --owner alice ""
 
 echo "# file names"
 expect "$f/alice-old.pub $f/alice.pub" jumpctl key add alice "$f/a"

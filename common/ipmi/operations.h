@@ -69,7 +69,7 @@ struct BmcProbe {
 };
 
 // The warnings for what a probe found (cipher suite 0, anonymous login, a
-// null user, no IPMI 2.0), in words an operator acts on.
+// null user), in words an operator acts on.
 std::vector<std::string> probe_warnings(const BmcProbe& p);
 
 }  // namespace ij

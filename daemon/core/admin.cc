@@ -95,6 +95,9 @@ Result<Enrollment> Admin::build_enrollment(const EnrollRequest& r, const std::st
     return make_error(Errc::invalid_argument, "--console-log always needs a stored BMC password (--bmc-password-file): "
                                               "without one the console opens only when its tenant types it");
 
+  if (r.check && e.bmc_password.empty())
+    return make_error(Errc::invalid_argument, "--check needs the BMC's password (--bmc-password-file): "
+                                              "without one there is nothing to check");
   if (jh_.state.find(e.name)) return make_error(Errc::exists, "BMC " + e.name + " is already enrolled");
   for (const auto& [name, other] : jh_.state.enrollments) {
     if (other.vlan == e.vlan)
@@ -253,6 +256,8 @@ Result<Enrollment> Admin::set(const SetRequest& r, const std::string& who) {
   if (e.console_log.value_or(jh_.config.console_log) == ConsoleLogMode::always && e.bmc_password.empty() &&
       e.console_log)
     return make_error(Errc::invalid_argument, context + ": --console-log always needs a stored BMC password");
+  if (r.check && e.bmc_password.empty())
+    return make_error(Errc::invalid_argument, context + ": --check needs a stored BMC password: there is none to check");
   if (!e.switch_port.empty() && e.switch_port != old.switch_port)
     for (const auto& [name, other] : jh_.state.enrollments)
       if (other.switch_port == e.switch_port)
@@ -288,19 +293,17 @@ Result<Enrollment> Admin::set(const SetRequest& r, const std::string& who) {
   Plan plan;
   // The new credentials must work before anything is kept.
   plan.add(r.check ? check_step(e) : no_op_step("IPMI check"));
-  // Access the change takes away goes first: the old owner's keys.
+  // Access the change takes away goes first: the old owner's keys lose the
+  // BMC (or go, with the old owner's last BMC).
   const bool ports_change = e.ports != old.ports;
-  if (new_owner && !old_owner_leaves) plan.add(keys_step(next, old.owner));
-  else plan.add(no_op_step("authorized keys"));
+  plan.add(new_owner ? keys_step(next, old.owner) : no_op_step("authorized keys"));
   plan.add(new_tenant ? user_step(next, e.owner, true) : no_op_step("Unix user"));
-  if (new_owner || ports_change) plan.add(firewall_step(next));
-  else plan.add(no_op_step("firewall"));
-  if (new_owner || ports_change) plan.add(keys_step(next, e.owner));
-  else plan.add(no_op_step("authorized keys"));
-  // A new tenant, or the last one gone, changes the sshd drop-in's group
-  // block only when the tenant set empties or fills: it never does here
-  // (one tenant comes for one that goes at most).
-  plan.add(old_owner_leaves ? keys_step(next, old.owner) : no_op_step("authorized keys"));
+  plan.add(new_owner || ports_change ? firewall_step(next) : no_op_step("firewall"));
+  plan.add(new_owner || ports_change ? keys_step(next, e.owner) : no_op_step("authorized keys"));
+  // As for an enroll: sshd must give the new owner the tenants' block (the
+  // drop-in itself never changes here: one tenant comes for one that goes
+  // at most, so the set of tenants neither fills nor empties).
+  plan.add(new_owner ? dropin_step(next, e.owner, true) : no_op_step("sshd drop-in"));
   plan.add(old_owner_leaves ? user_step(next, old.owner, false) : no_op_step("Unix user"));
   plan.add(state_step(next));
   Status s = plan.run();
@@ -315,7 +318,12 @@ Result<Enrollment> Admin::set(const SetRequest& r, const std::string& who) {
   log::notice(what + ": done" + (old_owner_leaves ? ", user " + old.owner + " removed" : ""), f);
   // The old owner's forwards and console end (the console server moves the
   // log aside when it sees the new owner).
-  if (new_owner) end_live_access(old);
+  if (new_owner) end_live_access(old, "set", "the BMC has another owner now");
+  if (r.cipher_suite)
+    if (const char* weak = cipher_suite_weakness(e.ipmi.cipher_suite))
+      log::warning("BMC " + e.name + " uses IPMI cipher suite " + std::to_string(e.ipmi.cipher_suite) + ", which " +
+                       weak + ": prefer 3 or 17 where the BMC has them",
+                   {"set", e.name, e.owner, who, ""});
   return e;
 }
 
@@ -351,19 +359,19 @@ Status Admin::revoke(const std::string& name, const std::string& who) {
     return s.error().with_context("revoke " + name);
   }
   log::notice(what + ": done" + (last ? ", user " + e.owner + " removed" : ""), f);
-  end_live_access(e);
+  end_live_access(e, "revoke", "the BMC was revoked");
   return ok_status();
 }
 
-void Admin::end_live_access(const Enrollment& e) {
+void Admin::end_live_access(const Enrollment& e, const std::string& operation, const std::string& why) {
   // The forwards a session opened before the revoke outlive the keys, the
   // hosts line, the rules and even the link (their packets just stall):
   // abort them, and the console with them.
-  if (sessions_) sessions_->end_console(e.name, "the BMC was revoked");
+  if (sessions_) sessions_->end_console(e.name, why);
   if (Status s = jh_.host.sockets.close_to(e.bmc_address.address); !s)
-    log::error("revoke " + e.name + ": cannot close the connections to " + e.bmc_address.address.str() + ": " +
+    log::error(operation + " " + e.name + ": cannot close the connections to " + e.bmc_address.address.str() + ": " +
                    s.error().message,
-               {"revoke", e.name, e.owner, "", "failed"});
+               {operation, e.name, e.owner, "", "failed"});
 }
 
 Result<std::vector<std::string>> Admin::add_keys(const std::string& user, const KeySource& source,

@@ -116,7 +116,8 @@ class Admin {
   // After a revoke: the BMC's console and every connection to its address;
   // after a key removal: the user's sessions. Failures are logged, the
   // change stands.
-  void end_live_access(const Enrollment& revoked);
+  // `operation` and `why` say what for (revoke, set).
+  void end_live_access(const Enrollment& revoked, const std::string& operation, const std::string& why);
 
   Jumphost& jh_;
   LiveSessions* sessions_;

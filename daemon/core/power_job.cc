@@ -16,6 +16,9 @@ struct Run {
   PowerJob job;
   std::function<void(PowerOutcome)> done;
   Clock::time_point start = Clock::now();
+  // Whichever comes first: the time (a read of a BMC that does not answer
+  // takes the session timeout) or the reads that fit in it.
+  Clock::time_point deadline = start + kPowerWaitTimeout;
   int polls_left = static_cast<int>(kPowerWaitTimeout / kPowerPollInterval);
   PowerOutcome outcome;
   std::string last_read_error;  // a read while the BMC resets may fail
@@ -54,7 +57,7 @@ Executor::Done poll(const std::shared_ptr<Run>& r) {
   } else {
     r->last_read_error = on.error().message;
   }
-  if (--r->polls_left <= 0) {
+  if (--r->polls_left <= 0 || Clock::now() + kPowerPollInterval > r->deadline) {
     std::string now = on ? std::string("still reports ") + on_off(*on) : "did not answer the last read (" + r->last_read_error + ")";
     fail(r, make_error(Errc::failed, "BMC " + r->job.target.name + " accepted power " +
                                          power_action_name(r->job.action) + " but " + now + " after " +

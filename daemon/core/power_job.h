@@ -23,7 +23,9 @@ constexpr std::chrono::seconds kPowerWaitTimeout{120};
 constexpr std::chrono::milliseconds kPowerPollInterval{1000};
 
 // The state `a` leads to: on for on, cycle and reset; off for off and soft;
-// nothing to wait for with status and diag.
+// nothing to wait for with status and diag. A reset never turns the chassis
+// off, and a cycle's off time may fall between two reads: for both, --wait
+// means "on again", which the first read after the request may already see.
 std::optional<bool> power_goal(PowerAction a);
 
 struct PowerJob {

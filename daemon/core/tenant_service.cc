@@ -103,7 +103,9 @@ void TenantService::audit_power(const bus::PowerView& v, const std::string& owne
   log::Fields f{"power-" + v.action, v.bmc, owner, caller, "failed"};
   if (v.ok) {
     f.result = v.action == "status" || v.waited ? v.power : "ok";
-    log::notice(what + ": " + bus::power_summary(v), f);
+    // A read changes nothing (list --status asks every BMC): info, not notice.
+    if (v.action == "status") log::info(what + ": " + bus::power_summary(v), f);
+    else log::notice(what + ": " + bus::power_summary(v), f);
   } else {
     log::warning(what + ": FAILED: " + v.error, f);
   }
@@ -168,6 +170,7 @@ void TenantService::operator_power(const std::string& user, const std::vector<st
     if (e.bmc_password.empty()) {
       // Only its tenant knows it: nothing to run, said in its line.
       fan->results[i].error = "no BMC password is stored (its tenant types it per request)";
+      audit_power(fan->results[i], e.owner, user);
       --fan->left;
       ++fan->failed;
       job.target.name.clear();
@@ -362,6 +365,9 @@ void TenantService::check_bmc(const std::string& user, const std::string& name,
                               std::function<void(Result<bus::ProbeView>)> done) {
   const Enrollment* e = state_.find(name);
   if (!e) return done(make_error(Errc::not_found, "no BMC named " + quote_for_message(name) + " is enrolled"));
+  if (e->bmc_password.empty())
+    return done(make_error(Errc::invalid_argument, "BMC " + name + " has no stored password (its tenant types it "
+                                                   "per request): there is nothing to check"));
   BmcTarget t;
   t.name = e->name;
   t.host = e->bmc_address.address.str();

@@ -4,7 +4,8 @@
 # state:
 #   - new mount, network and PID namespaces (unshare);
 #   - /etc and /var/lib as overlays whose upper layers live in a tmpfs, /run,
-#     /var/log and /var/mail as tmpfs (useradd writes lastlog and faillog);
+#     /var/log, /var/cache (the daemon's SDR caches) and /var/mail as tmpfs
+#     (useradd writes lastlog and faillog);
 #   - a veth "eth1" as the trunk, loopback up;
 #   - a private dbus-daemon as the system bus (DBUS_SYSTEM_BUS_ADDRESS) with
 #     the project's own policy file;
@@ -33,7 +34,7 @@ for d in etc var/lib; do
   mkdir -p "$T/upper/$d" "$T/work/$d"
   mount -t overlay overlay -o "lowerdir=/$d,upperdir=$T/upper/$d,workdir=$T/work/$d" "/$d"
 done
-for d in /run /var/log /var/mail; do
+for d in /run /var/log /var/cache /var/mail; do
   [ -d "$d" ] && mount -t tmpfs -o mode=0755 ij-sandbox "$d"
 done
 

@@ -461,7 +461,7 @@ TEST_F(JumphostTest, SetOwnerMovesTheAccessAndEndsTheOldOnes) {
   EXPECT_FALSE(jh.state().tenants.count("alice"));
   EXPECT_FALSE(host.files.files.count("/etc/ipmi-jumphost/keys/alice"));
   EXPECT_NE(host.files.files["/etc/ipmi-jumphost/keys/bob"].find("web01-ipmi:443"), std::string::npos);
-  EXPECT_EQ(consoles.ended, std::vector<std::string>{"web01: the BMC was revoked"});
+  EXPECT_EQ(consoles.ended, std::vector<std::string>{"web01: the BMC has another owner now"});
   EXPECT_EQ(host.sockets.closed, std::vector<std::string>{"10.254.0.2"});
   for (const auto& f : jh.doctor()) EXPECT_TRUE(f.ok) << f.what << ": " << f.fix;
   // A new owner who is not yet a tenant is made one.
