@@ -200,7 +200,10 @@ bool confirmed(const std::string& question) {
   return yes;
 }
 
-std::string pad(const std::string& s, size_t width) { return s.size() >= width ? s : s + std::string(width - s.size(), ' '); }
+// A column: at least one blank after it, however long it is.
+std::string pad(const std::string& s, size_t width) {
+  return s.size() + 1 >= width ? s + " " : s + std::string(width - s.size(), ' ');
+}
 
 int do_sel(Daemon& d, const TenantCommand& c) {
   Target t = target_for(d, c.bmc);

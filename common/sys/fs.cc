@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace ij {
@@ -114,6 +115,44 @@ Status ensure_dir(const std::string& path, mode_t mode) {
   if (!S_ISDIR(st.st_mode)) return make_error(Errc::failed, path + " exists and is not a directory");
   if ((st.st_mode & 07777) != mode && ::chmod(path.c_str(), mode) < 0)
     return errno_error("cannot set the mode of " + path);
+  return ok_status();
+}
+
+namespace {
+
+// Makes the missing ancestors of `path`, 0755, outermost first.
+Status make_parents(const std::string& path) {
+  const std::string parent = dir_of(path);
+  if (parent == path || parent == "/" || parent == ".") return ok_status();
+  struct stat st {};
+  if (::stat(parent.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode)) return make_error(Errc::failed, parent + " exists and is not a directory");
+    return ok_status();
+  }
+  if (errno != ENOENT) return errno_error("cannot stat " + parent);
+  IJ_TRY(make_parents(parent));
+  return ensure_dir(parent, 0755);
+}
+
+std::string octal_mode(mode_t mode) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
+  return buf;
+}
+
+}  // namespace
+
+Status prepare_private_dir(const std::string& path, mode_t mode) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) < 0) {
+    if (errno != ENOENT) return errno_error("cannot stat " + path);
+    IJ_TRY(make_parents(path));
+    return ensure_dir(path, mode);
+  }
+  if (!S_ISDIR(st.st_mode)) return make_error(Errc::failed, path + " is not a directory");
+  if (st.st_uid != 0 || (st.st_mode & 022))
+    return make_error(Errc::failed, path + " must be root's and writable by nobody else (it is uid " +
+                                        std::to_string(st.st_uid) + "'s, mode " + octal_mode(st.st_mode) + ")");
   return ok_status();
 }
 

@@ -24,6 +24,12 @@ Status write_proc(const std::string& path, const std::string& value);
 Status remove_file(const std::string& path);
 // Creates a directory (not its parents) if missing, and sets its mode.
 Status ensure_dir(const std::string& path, mode_t mode);
+// A directory only root writes to (console logs, SDR caches): made with
+// `mode` if missing (missing parents 0755). One that exists is never
+// chmod-ed (the setting might name a system directory): it must be a
+// directory of uid 0 that neither group nor others may write, or an error
+// says what it is.
+Status prepare_private_dir(const std::string& path, mode_t mode);
 // Names (not paths) of the entries in a directory; empty if it does not exist.
 Result<std::vector<std::string>> list_dir(const std::string& path);
 

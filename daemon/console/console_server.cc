@@ -35,23 +35,10 @@ void consume_keys(std::string& keys, size_t n) {
   for (size_t i = keys.size(); i < old; ++i) p[i] = '\0';
 }
 
-// The log directory: made 0750 if missing (its parent 0755, as systemd's
-// LogsDirectory= makes it). One that exists is never chmod-ed (the setting
-// might name a system directory): it must be root's and writable by nobody
-// else, or nothing is logged there.
-Status prepare_log_dir(const std::string& dir) {
-  struct stat st {};
-  if (::lstat(dir.c_str(), &st) < 0) {
-    const std::string parent = dir.substr(0, dir.rfind('/'));
-    if (!parent.empty() && ::access(parent.c_str(), F_OK) != 0) IJ_TRY(ensure_dir(parent, 0755));
-    return ensure_dir(dir, 0750);
-  }
-  if (!S_ISDIR(st.st_mode)) return make_error(Errc::failed, dir + " is not a directory");
-  if (st.st_uid != 0 || (st.st_mode & 022))
-    return make_error(Errc::failed, dir + " must be root's and writable by nobody else (it is " +
-                                        std::to_string(st.st_uid) + ", mode " + std::to_string(st.st_mode & 07777) + ")");
-  return ok_status();
-}
+// The log directory: made 0750 if missing (its parents 0755, as systemd's
+// LogsDirectory= makes them); one that exists must be root's and writable
+// by nobody else, or nothing is logged there.
+constexpr mode_t kLogDirMode = 0750;
 
 // At most `max` bytes from the end of the regular file `path` ("" when it
 // does not exist), read from the end: a large log costs no more than that.
@@ -508,7 +495,7 @@ void ConsoleServer::log_bytes(Console& c, const char* data, size_t n) {
     return false;
   };
   auto open_log = [&]() -> bool {
-    if (Status d = prepare_log_dir(settings_.log_dir); !d) return failed(d.error().message);
+    if (Status d = prepare_private_dir(settings_.log_dir, kLogDirMode); !d) return failed(d.error().message);
     int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
     if (fd < 0) return failed("cannot open " + path + ": " + std::strerror(errno));
     struct stat st {};

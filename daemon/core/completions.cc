@@ -35,6 +35,7 @@ Status Completions::run(std::function<Done()> work) {
 
 Status Completions::run_after(std::chrono::milliseconds delay, std::function<Done()> work) {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (stopping_) return make_error(Errc::failed, "the daemon is stopping");
   if (queue_.size() + delayed_.size() >= kMaxQueued) return busy();
   delayed_.emplace(std::chrono::steady_clock::now() + delay, std::move(work));
   // Some worker must be there to see the time come.
@@ -51,6 +52,7 @@ Status Completions::run_after(std::chrono::milliseconds delay, std::function<Don
 }
 
 Status Completions::enqueue_locked(std::function<Done()> work) {
+  if (stopping_) return make_error(Errc::failed, "the daemon is stopping");
   if (queue_.size() + delayed_.size() >= kMaxQueued) return busy();
   queue_.push_back(std::move(work));
   // A woken worker counts as idle until it takes its work: start another
@@ -76,8 +78,9 @@ void Completions::promote_due_locked() {
   while (!delayed_.empty() && delayed_.begin()->first <= now) {
     queue_.push_back(std::move(delayed_.begin()->second));
     delayed_.erase(delayed_.begin());
-    // More work than idle workers: another one, as enqueue_locked does.
-    if (queue_.size() > idle_ && threads_.size() < kWorkers) {
+    // More work than idle workers: another one, as enqueue_locked does
+    // (never once stop() has begun: it joins the threads it took).
+    if (!stopping_ && queue_.size() > idle_ && threads_.size() < kWorkers) {
       try {
         threads_.emplace_back(&Completions::worker, this);
       } catch (const std::system_error&) {
@@ -94,10 +97,14 @@ void Completions::worker() {
     for (;;) {
       promote_due_locked();
       if (stopping_ || !queue_.empty()) break;
-      if (delayed_.empty())
+      if (delayed_.empty()) {
         wake_.wait(lock);
-      else
-        wake_.wait_until(lock, delayed_.begin()->first);
+      } else {
+        // A copy: wait_until reads it again after the lock was let go, when
+        // another worker may have taken (and freed) that entry.
+        const auto next = delayed_.begin()->first;
+        wake_.wait_until(lock, next);
+      }
     }
     --idle_;
     if (stopping_) return;
@@ -142,12 +149,16 @@ void Completions::drain() {
 }
 
 void Completions::stop() {
+  // Workers start workers too (promote_due_locked): the list is taken under
+  // the lock, after which none is added.
+  std::vector<std::thread> threads;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
+    threads.swap(threads_);
   }
   wake_.notify_all();
-  for (std::thread& t : threads_)
+  for (std::thread& t : threads)
     if (t.joinable()) t.join();
 }
 

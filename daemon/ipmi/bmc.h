@@ -76,8 +76,9 @@ class Bmc {
   virtual Result<BmcProbe> probe(const BmcTarget& target) = 0;
 };
 
-// FreeIPMI-backed implementation; `sdr_cache_dir` holds the SDR caches (a
-// root-owned directory the caller made, not group/other-writable).
+// FreeIPMI-backed implementation; `sdr_cache_dir` holds the SDR caches, one
+// file per BMC address: made 0700 at the first sensors or SEL call if
+// missing; one that exists must be root's and writable by nobody else.
 std::unique_ptr<Bmc> make_freeipmi_bmc(const std::string& sdr_cache_dir);
 
 }  // namespace ij

@@ -1,4 +1,3 @@
-#include <freeipmi/freeipmi.h>
 #include <ipmiconsole.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -8,18 +7,12 @@
 
 #include "common/base/strings.h"
 #include "daemon/ipmi/bmc.h"
+#include "daemon/ipmi/freeipmi_monitoring.h"
+#include "daemon/ipmi/freeipmi_ops.h"
+#include "daemon/ipmi/freeipmi_session.h"
 
 namespace ij {
 namespace {
-
-uint8_t freeipmi_privilege(IpmiPrivilege p) {
-  switch (p) {
-    case IpmiPrivilege::user: return IPMI_PRIVILEGE_LEVEL_USER;
-    case IpmiPrivilege::operator_: return IPMI_PRIVILEGE_LEVEL_OPERATOR;
-    case IpmiPrivilege::admin: break;
-  }
-  return IPMI_PRIVILEGE_LEVEL_ADMIN;
-}
 
 int ipmiconsole_privilege(IpmiPrivilege p) {
   switch (p) {
@@ -29,77 +22,6 @@ int ipmiconsole_privilege(IpmiPrivilege p) {
   }
   return IPMICONSOLE_PRIVILEGE_ADMIN;
 }
-
-// FreeIPMI takes milliseconds as plain integers.
-unsigned ms(std::chrono::milliseconds d) { return static_cast<unsigned>(d.count()); }
-
-std::string who(const BmcTarget& t) { return "BMC " + t.name + " (" + t.host + ")"; }
-
-// One message per kind of failure, with what to do; never the password.
-Error session_error(const BmcTarget& t, int errnum, const char* detail) {
-  switch (errnum) {
-    case IPMI_ERR_SESSION_TIMEOUT:
-    case IPMI_ERR_CONNECTION_TIMEOUT:
-      return make_error(Errc::failed, who(t) + " did not answer within " +
-                                          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(kIpmiSessionTimeout).count()) +
-                                          " s: it may be unplugged, down or not on its VLAN; tell the operator");
-    case IPMI_ERR_USERNAME_INVALID:
-    case IPMI_ERR_PASSWORD_INVALID:
-      return make_error(Errc::access_denied, who(t) + " refused the IPMI user name or password");
-    case IPMI_ERR_PRIVILEGE_LEVEL_INSUFFICIENT:
-    case IPMI_ERR_PRIVILEGE_LEVEL_CANNOT_BE_OBTAINED:
-      return make_error(Errc::access_denied, who(t) + ": the IPMI user cannot get " + privilege_name(t.settings.privilege) +
-                                                 " privilege (the operator may need another privilege or workaround)");
-    default:
-      return make_error(Errc::failed, who(t) + ": " + detail);
-  }
-}
-
-class Session {
- public:
-  Session() : ctx_(ipmi_ctx_create()) {}
-  ~Session() {
-    if (!ctx_) return;
-    if (open_) ipmi_ctx_close(ctx_);
-    ipmi_ctx_destroy(ctx_);
-  }
-  Session(const Session&) = delete;
-  Session& operator=(const Session&) = delete;
-
-  Status open(const BmcTarget& t) {
-    if (!ctx_) return make_error(Errc::failed, "cannot create an IPMI context");
-    const char* user = t.user.empty() ? nullptr : t.user.c_str();
-    const char* password = t.password.empty() ? nullptr : t.password.str().c_str();
-    if (ipmi_ctx_open_outofband_2_0(ctx_, t.host.c_str(), user, password, nullptr, 0,
-                                    freeipmi_privilege(t.settings.privilege),
-                                    static_cast<uint8_t>(t.settings.cipher_suite), ms(kIpmiSessionTimeout),
-                                    ms(kIpmiRetransmissionTimeout), freeipmi_workaround_flags(t.settings.workarounds),
-                                    IPMI_FLAGS_DEFAULT) < 0)
-      return error(t);
-    open_ = true;
-    return ok_status();
-  }
-  Error error(const BmcTarget& t) const { return session_error(t, ipmi_ctx_errnum(ctx_), ipmi_ctx_errormsg(ctx_)); }
-  ipmi_ctx_t get() const { return ctx_; }
-
- private:
-  ipmi_ctx_t ctx_;
-  bool open_ = false;
-};
-
-class FiidObj {
- public:
-  explicit FiidObj(fiid_template_t tmpl) : obj_(fiid_obj_create(tmpl)) {}
-  ~FiidObj() {
-    if (obj_) fiid_obj_destroy(obj_);
-  }
-  FiidObj(const FiidObj&) = delete;
-  FiidObj& operator=(const FiidObj&) = delete;
-  fiid_obj_t get() const { return obj_; }
-
- private:
-  fiid_obj_t obj_;
-};
 
 uint8_t chassis_control_code(PowerAction a) {
   switch (a) {
@@ -138,7 +60,7 @@ class IpmiconsoleSession : public SolSession {
     switch (errnum) {
       case IPMICONSOLE_ERR_SESSION_TIMEOUT:
       case IPMICONSOLE_ERR_CONNECTION_TIMEOUT:
-        return make_error(Errc::failed, who(t) + " stopped answering (no reply within " +
+        return make_error(Errc::failed, bmc_who(t) + " stopped answering (no reply within " +
                                             std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
                                                                kIpmiSessionTimeout).count()) + " s)");
       case IPMICONSOLE_ERR_USERNAME_INVALID:
@@ -148,15 +70,15 @@ class IpmiconsoleSession : public SolSession {
       case IPMICONSOLE_ERR_PRIVILEGE_LEVEL_CANNOT_BE_OBTAINED:
         return session_error(t, IPMI_ERR_PRIVILEGE_LEVEL_INSUFFICIENT, "");
       case IPMICONSOLE_ERR_SOL_INUSE:
-        return make_error(Errc::exists, who(t) + ": its serial console is in use by another SOL session");
+        return make_error(Errc::exists, bmc_who(t) + ": its serial console is in use by another SOL session");
       case IPMICONSOLE_ERR_SOL_STOLEN:
-        return make_error(Errc::exists, who(t) + ": another SOL session took its serial console over");
+        return make_error(Errc::exists, bmc_who(t) + ": another SOL session took its serial console over");
       case IPMICONSOLE_ERR_BMC_BUSY:
-        return make_error(Errc::failed, who(t) + " is busy");
+        return make_error(Errc::failed, bmc_who(t) + " is busy");
       case IPMICONSOLE_ERR_SUCCESS:
-        return make_error(Errc::failed, who(t) + ": the SOL session ended");
+        return make_error(Errc::failed, bmc_who(t) + ": the SOL session ended");
       default:
-        return make_error(Errc::failed, who(t) + ": SOL: " + ipmiconsole_ctx_strerror(errnum));
+        return make_error(Errc::failed, bmc_who(t) + ": SOL: " + ipmiconsole_ctx_strerror(errnum));
     }
   }
 
@@ -179,11 +101,11 @@ class FreeIpmiBmc : public Bmc {
     Session s;
     IJ_TRY(s.open(t));
     FiidObj rs(tmpl_cmd_get_chassis_status_rs);
-    if (!rs.get()) return make_error(Errc::failed, "out of memory");
+    if (!rs) return out_of_memory();
     if (ipmi_cmd_get_chassis_status(s.get(), rs.get()) < 0) return s.error(t);
     uint64_t on = 0;
     if (fiid_obj_get(rs.get(), "current_power_state.power_is_on", &on) < 0)
-      return make_error(Errc::failed, who(t) + " sent a chassis status without the power state");
+      return make_error(Errc::failed, bmc_who(t) + " sent a chassis status without the power state");
     return on != 0;
   }
 
@@ -191,13 +113,9 @@ class FreeIpmiBmc : public Bmc {
     Session s;
     IJ_TRY(s.open(t));
     FiidObj rs(tmpl_cmd_chassis_control_rs);
-    if (!rs.get()) return make_error(Errc::failed, "out of memory");
-    if (ipmi_cmd_chassis_control(s.get(), chassis_control_code(a), rs.get()) < 0) {
-      if (ipmi_ctx_errnum(s.get()) == IPMI_ERR_BAD_COMPLETION_CODE)
-        return make_error(Errc::failed, who(t) + " refused power " + power_action_name(a) + ": " +
-                                            ipmi_ctx_errormsg(s.get()));
-      return s.error(t);
-    }
+    if (!rs) return out_of_memory();
+    if (ipmi_cmd_chassis_control(s.get(), chassis_control_code(a), rs.get()) < 0)
+      return s.refused(t, std::string("power ") + power_action_name(a));
     return ok_status();
   }
 
@@ -214,13 +132,13 @@ class FreeIpmiBmc : public Bmc {
     ipmi.cipher_suite_id = static_cast<int>(t.settings.cipher_suite);
     ipmi.workaround_flags = ipmiconsole_workaround_flags(t.settings.workarounds);
     ipmiconsole_protocol_config protocol{};
-    protocol.session_timeout_len = static_cast<int>(ms(kIpmiSessionTimeout));
-    protocol.retransmission_timeout_len = static_cast<int>(ms(kIpmiRetransmissionTimeout));
+    protocol.session_timeout_len = static_cast<int>(ipmi_ms(kIpmiSessionTimeout));
+    protocol.retransmission_timeout_len = static_cast<int>(ipmi_ms(kIpmiRetransmissionTimeout));
     protocol.retransmission_backoff_count = -1;
     // Keepalives must fit inside the session timeout (the library refuses
     // a context otherwise, with EINVAL).
-    protocol.keepalive_timeout_len = static_cast<int>(ms(kIpmiSessionTimeout * 3 / 4));
-    protocol.retransmission_keepalive_timeout_len = static_cast<int>(ms(kIpmiSessionTimeout * 3 / 8));
+    protocol.keepalive_timeout_len = static_cast<int>(ipmi_ms(kIpmiSessionTimeout * 3 / 4));
+    protocol.retransmission_keepalive_timeout_len = static_cast<int>(ipmi_ms(kIpmiSessionTimeout * 3 / 8));
     protocol.acceptable_packet_errors_count = -1;
     protocol.maximum_retransmission_count = -1;
     ipmiconsole_engine_config engine{};
@@ -232,16 +150,16 @@ class FreeIpmiBmc : public Bmc {
     engine.behavior_flags = take_over ? 0 : IPMICONSOLE_BEHAVIOR_ERROR_ON_SOL_INUSE;
     ipmiconsole_ctx_t ctx = ipmiconsole_ctx_create(t.host.c_str(), &ipmi, &protocol, &engine);
     wipe(password);
-    if (!ctx) return make_error(Errc::failed, who(t) + ": cannot create a console context: " + std::strerror(errno));
+    if (!ctx) return make_error(Errc::failed, bmc_who(t) + ": cannot create a console context: " + std::strerror(errno));
     if (ipmiconsole_engine_submit(ctx, nullptr, nullptr) < 0) {
       std::string detail = ipmiconsole_ctx_errormsg(ctx);
       ipmiconsole_ctx_destroy(ctx);
-      return make_error(Errc::failed, who(t) + ": the serial console did not start: " + detail);
+      return make_error(Errc::failed, bmc_who(t) + ": the serial console did not start: " + detail);
     }
     int fd = ipmiconsole_ctx_fd(ctx);
     if (fd < 0) {
       ipmiconsole_ctx_destroy(ctx);
-      return make_error(Errc::failed, who(t) + ": the console engine gave no file descriptor");
+      return make_error(Errc::failed, bmc_who(t) + ": the console engine gave no file descriptor");
     }
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
     ::fcntl(fd, F_SETFD, FD_CLOEXEC);
@@ -250,19 +168,18 @@ class FreeIpmiBmc : public Bmc {
     return std::unique_ptr<SolSession>(new IpmiconsoleSession(ctx, fd, std::move(named)));
   }
 
-  Status set_boot_device(const BmcTarget& t, const BootSetting&) override { return not_yet(t); }
-  Result<BootSetting> boot_device(const BmcTarget& t) override { return not_yet(t); }
-  Status identify(const BmcTarget& t, const IdentifyRequest&) override { return not_yet(t); }
-  Result<std::vector<SelEvent>> sel_list(const BmcTarget& t) override { return not_yet(t); }
-  Status sel_clear(const BmcTarget& t) override { return not_yet(t); }
-  Result<std::vector<SensorReading>> sensors(const BmcTarget& t) override { return not_yet(t); }
-  Result<BmcProbe> probe(const BmcTarget& t) override { return not_yet(t); }
+  Status set_boot_device(const BmcTarget& t, const BootSetting& b) override { return freeipmi_set_boot_device(t, b); }
+  Result<BootSetting> boot_device(const BmcTarget& t) override { return freeipmi_boot_device(t); }
+  Status identify(const BmcTarget& t, const IdentifyRequest& r) override { return freeipmi_identify(t, r); }
+  Result<std::vector<SelEvent>> sel_list(const BmcTarget& t) override { return monitoring_.sel(t); }
+  Status sel_clear(const BmcTarget& t) override { return freeipmi_sel_clear(t); }
+  Result<std::vector<SensorReading>> sensors(const BmcTarget& t) override { return monitoring_.sensors(t); }
+  Result<BmcProbe> probe(const BmcTarget& t) override { return freeipmi_probe(t); }
 
-  explicit FreeIpmiBmc(std::string sdr_cache_dir) : sdr_cache_dir_(std::move(sdr_cache_dir)) {}
+  explicit FreeIpmiBmc(std::string sdr_cache_dir) : monitoring_(std::move(sdr_cache_dir)) {}
 
  private:
-  static Error not_yet(const BmcTarget& t) { return make_error(Errc::failed, who(t) + ": not implemented yet"); }
-  std::string sdr_cache_dir_;
+  Monitoring monitoring_;
   std::once_flag engine_once_;
   bool engine_ = false;
 };

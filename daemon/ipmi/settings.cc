@@ -1,6 +1,7 @@
 #include "daemon/ipmi/settings.h"
 
 #include <freeipmi/api/ipmi-api.h>
+#include <ipmi_monitoring.h>
 #include <ipmiconsole.h>
 
 #include <set>
@@ -14,21 +15,33 @@ struct Workaround {
   const char* name;
   unsigned freeipmi;     // for ipmi_ctx_open_outofband_2_0, 0 if it has no meaning there
   unsigned ipmiconsole;  // for libipmiconsole
+  // For libipmimonitoring's IPMI 2.0 sessions: its own constants. They
+  // have libfreeipmi's values in 1.6, but the library maps them itself
+  // (ipmi_monitoring_ipmi_communication.c) and refuses a bit it does not
+  // know, so one set is not passed for the other.
+  unsigned ipmimonitoring = 0;
 };
 
 // ipmiconsole(8) and ipmipower(8), "-W": the names FreeIPMI's tools accept.
 constexpr Workaround kWorkarounds[] = {
     {"authcap", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_AUTHENTICATION_CAPABILITIES,
-     IPMICONSOLE_WORKAROUND_AUTHENTICATION_CAPABILITIES},
-    {"intel20", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_INTEL_2_0_SESSION, IPMICONSOLE_WORKAROUND_INTEL_2_0_SESSION},
+     IPMICONSOLE_WORKAROUND_AUTHENTICATION_CAPABILITIES,
+     IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_AUTHENTICATION_CAPABILITIES},
+    {"intel20", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_INTEL_2_0_SESSION, IPMICONSOLE_WORKAROUND_INTEL_2_0_SESSION,
+     IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_INTEL_2_0_SESSION},
     {"supermicro20", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_SUPERMICRO_2_0_SESSION,
-     IPMICONSOLE_WORKAROUND_SUPERMICRO_2_0_SESSION},
-    {"sun20", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_SUN_2_0_SESSION, IPMICONSOLE_WORKAROUND_SUN_2_0_SESSION},
+     IPMICONSOLE_WORKAROUND_SUPERMICRO_2_0_SESSION,
+     IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_SUPERMICRO_2_0_SESSION},
+    {"sun20", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_SUN_2_0_SESSION, IPMICONSOLE_WORKAROUND_SUN_2_0_SESSION,
+     IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_SUN_2_0_SESSION},
     {"opensesspriv", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_OPEN_SESSION_PRIVILEGE,
-     IPMICONSOLE_WORKAROUND_OPEN_SESSION_PRIVILEGE},
+     IPMICONSOLE_WORKAROUND_OPEN_SESSION_PRIVILEGE,
+     IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_OPEN_SESSION_PRIVILEGE},
     {"integritycheckvalue", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_NON_EMPTY_INTEGRITY_CHECK_VALUE,
-     IPMICONSOLE_WORKAROUND_NON_EMPTY_INTEGRITY_CHECK_VALUE},
-    {"nochecksumcheck", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_NO_CHECKSUM_CHECK, IPMICONSOLE_WORKAROUND_NO_CHECKSUM_CHECK},
+     IPMICONSOLE_WORKAROUND_NON_EMPTY_INTEGRITY_CHECK_VALUE,
+     IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_NON_EMPTY_INTEGRITY_CHECK_VALUE},
+    {"nochecksumcheck", IPMI_WORKAROUND_FLAGS_OUTOFBAND_2_0_NO_CHECKSUM_CHECK, IPMICONSOLE_WORKAROUND_NO_CHECKSUM_CHECK,
+     IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_NO_CHECKSUM_CHECK},
     {"serialalertsdeferred", 0, IPMICONSOLE_WORKAROUND_SERIAL_ALERTS_DEFERRED},
     {"solpacketseq", 0, IPMICONSOLE_WORKAROUND_INCREMENT_SOL_PACKET_SEQUENCE},
     {"solpayloadsize", 0, IPMICONSOLE_WORKAROUND_IGNORE_SOL_PAYLOAD_SIZE},
@@ -123,6 +136,13 @@ unsigned ipmiconsole_workaround_flags(const std::vector<std::string>& names) {
   unsigned flags = 0;
   for (const std::string& n : names)
     if (const Workaround* w = find_workaround(n)) flags |= w->ipmiconsole;
+  return flags;
+}
+
+unsigned ipmimonitoring_workaround_flags(const std::vector<std::string>& names) {
+  unsigned flags = 0;
+  for (const std::string& n : names)
+    if (const Workaround* w = find_workaround(n)) flags |= w->ipmimonitoring;
   return flags;
 }
 

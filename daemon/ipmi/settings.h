@@ -33,8 +33,10 @@ Status validate_workarounds(const std::vector<std::string>& names);
 Result<std::vector<std::string>> parse_workarounds(std::string_view text);
 Status validate_ipmi_settings(const IpmiSettings& s);
 
-// FreeIPMI flag values for the names (ipmi-api.h, ipmiconsole.h).
+// FreeIPMI flag values for the names (ipmi-api.h, ipmiconsole.h,
+// ipmi_monitoring.h): each library has its own constants.
 unsigned freeipmi_workaround_flags(const std::vector<std::string>& names);
 unsigned ipmiconsole_workaround_flags(const std::vector<std::string>& names);
+unsigned ipmimonitoring_workaround_flags(const std::vector<std::string>& names);
 
 }  // namespace ij

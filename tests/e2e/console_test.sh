@@ -151,7 +151,7 @@ ssh_as alice alice@127.0.0.1 log web01 --lines 200 </dev/null
 check "log prints the console's last lines" grep -qF "Kernel panic - not syncing" <<<"$out"
 check "  with the daemon's markers: who attached, and when" grep -qE "\[console web01 [0-9T:-]+Z: operator opadmin attached\]" <<<"$out"
 ssh_as alice alice@127.0.0.1 log web01 --lines 0 </dev/null
-check_eq "a bad line count is refused by the grammar" "1:Sorry. Only these commands are available to you: power, console, log, list, help" "$rc:$err"
+check_eq "a bad line count is refused by the grammar" "1:Sorry. Only these commands are available to you: power, console, log, bootdev, identify, sel, sensors, list, help" "$rc:$err"
 run_as opadmin "$jumpctl" console-log web01 --lines 5
 check "jumpctl console-log reads it too" test -n "$out"
 

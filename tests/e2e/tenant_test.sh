@@ -212,7 +212,7 @@ converse bob "power status app01" "IPMI password for app01:" 'wrong\r'
 check "a wrong password is refused" grep -q "BMC app01 (192.168.103.10) refused the IPMI user name or password" <<<"$out"
 
 echo "# anything else is refused before anything runs"
-sorry="Sorry. Only these commands are available to you: power, console, log, list, help"
+sorry="Sorry. Only these commands are available to you: power, console, log, bootdev, identify, sel, sensors, list, help"
 before=$(grep -c "by=alice" "$IJ_T/daemon.log")
 for cmd in "power status; touch /tmp/pwned" 'power $(touch /tmp/pwned)' "power status web01 | touch /tmp/pwned" \
     "power status && touch /tmp/pwned" "-h other" "power -h other" "power status web01 extra" "POWER status" \
@@ -225,7 +225,7 @@ done
 check_not "nothing ran" test -e /tmp/pwned
 check_eq "the daemon was not even asked" "$before" "$(grep -c "by=alice" "$IJ_T/daemon.log")"
 ssh_as alice -t "alice@127.0.0.1" </dev/null
-check "an interactive login gets the help, no shell" grep -q "power \[status|on|off|cycle|reset|soft\]" <<<"$out"
+check "an interactive login gets the help, no shell" grep -q "power \[status|on|off|cycle|reset|soft|diag\] \[--wait\] \[NAME\]" <<<"$out"
 ssh_as alice "alice@127.0.0.1" sftp </dev/null
 check_eq "sftp refused" "1:$sorry" "$rc:$err"
 ssh_as alice -s "alice@127.0.0.1" sftp </dev/null

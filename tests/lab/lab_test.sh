@@ -36,7 +36,7 @@ run() {
 # sshd's messages, by its syslog identifier (a session's processes are in
 # the login's scope, not in ssh.service).
 sshd_log_count() { inside sh -c "journalctl -t sshd --no-pager -o cat | grep -c -- '$1'"; }
-sorry="Sorry. Only these commands are available to you: power, console, log, list, help"
+sorry="Sorry. Only these commands are available to you: power, console, log, bootdev, identify, sel, sensors, list, help"
 prohibited="administratively prohibited"
 
 echo "# each tenant reaches their own BMC"
@@ -126,7 +126,7 @@ timeout 60 sftp -F "$lab/ssh_config" -b - alice >/dev/null 2>&1 <<<"put $lab/upl
 run alice -- scp -t /tmp
 check "legacy scp refused by the wrapper" test "$rc:$err" = "1:$sorry"
 out=$( { sleep 6; printf 'id\r'; sleep 3; } | timeout 60 "${SSH[@]}" -tt alice 2>&1)
-check "an interactive login gets the help" has "$out" "power [status|on|off|cycle|reset|soft] [NAME]"
+check "an interactive login gets the help" has "$out" "power [status|on|off|cycle|reset|soft|diag] [--wait] [NAME]"
 check_not "and no shell" has "$out" "uid="
 for cmd in 'power status; id' 'power $(id)' 'power status | sh' '-h other' 'bash -i'; do
   run alice -- "$cmd"

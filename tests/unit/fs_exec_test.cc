@@ -55,6 +55,37 @@ TEST(Fs, EnsureDir) {
   EXPECT_EQ(st.st_mode & 07777, 0750u);
 }
 
+TEST(Fs, PreparePrivateDir) {
+  TempDir d;
+  struct stat st {};
+  // Missing: made with the mode asked for, missing parents 0755.
+  const std::string dir = d.path() + "/a/b/private";
+  ASSERT_TRUE(prepare_private_dir(dir, 0700).ok());
+  ASSERT_EQ(stat(dir.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0700u);
+  ASSERT_EQ(stat((d.path() + "/a/b").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0755u);
+  ASSERT_EQ(stat((d.path() + "/a").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0755u);
+  // Not a directory.
+  ASSERT_TRUE(write_file_atomic(d.path() + "/file", "", 0600).ok());
+  EXPECT_EQ(prepare_private_dir(d.path() + "/file", 0700).error().message, d.path() + "/file is not a directory");
+  EXPECT_EQ(prepare_private_dir(d.path() + "/file/sub", 0700).error().message,
+            "cannot stat " + d.path() + "/file/sub: Not a directory");
+  if (getuid() != 0) GTEST_SKIP() << "the owner checks need root";
+  // One that exists is checked, never changed.
+  ASSERT_EQ(chmod(dir.c_str(), 0770), 0);
+  EXPECT_EQ(prepare_private_dir(dir, 0700).error().message,
+            dir + " must be root's and writable by nobody else (it is uid 0's, mode 0770)");
+  ASSERT_EQ(stat(dir.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0770u);
+  ASSERT_EQ(chmod(dir.c_str(), 0750), 0);
+  EXPECT_TRUE(prepare_private_dir(dir, 0700).ok());  // not writable by others: fine as it is
+  ASSERT_EQ(chown(dir.c_str(), 65534, 0), 0);
+  EXPECT_EQ(prepare_private_dir(dir, 0700).error().message,
+            dir + " must be root's and writable by nobody else (it is uid 65534's, mode 0750)");
+}
+
 TEST(Exec, ArgvIsNotAShell) {
   auto r = run_program({"/bin/echo", "a;b", "$(id)", "*"});
   ASSERT_TRUE(r.ok()) << r.error().message;

@@ -2,6 +2,7 @@
 #include "common/ipmi/power.h"
 
 #include <gtest/gtest.h>
+#include <ipmi_monitoring.h>
 #include <ipmiconsole.h>
 
 namespace ij {
@@ -19,6 +20,26 @@ TEST(IpmiSettings, Workarounds) {
   EXPECT_EQ(parse_workarounds("opensesspriv,bogus").error().message.rfind("unknown IPMI workaround 'bogus' (known: authcap,", 0),
             0u);
   EXPECT_EQ(parse_workarounds("sun20,sun20").error().message, "IPMI workaround 'sun20' is listed twice");
+}
+
+TEST(IpmiSettings, WorkaroundsForLibipmimonitoring) {
+  // Each name has its libipmimonitoring bit; the SOL-only ones have none
+  // (the library refuses bits it does not know).
+  auto w = parse_workarounds("authcap,intel20,supermicro20,sun20,opensesspriv,integritycheckvalue,nochecksumcheck");
+  ASSERT_TRUE(w.ok()) << w.error().message;
+  EXPECT_EQ(ipmimonitoring_workaround_flags(*w),
+            unsigned{IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_AUTHENTICATION_CAPABILITIES |
+                     IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_INTEL_2_0_SESSION |
+                     IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_SUPERMICRO_2_0_SESSION |
+                     IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_SUN_2_0_SESSION |
+                     IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_OPEN_SESSION_PRIVILEGE |
+                     IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_NON_EMPTY_INTEGRITY_CHECK_VALUE |
+                     IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_NO_CHECKSUM_CHECK});
+  EXPECT_EQ(ipmimonitoring_workaround_flags({"nochecksumcheck"}),
+            unsigned{IPMI_MONITORING_WORKAROUND_FLAGS_PROTOCOL_VERSION_2_0_NO_CHECKSUM_CHECK});
+  EXPECT_EQ(ipmimonitoring_workaround_flags({"solchannelsupport", "solpayloadsize", "solport", "solstatus",
+                                             "solpacketseq", "serialalertsdeferred"}),
+            0u);
 }
 
 TEST(IpmiSettings, PrivilegeCipherAndActions) {
