@@ -33,6 +33,7 @@ start_switch
 start_bmc web01 101 192.168.101.10/24 192.168.101.1/24 pw-web01
 start_bmc db01 102 192.168.102.10/24 192.168.102.1/24 pw-db01
 start_bmc app01 103 192.168.103.10/24 192.168.103.1/24 pw-app01  # its password is not stored
+have_8021q && start_bmc bad01 104 192.168.104.10/24 192.168.104.1/24 pw-bad01  # enroll --check refuses a wrong password
 
 start_daemon
 useradd -M -G jumphost-admin opadmin
@@ -49,6 +50,33 @@ if have_8021q; then
     check_eq "enroll $1" 0 "$rc"
   done
   apply_switch_config
+  run_as opadmin "$jumpctl" check web01
+  check "jumpctl check: an IPMI session through web01's VLAN" \
+    grep -q "^web01: the BMC takes the credentials (IPMI 2.0" <<<"$out"
+  echo "# enroll --check with a password the BMC refuses keeps nothing"
+  # Its switch port is in VLAN 104 already, as an operator sets a port up
+  # when cabling (switch-config prints only enrolled BMCs' ports).
+  bridge vlan del dev sw-bad01 vid 1
+  bridge vlan add dev sw-bad01 vid 104 pvid untagged
+  bridge vlan add dev eth1-peer vid 104
+  printf 'not-the-password\n' > "$keys/bad01.pw"
+  cp /var/lib/ipmi-jumphost/state.json "$IJ_T/state.before-bad01"
+  run_as opadmin "$jumpctl" enroll bad01 --vlan 104 --owner carol --bmc-ip 192.168.104.10/24 --bmc-user ADMIN \
+    --bmc-password-file "$keys/bad01.pw" --ipmi-workarounds "$workarounds" --check
+  check_eq "it fails at the check, through the link it made" \
+    "1:jumpctl: enroll bad01: step 2/7 (IPMI check) failed: BMC bad01 (192.168.104.10) refused the IPMI user name or password; the earlier steps were undone" \
+    "$rc:$err"
+  check_not "  the link is gone again" ip link show eth1.104
+  check_not "  no user carol" getent passwd carol
+  check "  the state is as it was" cmp -s "$IJ_T/state.before-bad01" /var/lib/ipmi-jumphost/state.json
+  printf 'pw-bad01\n' > "$keys/bad01.pw"
+  run_as opadmin "$jumpctl" enroll bad01 --vlan 104 --owner carol --bmc-ip 192.168.104.10/24 --bmc-user ADMIN \
+    --bmc-password-file "$keys/bad01.pw" --ipmi-workarounds "$workarounds" --check
+  check_eq "with the right password it is enrolled" 0 "$rc"
+  check "  and the BMC's answer is printed" grep -q "^bad01: cipher suites offered: 0 1 2 3" <<<"$out"
+  run_as opadmin "$jumpctl" revoke bad01
+  check_eq "  (revoked again)" 0 "$rc"
+  bridge vlan del dev eth1-peer vid 104
   check "the bridge has web01's port untagged in VLAN 101 only" \
     test "$(bridge -j vlan show dev sw-web01 | grep -o '"vlan":[0-9]*' | tr '\n' ' ')" = '"vlan":101 '
   check "the trunk port carries every BMC VLAN tagged" \
