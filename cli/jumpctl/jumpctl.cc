@@ -234,7 +234,8 @@ int run(const ij::cli::Command& c) {
       throw Failure{2, "--fanout '" + c.fanout + "' is not a number in 1-64"};
     if (auto a = ij::parse_power_action(c.args[0]); !a) throw Failure{2, a.error().message};
     std::vector<std::string> names(c.args.begin() + 1, c.args.end());
-    auto results = Client().call<ij::bus::OperatorPower>(names, c.owner, c.args[0], c.wait, static_cast<uint32_t>(fanout));
+    auto results = Client().call<ij::bus::OperatorPower>(names, c.owner, c.all, c.args[0], c.wait,
+                                                        static_cast<uint32_t>(fanout));
     int failed = 0;
     for (const auto& r : results) failed += !r.ok;
     if (c.json) {
@@ -262,8 +263,8 @@ int run(const ij::cli::Command& c) {
     if (c.status) {
       // Three answers joined by name: the BMCs, each one's power (asked of
       // every BMC at once, 64 at a time) and the consoles.
-      auto power = client.call<ij::bus::OperatorPower>(std::vector<std::string>{}, std::string(), std::string("status"),
-                                                       false, uint32_t{0});
+      auto power = client.call<ij::bus::OperatorPower>(std::vector<std::string>{}, std::string(), true,
+                                                       std::string("status"), false, uint32_t{0});
       auto consoles = client.call<ij::bus::Consoles>();
       std::vector<StatusRow> rows;
       for (const auto& e : list) {

@@ -141,15 +141,16 @@ struct OperatorConsoleLog : Manager {
   using Reply = std::vector<uint8_t>;
 };
 
-// Power for many BMCs at once: `names`, or every BMC of `owner`, or every
-// BMC when both are empty; at most `fanout` sessions at a time (0: 64, as
-// ipmipower's). One answer per BMC, in the order of the names (by name for
-// owner and all); a BMC that fails does not stop the others.
+// Power for many BMCs at once: `names`, or every BMC of `owner`, or (all)
+// every BMC, exactly one of the three; at most `fanout` sessions at a time
+// (0: 64, as ipmipower's). One answer per BMC, in the order of the names
+// (a name given twice runs once; by name for owner and all); a BMC that
+// fails does not stop the others.
 struct OperatorPower : Manager {
   static constexpr const char* name = "Power";
   static constexpr bool async = true;
-  static constexpr std::array in = {"names", "owner", "action", "wait", "fanout"};
-  using Args = std::tuple<std::vector<std::string>, std::string, std::string, bool, uint32_t>;
+  static constexpr std::array in = {"names", "owner", "all", "action", "wait", "fanout"};
+  using Args = std::tuple<std::vector<std::string>, std::string, bool, std::string, bool, uint32_t>;
   static constexpr const char* out = "results";
   using Reply = std::vector<PowerView>;
 };

@@ -44,7 +44,7 @@ std::string power_summary(const PowerView& v) {
     std::snprintf(secs, sizeof secs, "%.0f", v.seconds);
     return v.bmc + ": " + v.power + " (after " + secs + " s)";
   }
-  return v.bmc + ": ok";
+  return v.bmc + ": ok" + (v.error.empty() ? "" : " (" + v.error + ")");
 }
 
 }  // namespace ij::bus

@@ -116,7 +116,8 @@ struct PowerView {
   std::string action;   // status, on, off, cycle, reset, soft, diag
   bool ok = false;
   std::string power;    // on, off; "" when not known (failed, or not read)
-  std::string error;    // why not ok (a wait that timed out says so)
+  std::string error;    // why not ok (a wait that timed out says so); with ok,
+                        // why a wait asked for did not happen
   bool waited = false;  // --wait: the chassis reached the state asked for
   double seconds = 0;   // from the request to the answer
 };

@@ -148,9 +148,9 @@ void BusService::serve_manager() {
   // A fan-out over many BMCs, answered when the last one is done; the bus
   // serves others meanwhile.
   d.serve<bus::OperatorPower>([this](const Caller& c, Replier<std::vector<bus::PowerView>> reply,
-                                     const std::vector<std::string>& names, const std::string& owner,
+                                     const std::vector<std::string>& names, const std::string& owner, bool all,
                                      const std::string& action, bool wait, uint32_t fanout) {
-    tenants_.operator_power(c.name, names, owner, action, wait, fanout, std::move(reply));
+    tenants_.operator_power(c.name, names, owner, all, action, wait, fanout, std::move(reply));
   });
   d.serve<bus::CheckBmc>([this](const Caller& c, Replier<bus::ProbeView> reply, const std::string& name) {
     tenants_.check_bmc(c.name, name, std::move(reply));

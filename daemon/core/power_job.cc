@@ -44,7 +44,16 @@ void fail(const std::shared_ptr<Run>& r, Error e) {
 
 void poll_later(const std::shared_ptr<Run>& r);
 
+// False (and the outcome says why) once the access it was accepted under
+// is gone.
+bool still_allowed(const std::shared_ptr<Run>& r) {
+  if (!r->job.ticket || r->job.ticket->valid()) return true;
+  fail(r, r->job.ticket->voided());
+  return false;
+}
+
 Executor::Done poll(const std::shared_ptr<Run>& r) {
+  if (!still_allowed(r)) return [r] { finish(r); };
   const bool goal = *power_goal(r->job.action);
   auto on = r->bmc.power_status(r->job.target);
   if (on) {
@@ -70,7 +79,10 @@ Executor::Done poll(const std::shared_ptr<Run>& r) {
 void poll_later(const std::shared_ptr<Run>& r) {
   Status queued = r->executor.run_after(kPowerPollInterval, [r] { return poll(r); });
   if (!queued) {
-    fail(r, queued.error());
+    // The chassis was told; only the wait cannot be had: say so, not "failed".
+    r->outcome.view.ok = true;
+    r->outcome.view.waited = false;
+    r->outcome.view.error = "accepted, but the jumphost cannot wait for it now: " + queued.error().message;
     finish(r);
   }
 }
@@ -95,6 +107,7 @@ void run_power(Executor& executor, Bmc& bmc, PowerJob job, std::function<void(Po
   r->outcome.view.bmc = r->job.target.name;
   r->outcome.view.action = power_action_name(r->job.action);
   Status queued = executor.run([r]() -> Executor::Done {
+    if (!still_allowed(r)) return [r] { finish(r); };
     if (r->job.action == PowerAction::status) {
       auto on = r->bmc.power_status(r->job.target);
       if (on) {

@@ -12,6 +12,7 @@
 #include "common/base/result.h"
 #include "common/bus/views.h"
 #include "common/ipmi/power.h"
+#include "daemon/core/access_ticket.h"
 #include "daemon/core/executor.h"
 #include "daemon/ipmi/bmc.h"
 
@@ -32,6 +33,7 @@ struct PowerJob {
   BmcTarget target;  // its password is wiped when the job ends
   PowerAction action = PowerAction::status;
   bool wait = false;
+  Ticket ticket;     // checked before each step at the BMC (null: none)
 };
 
 struct PowerOutcome {
@@ -39,8 +41,10 @@ struct PowerOutcome {
   Error error;  // when !view.ok: what failed, with its kind
 };
 
-// Runs `job` and calls `done` on the bus thread with the outcome (once, also
-// when the executor refuses the work). Called on the bus thread.
+// Runs `job` and calls `done` on the bus thread with the outcome, once.
+// When the executor refuses the work, `done` runs before run_power returns:
+// a caller that starts more work from `done` must expect to be re-entered.
+// Called on the bus thread.
 void run_power(Executor& executor, Bmc& bmc, PowerJob job, std::function<void(PowerOutcome)> done);
 
 }  // namespace ij

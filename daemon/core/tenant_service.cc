@@ -1,6 +1,7 @@
 #include "daemon/core/tenant_service.h"
 
 #include <algorithm>
+#include <set>
 #include <memory>
 
 #include "common/base/log.h"
@@ -89,16 +90,23 @@ void TenantService::power(const std::string& tenant, const std::string& bmc, con
     target->password.clear();
     return done(s.error());
   }
-  PowerJob job{std::move(*target), *a, wait};
-  run_power(executor_, bmc_, std::move(job), [this, tenant, done = std::move(done)](PowerOutcome o) {
+  Ticket ticket = ticket_for(target->name);
+  PowerJob job{std::move(*target), *a, wait, ticket};
+  run_power(executor_, bmc_, std::move(job), [this, tenant, ticket, done = std::move(done)](PowerOutcome o) {
     end_request(tenant);
-    audit_power(o.view, tenant, tenant);
+    if (!ticket->valid() && o.view.ok) {  // done, but the BMC is not the tenant's any more
+      o.view.ok = false;
+      o.error = ticket->voided();
+      o.view.error = o.error.message;
+    }
+    audit_power(o.view, tenant, tenant, ticket->valid());
     if (!o.view.ok) return done(o.error);
     done(std::move(o.view));
   });
 }
 
-void TenantService::audit_power(const bus::PowerView& v, const std::string& owner, const std::string& caller) {
+void TenantService::audit_power(const bus::PowerView& v, const std::string& owner, const std::string& caller,
+                                bool to_console) {
   const std::string what = "power " + v.action + " " + v.bmc + " by=" + caller;
   log::Fields f{"power-" + v.action, v.bmc, owner, caller, "failed"};
   if (v.ok) {
@@ -109,14 +117,17 @@ void TenantService::audit_power(const bus::PowerView& v, const std::string& owne
   } else {
     log::warning(what + ": FAILED: " + v.error, f);
   }
-  // The console's log and viewers see what was done to the machine.
-  if (v.action != "status")
+  // The console's log and viewers see what was done to the machine (not
+  // once it is another tenant's).
+  if (v.action != "status" && to_console)
     consoles_.note(v.bmc, "power " + v.action + " by " + caller + ": " + (v.ok ? std::string("done") : "failed: " + v.error));
 }
 
 void TenantService::operator_power(const std::string& user, const std::vector<std::string>& names,
-                                   const std::string& owner, const std::string& action, bool wait, uint32_t fanout,
-                                   std::function<void(Result<std::vector<bus::PowerView>>)> done) {
+                                   const std::string& owner, bool all, const std::string& action, bool wait,
+                                   uint32_t fanout, std::function<void(Result<std::vector<bus::PowerView>>)> done) {
+  if (!names.empty() + !owner.empty() + all != 1)
+    return done(make_error(Errc::invalid_argument, "power needs the BMCs one way: names, an owner, or all"));
   auto a = parse_power_action(action);
   if (!a) return done(a.error());
   if (wait && !power_goal(*a))
@@ -128,10 +139,11 @@ void TenantService::operator_power(const std::string& user, const std::vector<st
   // Which BMCs: each name must be enrolled, checked before anything runs.
   std::vector<const Enrollment*> chosen;
   if (!names.empty()) {
+    std::set<std::string> seen;
     for (const std::string& n : names) {
       const Enrollment* e = state_.find(n);
       if (!e) return done(make_error(Errc::not_found, "no BMC named " + quote_for_message(n) + " is enrolled"));
-      chosen.push_back(e);
+      if (seen.insert(n).second) chosen.push_back(e);  // twice is once: never two cycles at once
     }
   } else if (!owner.empty()) {
     chosen = state_.owned_by(owner);
@@ -142,7 +154,9 @@ void TenantService::operator_power(const std::string& user, const std::vector<st
   struct Fan {
     std::vector<PowerJob> jobs;
     std::vector<bus::PowerView> results;
+    std::vector<Ticket> tickets;
     size_t next = 0, running = 0, left = 0, failed = 0;
+    bool pumping = false;
     uint32_t width = 0;
     std::string user;
     std::map<std::string, std::string> owners;
@@ -167,10 +181,12 @@ void TenantService::operator_power(const std::string& user, const std::vector<st
     job.target.settings = e.ipmi;
     job.action = *a;
     job.wait = wait;
+    job.ticket = ticket_for(e.name);
+    fan->tickets.push_back(job.ticket);
     if (e.bmc_password.empty()) {
       // Only its tenant knows it: nothing to run, said in its line.
       fan->results[i].error = "no BMC password is stored (its tenant types it per request)";
-      audit_power(fan->results[i], e.owner, user);
+      audit_power(fan->results[i], e.owner, user, false);
       --fan->left;
       ++fan->failed;
       job.target.name.clear();
@@ -192,27 +208,31 @@ void TenantService::operator_power(const std::string& user, const std::vector<st
                 {"power-fanout", "", "", f->user, f->failed ? "failed" : "done"});
     f->done(std::move(f->results));
   };
-  // Starts jobs until `width` run; each one's end starts the next.
+  // Starts jobs until `width` run; each one's end starts the next. The
+  // pump holds itself only weakly (the jobs in flight hold it), and a job
+  // answered at once (the executor refused it) re-enters it: the running
+  // loop goes on instead.
   auto pump = std::make_shared<std::function<void()>>();
-  *pump = [this, fan, pump, finish_all] {
+  std::weak_ptr<std::function<void()>> weak_pump = pump;
+  *pump = [this, fan, weak_pump, finish_all] {
+    if (fan->pumping) return;
+    fan->pumping = true;
     while (fan->running < fan->width && fan->next < fan->jobs.size()) {
       const size_t i = fan->next++;
       if (fan->jobs[i].target.name.empty()) continue;  // answered already
       ++fan->running;
-      run_power(executor_, bmc_, std::move(fan->jobs[i]), [this, fan, pump, finish_all, i](PowerOutcome o) {
+      auto self = weak_pump.lock();
+      run_power(executor_, bmc_, std::move(fan->jobs[i]), [this, fan, self, finish_all, i](PowerOutcome o) {
         --fan->running;
         --fan->left;
         if (!o.view.ok) ++fan->failed;
-        audit_power(o.view, fan->owners[o.view.bmc], fan->user);
+        audit_power(o.view, fan->owners[o.view.bmc], fan->user, fan->tickets[i]->valid());
         fan->results[i] = std::move(o.view);
-        if (fan->left == 0) {
-          finish_all(fan);
-          *pump = nullptr;  // the cycle fan -> pump -> fan ends here
-          return;
-        }
-        (*pump)();
+        if (fan->left == 0) return finish_all(fan);
+        if (self) (*self)();
       });
     }
+    fan->pumping = false;
   };
   if (fan->left == 0) {
     finish_all(fan);
@@ -236,13 +256,23 @@ void TenantService::on_bmc(const std::string& tenant, const std::string& bmc, st
     return done(s.error());
   }
   auto finish = std::make_shared<std::function<void(Result<T>)>>(std::move(done));
-  const std::string name = target->name;
-  Status queued = executor_.run([this, target = std::move(*target), work, result_word, tenant, operation, changes,
-                                 finish]() mutable -> Executor::Done {
-    Result<T> r = work(bmc_, target);
+  Ticket ticket = ticket_for(target->name);
+  Bmc& device = bmc_;  // the work refers to nothing of this service's
+  Status queued = executor_.run([this, &device, ticket, target = std::move(*target), work, result_word, tenant,
+                                 operation, changes, finish]() mutable -> Executor::Done {
+    Result<T> r = ticket->voided();
+    if (ticket->valid()) {
+      try {
+        r = work(device, target);
+      } catch (const std::exception& e) {  // a bug: the tenant gets an answer, and the slot comes back
+        r = make_error(Errc::failed, std::string("internal error: ") + e.what());
+      }
+    }
     target.password.clear();
-    return [this, r = std::move(r), tenant, operation, changes, result_word, name = target.name, finish]() mutable {
+    return [this, ticket, r = std::move(r), tenant, operation, changes, result_word, name = target.name,
+            finish]() mutable {
       end_request(tenant);
+      if (r && !ticket->valid()) r = ticket->voided();  // done, but no longer the tenant's to be told
       const std::string what = operation + " " + name + " by=" + tenant;
       log::Fields f{operation, name, tenant, tenant, "failed"};
       if (r) {
@@ -252,7 +282,7 @@ void TenantService::on_bmc(const std::string& tenant, const std::string& bmc, st
       } else {
         log::warning(what + ": FAILED: " + r.error().message, f);
       }
-      if (changes)
+      if (changes && ticket->valid())
         consoles_.note(name, operation + " by " + tenant + ": " + (r ? f.result : "failed: " + r.error().message));
       (*finish)(std::move(r));
     };
@@ -478,6 +508,29 @@ std::vector<ConsoleSpec> TenantService::console_specs() const {
   return specs;
 }
 
-void TenantService::sync_consoles() { consoles_.configure(console_specs()); }
+Ticket TenantService::ticket_for(const std::string& bmc) {
+  auto it = tickets_.find(bmc);
+  if (it != tickets_.end()) return it->second.ticket;
+  const Enrollment* e = state_.find(bmc);
+  Ticket t = std::make_shared<AccessTicket>(bmc);
+  tickets_[bmc] = TicketEntry{e ? e->owner : "", t};
+  return t;
+}
+
+void TenantService::sync_consoles() {
+  // Access that is gone (a revoke) or moved (a new owner) voids what was
+  // accepted under it, and the BMC's cached SDR goes with it.
+  for (auto it = tickets_.begin(); it != tickets_.end();) {
+    const Enrollment* e = state_.find(it->first);
+    if (e && e->owner == it->second.owner) {
+      ++it;
+      continue;
+    }
+    it->second.ticket->void_it();
+    bmc_.forget(it->first);
+    it = tickets_.erase(it);
+  }
+  consoles_.configure(console_specs());
+}
 
 }  // namespace ij

@@ -13,6 +13,7 @@
 #include "common/base/result.h"
 #include "common/bus/views.h"
 #include "daemon/config/config.h"
+#include "daemon/core/access_ticket.h"
 #include "daemon/core/clock.h"
 #include "daemon/console/console_server.h"
 #include "daemon/core/executor.h"
@@ -54,7 +55,7 @@ class TenantService : public LiveSessions {
   // An operator's power: `names`, or `owner`'s BMCs, or (both empty) every
   // BMC, at most `fanout` (0: kMaxFanout) at a time; one answer per BMC.
   void operator_power(const std::string& user, const std::vector<std::string>& names, const std::string& owner,
-                      const std::string& action, bool wait, uint32_t fanout,
+                      bool all, const std::string& action, bool wait, uint32_t fanout,
                       std::function<void(Result<std::vector<bus::PowerView>>)> done);
   // The same for an enrollment being made or changed, on the calling
   // thread (blocks up to the session timeout): Admin's check step.
@@ -72,7 +73,9 @@ class TenantService : public LiveSessions {
   // The same for any BMC (an operator's).
   Result<std::vector<uint8_t>> read_console_log(const std::string& bmc, uint32_t lines);
   void end_console(const std::string& bmc, const std::string& why) override;
-  // Gives the console server the enrolled BMCs: at start, and after a change.
+  // After a change (and at start): voids the tickets of BMCs revoked or
+  // given to another owner (work accepted under them stops), forgets their
+  // cached SDR, and gives the console server the enrolled BMCs.
   void sync_consoles();
   std::vector<ConsoleSpec> console_specs() const;
 
@@ -87,8 +90,10 @@ class TenantService : public LiveSessions {
   void on_bmc(const std::string& tenant, const std::string& bmc, std::string password, const std::string& operation,
               bool changes, std::function<Result<T>(Bmc&, const BmcTarget&)> work,
               std::function<std::string(const T&)> result_word, std::function<void(Result<T>)> done);
-  // Journal and console log lines for one BMC's power answer.
-  void audit_power(const bus::PowerView& v, const std::string& owner, const std::string& caller);
+  // Journal and (to_console) console log lines for one BMC's power answer.
+  void audit_power(const bus::PowerView& v, const std::string& owner, const std::string& caller, bool to_console);
+  // The ticket requests on `bmc` are accepted under now.
+  Ticket ticket_for(const std::string& bmc);
   void end_request(const std::string& tenant);
 
   const Config& config_;
@@ -97,6 +102,11 @@ class TenantService : public LiveSessions {
   Executor& executor_;
   ConsoleServer& consoles_;
   std::map<std::string, int> inflight_;  // by tenant
+  struct TicketEntry {
+    std::string owner;  // whose access it stands for
+    Ticket ticket;
+  };
+  std::map<std::string, TicketEntry> tickets_;  // by BMC, made when first asked for
 };
 
 }  // namespace ij

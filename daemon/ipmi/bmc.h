@@ -74,6 +74,9 @@ class Bmc {
   // null user) and whether a session with these credentials opens; an
   // error only when the BMC does not answer at all.
   virtual Result<BmcProbe> probe(const BmcTarget& target) = 0;
+  // The BMC `name` is revoked or has another owner: what is kept of it
+  // (its cached SDR) goes, so that nothing of it reaches whoever comes next.
+  virtual void forget(const std::string& name) = 0;
 };
 
 // FreeIPMI-backed implementation; `sdr_cache_dir` holds the SDR caches, one

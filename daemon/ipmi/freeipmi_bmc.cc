@@ -5,6 +5,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "common/base/log.h"
 #include "common/base/strings.h"
 #include "daemon/ipmi/bmc.h"
 #include "daemon/ipmi/freeipmi_monitoring.h"
@@ -176,7 +177,14 @@ class FreeIpmiBmc : public Bmc {
   Result<std::vector<SensorReading>> sensors(const BmcTarget& t) override { return monitoring_.sensors(t); }
   Result<BmcProbe> probe(const BmcTarget& t) override { return freeipmi_probe(t); }
 
-  explicit FreeIpmiBmc(std::string sdr_cache_dir) : monitoring_(std::move(sdr_cache_dir)) {}
+  void forget(const std::string& name) override { monitoring_.forget(name); }
+
+  // libipmimonitoring asks to be initialised before any thread uses it:
+  // here, on the main thread, before the workers and the console engine
+  // start (a failure is said again at each call that needs it).
+  explicit FreeIpmiBmc(std::string sdr_cache_dir) : monitoring_(std::move(sdr_cache_dir)) {
+    if (Status s = monitoring_.ready(); !s) log::warning(s.error().message);
+  }
 
  private:
   Monitoring monitoring_;

@@ -2,9 +2,14 @@
 
 #include <ipmi_monitoring.h>
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <ctime>
 #include <functional>
 
+#include "common/base/log.h"
 #include "common/base/strings.h"
 #include "common/sys/fs.h"
 #include "daemon/ipmi/freeipmi_session.h"
@@ -15,9 +20,18 @@ namespace {
 // The cache directory is root's alone: the SDR tells what hardware a
 // tenant's server has.
 constexpr mode_t kSdrCacheDirMode = 0700;
-// One file per BMC address (%H: the host given to the library), so a BMC
-// never reads another's records.
-constexpr const char* kSdrCacheFileFormat = "sdr-cache-%H";
+// One file per BMC name (a validated name: letters, digits and '-', so no
+// '%' for the library's format), removed when the BMC is revoked or changes
+// hands (forget): a new BMC that gets the same name, or the same address,
+// never reads the records of the one before, even where both SDRs carry
+// the same timestamps (identical models).
+std::string cache_file_name(const std::string& bmc) { return "sdr-cache-" + bmc; }
+
+// A BMC answers with as many records as it likes: past these, the rest are
+// not kept (a tenant's terminal, and the daemon's memory, are not its to fill).
+constexpr size_t kMaxRecords = 4096;
+// Names and words from the BMC: at most this long, printable ASCII only.
+constexpr size_t kMaxTextLength = 64;
 
 // IPMI timestamps up to 20000000h count seconds since the BMC started, not
 // a date (IPMI 2.0 section 37.1); FFFFFFFFh is "unspecified".
@@ -133,7 +147,10 @@ std::string type_word(int type) {
   return s ? s : "";
 }
 
-std::string text(const char* s) { return s ? s : ""; }
+// Text the BMC sent (sensor names come from its SDR, which whoever had the
+// machine before may have written): printable ASCII, anything else as
+// \xNN, cut at kMaxTextLength. It goes to tenants' terminals and into JSON.
+std::string text(const char* s) { return s ? quote_for_message(s, kMaxTextLength) : ""; }
 
 std::string rfc3339(uint32_t timestamp) {
   if (timestamp <= kPostInitTimestampMax || timestamp == kUnspecifiedTimestamp) return "";
@@ -150,6 +167,7 @@ std::string rfc3339(uint32_t timestamp) {
 // inside C code, so nothing may be thrown through them).
 int on_sensor(ipmi_monitoring_ctx_t ctx, void* data) try {
   auto* out = static_cast<std::vector<SensorReading>*>(data);
+  if (out->size() >= kMaxRecords) return 0;
   SensorReading r;
   r.id = static_cast<uint32_t>(ipmi_monitoring_sensor_read_record_id(ctx));
   r.name = text(ipmi_monitoring_sensor_read_sensor_name(ctx));
@@ -167,7 +185,7 @@ int on_sensor(ipmi_monitoring_ctx_t ctx, void* data) try {
     default: break;  // discrete: the events say it
   }
   if (char** words = ipmi_monitoring_sensor_read_sensor_bitmask_strings(ctx))
-    for (size_t i = 0; words[i]; ++i) r.event += (r.event.empty() ? "" : "; ") + std::string(words[i]);
+    for (size_t i = 0; words[i] && i < 32; ++i) r.event += (r.event.empty() ? "" : "; ") + text(words[i]);
   out->push_back(std::move(r));
   return 0;
 } catch (...) {
@@ -176,6 +194,7 @@ int on_sensor(ipmi_monitoring_ctx_t ctx, void* data) try {
 
 int on_sel_record(ipmi_monitoring_ctx_t ctx, void* data) try {
   auto* out = static_cast<std::vector<SelEvent>*>(data);
+  if (out->size() >= kMaxRecords) return 0;
   SelEvent e;
   e.id = static_cast<uint32_t>(ipmi_monitoring_sel_read_record_id(ctx));
   e.state = state_word(ipmi_monitoring_sel_read_sel_state(ctx));
@@ -199,7 +218,7 @@ int on_sel_record(ipmi_monitoring_ctx_t ctx, void* data) try {
 }
 
 // One libipmimonitoring call, through the SDR cache: the library reads
-// DIR/sdr-cache-HOST and compares the SDR repository's last addition and
+// DIR/sdr-cache-NAME and compares the SDR repository's last addition and
 // erase times (Get SDR Repository Info) with the ones it stored; when they
 // differ (the BMC's SDR changed: new firmware, a replaced board) or the file
 // is damaged, it deletes the file and reads the whole SDR again
@@ -210,7 +229,7 @@ Status monitoring_call(const BmcTarget& t, const std::string& dir, std::mutex& c
   MonitoringCtx ctx;
   if (!ctx.get()) return out_of_memory();
   if (ipmi_monitoring_ctx_sdr_cache_directory(ctx.get(), dir.c_str()) < 0 ||
-      ipmi_monitoring_ctx_sdr_cache_filenames(ctx.get(), kSdrCacheFileFormat) < 0)
+      ipmi_monitoring_ctx_sdr_cache_filenames(ctx.get(), cache_file_name(t.name).c_str()) < 0)
     return monitoring_error(t, ctx.get(), "SDR cache", dir);
   Config config(t);
   std::lock_guard<std::mutex> lock(cache);
@@ -240,9 +259,17 @@ Status Monitoring::ready() {
   return ok_status();
 }
 
-std::mutex& Monitoring::cache_lock(const std::string& host) {
+void Monitoring::forget(const std::string& bmc) {
+  if (bmc.empty() || bmc.find('/') != std::string::npos) return;
+  std::lock_guard<std::mutex> hold(cache_lock(bmc));
+  const std::string path = sdr_cache_dir_ + "/" + cache_file_name(bmc);
+  if (::unlink(path.c_str()) < 0 && errno != ENOENT)
+    log::warning("cannot remove " + path + " (the SDR cache of BMC " + bmc + "): " + std::strerror(errno));
+}
+
+std::mutex& Monitoring::cache_lock(const std::string& bmc) {
   std::lock_guard<std::mutex> lock(locks_mutex_);
-  std::unique_ptr<std::mutex>& m = cache_locks_[host];
+  std::unique_ptr<std::mutex>& m = cache_locks_[bmc];
   if (!m) m = std::make_unique<std::mutex>();
   return *m;
 }
@@ -250,7 +277,7 @@ std::mutex& Monitoring::cache_lock(const std::string& host) {
 Result<std::vector<SensorReading>> Monitoring::sensors(const BmcTarget& t) {
   IJ_TRY(ready());
   std::vector<SensorReading> out;
-  IJ_TRY(monitoring_call(t, sdr_cache_dir_, cache_lock(t.host), "reading its sensors",
+  IJ_TRY(monitoring_call(t, sdr_cache_dir_, cache_lock(t.name), "reading its sensors",
                          [&](ipmi_monitoring_ctx_t ctx, ipmi_monitoring_ipmi_config* config) {
                            return ipmi_monitoring_sensor_readings_by_record_id(
                                ctx, t.host.c_str(), config, kSensorReadingFlags, nullptr, 0, on_sensor, &out);
@@ -261,7 +288,7 @@ Result<std::vector<SensorReading>> Monitoring::sensors(const BmcTarget& t) {
 Result<std::vector<SelEvent>> Monitoring::sel(const BmcTarget& t) {
   IJ_TRY(ready());
   std::vector<SelEvent> out;
-  IJ_TRY(monitoring_call(t, sdr_cache_dir_, cache_lock(t.host), "reading its event log",
+  IJ_TRY(monitoring_call(t, sdr_cache_dir_, cache_lock(t.name), "reading its event log",
                          [&](ipmi_monitoring_ctx_t ctx, ipmi_monitoring_ipmi_config* config) {
                            return ipmi_monitoring_sel_by_record_id(ctx, t.host.c_str(), config, kSelFlags, nullptr,
                                                                    0, on_sel_record, &out);

@@ -15,18 +15,20 @@ namespace ij {
 
 class Monitoring {
  public:
-  // `sdr_cache_dir` holds one SDR cache file per BMC address.
+  // `sdr_cache_dir` holds one SDR cache file per BMC name.
   explicit Monitoring(std::string sdr_cache_dir) : sdr_cache_dir_(std::move(sdr_cache_dir)) {}
 
   Result<std::vector<SensorReading>> sensors(const BmcTarget& t);
   Result<std::vector<SelEvent>> sel(const BmcTarget& t);
-
- private:
+  // Removes BMC `bmc`'s cache file.
+  void forget(const std::string& bmc);
   // The library initialised once, the cache directory there and safe.
   Status ready();
+
+ private:
   // Held while a call reads or rewrites one BMC's cache file: two calls
   // for one BMC at once would write the same file.
-  std::mutex& cache_lock(const std::string& host);
+  std::mutex& cache_lock(const std::string& bmc);
 
   std::string sdr_cache_dir_;
   std::mutex locks_mutex_;

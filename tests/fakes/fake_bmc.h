@@ -34,6 +34,11 @@ class FakeBmc : public Bmc {
   Status sel_clear(const BmcTarget& target) override;
   Result<std::vector<SensorReading>> sensors(const BmcTarget& target) override;
   Result<BmcProbe> probe(const BmcTarget& target) override;
+  void forget(const std::string& name) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    forgotten.push_back(name);
+  }
+  std::vector<std::string> forgotten;          // every forget(), in order
 
   // The test's end of the last SOL session started to `bmc` (-1 if none);
   // closing it is the BMC going away. The test closes it.

@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "common/base/log.h"
+#include "daemon/core/admin.h"
 #include "daemon/core/power_job.h"
 #include "tests/fakes/fake_bmc.h"
 #include "tests/fakes/fake_host.h"
@@ -287,7 +288,7 @@ TEST_F(TenantServiceTest, BmcOperationsReachOnlyTheirOwnBmcAndAreJournaled) {
 TEST_F(TenantServiceTest, OperatorPowerFansOutBoundedAndReportsEach) {
   bmc.fail["web01"] = make_error(Errc::failed, "BMC web01 did not answer within 8 s");
   std::optional<Result<std::vector<bus::PowerView>>> answer;
-  service.operator_power("root", {}, "", "on", false, 2, [&](auto r) { answer = std::move(r); });
+  service.operator_power("root", {}, "", true, "on", false, 2, [&](auto r) { answer = std::move(r); });
   // web02 has no stored password: answered at once, not run; two run.
   EXPECT_EQ(executor.pending.size(), 2u);
   executor.run_all();
@@ -306,19 +307,76 @@ TEST_F(TenantServiceTest, OperatorPowerFansOutBoundedAndReportsEach) {
   EXPECT_TRUE(log.has("power on by=root: 1 of 3 BMCs done in 0.0 s"));
 
   // By owner, by name; an unknown name refuses the whole request.
-  service.operator_power("root", {}, "alice", "status", false, 0, [&](auto r) { answer = std::move(r); });
+  service.operator_power("root", {}, "alice", false, "status", false, 0, [&](auto r) { answer = std::move(r); });
   executor.run_all();
   EXPECT_EQ((*answer)->size(), 2u);
-  service.operator_power("root", {"db01", "nope"}, "", "status", false, 0, [&](auto r) { answer = std::move(r); });
+  service.operator_power("root", {"db01", "nope"}, "", false, "status", false, 0, [&](auto r) { answer = std::move(r); });
   EXPECT_EQ(answer->error().message, "no BMC named nope is enrolled");
-  service.operator_power("root", {}, "mallory", "status", false, 0, [&](auto r) { answer = std::move(r); });
+  service.operator_power("root", {}, "mallory", false, "status", false, 0, [&](auto r) { answer = std::move(r); });
   EXPECT_EQ(answer->error().message, "tenant mallory owns no BMC");
+}
+
+// The operator names the BMCs one way; a name twice runs once.
+TEST_F(TenantServiceTest, OperatorPowerTakesItsBmcsOneWay) {
+  std::optional<Result<std::vector<bus::PowerView>>> answer;
+  auto keep = [&](auto r) { answer = std::move(r); };
+  service.operator_power("root", {}, "", false, "off", false, 0, keep);
+  EXPECT_EQ(answer->error().message, "power needs the BMCs one way: names, an owner, or all");
+  service.operator_power("root", {"db01"}, "alice", false, "off", false, 0, keep);
+  EXPECT_EQ(answer->error().message, "power needs the BMCs one way: names, an owner, or all");
+  service.operator_power("root", {"db01"}, "", true, "off", false, 0, keep);
+  EXPECT_FALSE(answer->ok());
+  EXPECT_TRUE(bmc.seen.empty());
+  service.operator_power("root", {"db01", "db01"}, "", false, "cycle", false, 0, keep);
+  executor.run_all();
+  ASSERT_TRUE(answer->ok());
+  EXPECT_EQ((*answer)->size(), 1u);
+  EXPECT_EQ(bmc.seen.size(), 1u);
+}
+
+// A full executor answers every BMC at once, from within the fan-out's own
+// loop: each is told, nothing runs twice, nothing is used after it is gone
+// (the sanitizers run this).
+TEST_F(TenantServiceTest, OperatorPowerWithARefusingExecutor) {
+  executor.full = true;
+  std::optional<Result<std::vector<bus::PowerView>>> answer;
+  service.operator_power("root", {}, "", true, "status", false, 1, [&](auto r) { answer = std::move(r); });
+  ASSERT_TRUE(answer && answer->ok());
+  ASSERT_EQ((*answer)->size(), 3u);
+  for (const auto& v : **answer) EXPECT_FALSE(v.ok) << v.bmc;
+  EXPECT_EQ((**answer)[0].error, "the jumphost has 1024 requests waiting already; try again in a minute");
+}
+
+// A request accepted before a revoke or an owner change stops there: it
+// does not reach the BMC, the old tenant is told, and nothing is said into
+// the new owner's console.
+TEST_F(TenantServiceTest, WorkAcceptedBeforeAnOwnerChangeStops) {
+  std::optional<Result<bus::PowerView>> wait;
+  bmc.power_lag["web01"] = 100;
+  service.power("alice", "web01", "on", true, "", [&](auto r) { wait = std::move(r); });
+  ASSERT_TRUE(executor.step());  // the power control runs; its reads wait
+  std::optional<Result<bus::SelView>> sel;
+  service.sel("alice", "web01", true, "", [&](auto r) { sel = std::move(r); });
+  SetRequest s;
+  s.name = "web01";
+  s.owner = "bob";
+  ASSERT_TRUE(jh.admin.set(s, "root").ok());
+  service.sync_consoles();
+  const size_t before = bmc.seen.size();
+  executor.run_all();
+  ASSERT_TRUE(sel.has_value());
+  EXPECT_EQ(sel->error().message, "BMC web01 was revoked or given to another tenant while the request ran");
+  ASSERT_TRUE(wait.has_value());
+  EXPECT_EQ(wait->error().message, "BMC web01 was revoked or given to another tenant while the request ran");
+  EXPECT_EQ(bmc.seen.size(), before);  // no read, no clear after the change
+  EXPECT_EQ(bmc.forgotten, std::vector<std::string>{"web01"});  // its cached SDR goes too
+  for (const std::string& line : log.lines()) EXPECT_EQ(line.find("sel-clear web01 by=alice: cleared"), std::string::npos);
 }
 
 TEST_F(TenantServiceTest, OperatorPowerNeverRunsMoreThanTheFanout) {
   for (const char* n : {"web01", "db01"}) bmc.power_lag[n] = 2;
   std::optional<Result<std::vector<bus::PowerView>>> answer;
-  service.operator_power("root", {"web01", "db01"}, "", "on", true, 1, [&](auto r) { answer = std::move(r); });
+  service.operator_power("root", {"web01", "db01"}, "", false, "on", true, 1, [&](auto r) { answer = std::move(r); });
   // One at a time: db01 starts only once web01 (control and two reads) is done.
   size_t max_pending = 0;
   while (executor.step()) max_pending = std::max(max_pending, executor.pending.size());
