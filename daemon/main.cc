@@ -337,6 +337,12 @@ int main(int argc, char** argv) {
     ij::Completions completions;
     ij::ConsoleServer consoles(*bmc, console_settings(jumphost.config), clock);
     ij::TenantService tenants(jumphost.config, jumphost.state, *bmc, completions, consoles);
+    // However this block is left (a lost bus connection throws), the
+    // workers stop before the service their work refers to goes.
+    struct StopWorkers {
+      ij::Completions& c;
+      ~StopWorkers() { c.stop(); }
+    } stop_workers{completions};
     tenants.sync_consoles();  // `always` consoles connect (and log) from now on
     ij::BusService service(*connection, jumphost, tenants, consoles, clock);
     ij::log::notice("ipmi-jumphostd ready on " + std::string(ij::bus::kServiceName) + " (trunk " +

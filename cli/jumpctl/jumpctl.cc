@@ -154,6 +154,17 @@ void print_probe(const ij::bus::ProbeView& v) {
   for (const std::string& w : p.warnings) std::printf("%s: warning: %s\n", v.bmc.c_str(), w.c_str());
 }
 
+// After an enroll or set --check, which the BMC passed: what it offers. A
+// failure of this second look is a warning, not the change's failure.
+void print_probe_after(Client& client, const std::string& name) {
+  try {
+    print_probe(client.call<ij::bus::CheckBmc>(name));
+  } catch (const sdbus::Error& e) {
+    std::fprintf(stderr, "jumpctl: warning: %s passed the check, but reading what it offers failed: %s\n",
+                 name.c_str(), e.getMessage().c_str());
+  }
+}
+
 struct StatusRow {
   ij::bus::EnrollmentView enrollment;
   std::optional<ij::bus::PowerView> power;
@@ -214,7 +225,7 @@ int run(const ij::cli::Command& c) {
     auto e = client.call<ij::bus::Enroll>(c.args[0], static_cast<uint32_t>(vid), ij::bus::encode(options));
     std::printf("enrolled %s: VLAN %u on %s, BMC %s reachable as %s, tenant %s\n", c.args[0].c_str(), e.vlan,
                 e.link.c_str(), e.bmc_address.c_str(), e.host_name.c_str(), e.owner.c_str());
-    if (c.check) print_probe(client.call<ij::bus::CheckBmc>(c.args[0]));
+    if (c.check) print_probe_after(client, c.args[0]);
     return 0;
   }
   if (c.verb == "set") {
@@ -225,7 +236,7 @@ int run(const ij::cli::Command& c) {
                 e.name.c_str(), e.owner.c_str(), ports_text(e.ports).c_str(), e.bmc_user.empty() ? "-" : e.bmc_user.c_str(),
                 e.bmc_password_stored ? "stored" : "not stored", e.ipmi.privilege.c_str(), e.ipmi.cipher_suite,
                 e.console_log.c_str());
-    if (c.check) print_probe(client.call<ij::bus::CheckBmc>(c.args[0]));
+    if (c.check) print_probe_after(client, c.args[0]);
     return 0;
   }
   if (c.verb == "power") {

@@ -200,8 +200,18 @@ bool confirmed(const std::string& question) {
   return yes;
 }
 
+// What the BMC wrote, as the terminal may show it: the daemon sends it
+// printable already; a byte that is not becomes '?' here all the same.
+std::string printable(const std::string& text) {
+  std::string s = text.substr(0, 128);
+  for (char& c : s)
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
+  return s;
+}
+
 // A column: at least one blank after it, however long it is.
-std::string pad(const std::string& s, size_t width) {
+std::string pad(const std::string& text, size_t width) {
+  const std::string s = printable(text);
   return s.size() + 1 >= width ? s + " " : s + std::string(width - s.size(), ' ');
 }
 
@@ -228,7 +238,7 @@ int do_sel(Daemon& d, const TenantCommand& c) {
   say(pad("ID", 6) + pad("TIME", 22) + pad("SENSOR", 20) + pad("STATE", 10) + "EVENT\n");
   for (const ij::SelEvent& e : v.events)
     say(pad(std::to_string(e.id), 6) + pad(e.time.empty() ? "-" : e.time, 22) +
-        pad(e.sensor.empty() ? e.type : e.sensor, 20) + pad(e.state, 10) + e.event + "\n");
+        pad(e.sensor.empty() ? e.type : e.sensor, 20) + pad(e.state, 10) + printable(e.event) + "\n");
   return 0;
 }
 
@@ -253,7 +263,7 @@ int do_sensors(Daemon& d, const TenantCommand& c) {
   }
   say(pad("NAME", 20) + pad("TYPE", 20) + pad("READING", 22) + "STATE\n");
   for (const ij::SensorReading& r : v.sensors)
-    say(pad(r.name, 20) + pad(r.type, 20) + pad(reading_text(r), 22) + r.state + "\n");
+    say(pad(r.name, 20) + pad(r.type, 20) + pad(reading_text(r), 22) + printable(r.state) + "\n");
   return 0;
 }
 

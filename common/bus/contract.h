@@ -251,7 +251,11 @@ std::optional<Role> required_role(const std::string& interface, const std::strin
 template <class T>
 struct Wire {
   using type = std::string;
-  static std::string encode(const T& v) { return nlohmann::json(v).dump(); }
+  // Bytes that are not UTF-8 (from a BMC, say) become U+FFFD rather than
+  // an exception that would leave the call unanswered.
+  static std::string encode(const T& v) {
+    return nlohmann::json(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
   // Throws nlohmann::json::exception on an answer of another shape.
   static T decode(const std::string& s) { return nlohmann::json::parse(s).get<T>(); }
 };

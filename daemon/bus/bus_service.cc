@@ -68,6 +68,12 @@ void BusService::serve_manager() {
                               const bus::VariantMap& wire) -> Result<bus::EnrollmentView> {
     auto options = bus::decode_enroll_options(wire);
     if (!options) return options.error().with_context("enroll " + quote_for_message(name));
+    struct Wipe {
+      std::optional<std::string>& p;
+      ~Wipe() {
+        if (p) wipe(*p);
+      }
+    } wipe_decoded{options->bmc_password};
     auto privilege = parse_privilege(options->ipmi_privilege.value_or("admin"));
     if (!privilege) return privilege.error().with_context("enroll " + quote_for_message(name));
     EnrollRequest request = enroll_request(name, vlan, *options, *privilege);
@@ -87,6 +93,13 @@ void BusService::serve_manager() {
     const std::string context = "set " + quote_for_message(name);
     auto o = bus::decode_enroll_options(wire);
     if (!o) return o.error().with_context(context);
+    // The decoded copy of the password goes however this handler returns.
+    struct Wipe {
+      std::optional<std::string>& p;
+      ~Wipe() {
+        if (p) wipe(*p);
+      }
+    } wipe_decoded{o->bmc_password};
     if (o->keys) return make_error(Errc::invalid_argument, context + ": keys change with key add and key remove");
     if (o->bmc_address)
       return make_error(Errc::invalid_argument, context + ": the BMC's address does not change in place: revoke and enroll");

@@ -275,6 +275,10 @@ Result<Enrollment> Admin::set(const SetRequest& r, const std::string& who) {
     if (*group) return make_error(Errc::exists, context + ": a group named " + e.owner + " exists: choose another --owner");
   }
   if (changed.empty() && !r.check) return old;  // nothing to do, nothing written
+  // A new owner gets the tenants' block as an enroll's owner does: refused
+  // while sshd would read another Match first.
+  if (new_owner)
+    if (Status order = check_sshd_order(); !order) return order.error().with_context(context);
 
   State next = jh_.state;
   next.enrollments[e.name] = e;
@@ -318,7 +322,17 @@ Result<Enrollment> Admin::set(const SetRequest& r, const std::string& who) {
   log::notice(what + ": done" + (old_owner_leaves ? ", user " + old.owner + " removed" : ""), f);
   // The old owner's forwards and console end (the console server moves the
   // log aside when it sees the new owner).
-  if (new_owner) end_live_access(old, "set", "the BMC has another owner now");
+  if (new_owner) {
+    end_live_access(old, "set", "the BMC has another owner now");
+  } else if (e.ports != old.ports) {
+    // A forward already open to a port no longer allowed would live on
+    // (the firewall lets established connections be): the BMC's
+    // connections end, and the tenant's tunnels open again as allowed now.
+    if (Status c = jh_.host.sockets.close_to(e.bmc_address.address); !c)
+      log::error("set " + e.name + ": cannot close the connections to " + e.bmc_address.address.str() + ": " +
+                     c.error().message,
+                 {"set", e.name, e.owner, who, "failed"});
+  }
   if (r.cipher_suite)
     if (const char* weak = cipher_suite_weakness(e.ipmi.cipher_suite))
       log::warning("BMC " + e.name + " uses IPMI cipher suite " + std::to_string(e.ipmi.cipher_suite) + ", which " +

@@ -70,11 +70,17 @@ Status read_authentication(ipmi_ctx_t ctx, const BmcTarget& t, BmcProbe* p) {
 // Get Channel Cipher Suites (section 22.15), list index by list index
 // until an answer has fewer than 16 record bytes. False when the command
 // failed (some BMCs answer it only inside a session).
+// A BMC that answers each request slowly gets this long for all of them
+// (64 requests at most): the check of an enroll waits for it.
+constexpr std::chrono::milliseconds kCipherSuitesBudget{4000};
+
 bool read_cipher_suites(ipmi_ctx_t ctx, std::vector<unsigned>* ids) {
   FiidObj rq(tmpl_cmd_get_channel_cipher_suites_rq), rs(tmpl_cmd_get_channel_cipher_suites_rs);
   if (!rq || !rs) return false;
   std::vector<uint8_t> records;
+  const auto deadline = std::chrono::steady_clock::now() + kCipherSuitesBudget;
   for (unsigned index = 0; index <= kCipherSuiteMaxIndex; ++index) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
     if (fill_cmd_get_channel_cipher_suites(IPMI_CHANNEL_NUMBER_CURRENT_CHANNEL, IPMI_PAYLOAD_TYPE_IPMI,
                                            static_cast<uint8_t>(index), IPMI_LIST_ALGORITHMS_BY_CIPHER_SUITE,
                                            rq.get()) < 0 ||

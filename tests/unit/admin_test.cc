@@ -434,6 +434,8 @@ TEST_F(JumphostTest, SetPortsChangeTheFirewallAndThePermitopen) {
   EXPECT_NE(keys.find("permitopen=\"web01-ipmi:8443\""), std::string::npos) << keys;
   EXPECT_EQ(keys.find("web01-ipmi:443\""), std::string::npos) << keys;
   EXPECT_NE(host.firewall.live.find("8443"), std::string::npos);
+  // A forward already open to a port no longer allowed does not live on.
+  EXPECT_EQ(host.sockets.closed, std::vector<std::string>{"10.254.0.2"});
   EXPECT_TRUE(jh.doctor().size() > 0);
   for (const auto& f : jh.doctor()) EXPECT_TRUE(f.ok) << f.what << ": " << f.fix;
 }
