@@ -183,7 +183,7 @@ class FreeIpmiBmc : public Bmc {
   // here, on the main thread, before the workers and the console engine
   // start (a failure is said again at each call that needs it).
   explicit FreeIpmiBmc(std::string sdr_cache_dir) : monitoring_(std::move(sdr_cache_dir)) {
-    if (Status s = monitoring_.ready(); !s) log::warning(s.error().message);
+    if (Status s = Monitoring::init(); !s) log::warning(s.error().message);
   }
 
  private:

@@ -2,6 +2,7 @@
 
 #include <ipmi_monitoring.h>
 
+#include <dirent.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -20,12 +21,13 @@ namespace {
 // The cache directory is root's alone: the SDR tells what hardware a
 // tenant's server has.
 constexpr mode_t kSdrCacheDirMode = 0700;
-// One file per BMC name (a validated name: letters, digits and '-', so no
-// '%' for the library's format), removed when the BMC is revoked or changes
-// hands (forget): a new BMC that gets the same name, or the same address,
-// never reads the records of the one before, even where both SDRs carry
-// the same timestamps (identical models).
-std::string cache_file_name(const std::string& bmc) { return "sdr-cache-" + bmc; }
+// One directory per BMC name (a validated name: letters, digits and '-'),
+// holding the library's file for its address (%H: the library insists on
+// it), removed when the BMC is revoked or changes hands (forget): a new BMC
+// that gets the same name, or the same address, never reads the records of
+// the one before, even where both SDRs carry the same timestamps
+// (identical models).
+constexpr const char* kSdrCacheFileFormat = "sdr-cache-%H";
 
 // A BMC answers with as many records as it likes: past these, the rest are
 // not kept (a tenant's terminal, and the daemon's memory, are not its to fill).
@@ -218,28 +220,33 @@ int on_sel_record(ipmi_monitoring_ctx_t ctx, void* data) try {
 }
 
 // One libipmimonitoring call, through the SDR cache: the library reads
-// DIR/sdr-cache-NAME and compares the SDR repository's last addition and
+// DIR/NAME/sdr-cache-HOST and compares the SDR repository's last addition and
 // erase times (Get SDR Repository Info) with the ones it stored; when they
 // differ (the BMC's SDR changed: new firmware, a replaced board) or the file
 // is damaged, it deletes the file and reads the whole SDR again
 // (ipmi_monitoring_sdr_cache_load). A call that fails while it writes the
 // file deletes it too. A context per call: calls run on several threads.
-Status monitoring_call(const BmcTarget& t, const std::string& dir, std::mutex& cache, const char* what,
+Status monitoring_call(const BmcTarget& t, const std::string& top, std::mutex& cache, const char* what,
                        const std::function<int(ipmi_monitoring_ctx_t, ipmi_monitoring_ipmi_config*)>& call) {
+  if (t.name.empty() || t.name.find('/') != std::string::npos || t.name[0] == '.')
+    return make_error(Errc::invalid_argument, "SDR cache: no directory for BMC name " + quote_for_message(t.name));
+  const std::string dir = top + "/" + t.name;
+  std::lock_guard<std::mutex> lock(cache);
+  if (Status d = prepare_private_dir(dir, kSdrCacheDirMode); !d)
+    return make_error(Errc::failed, "SDR cache: " + d.error().message);
   MonitoringCtx ctx;
   if (!ctx.get()) return out_of_memory();
   if (ipmi_monitoring_ctx_sdr_cache_directory(ctx.get(), dir.c_str()) < 0 ||
-      ipmi_monitoring_ctx_sdr_cache_filenames(ctx.get(), cache_file_name(t.name).c_str()) < 0)
+      ipmi_monitoring_ctx_sdr_cache_filenames(ctx.get(), kSdrCacheFileFormat) < 0)
     return monitoring_error(t, ctx.get(), "SDR cache", dir);
   Config config(t);
-  std::lock_guard<std::mutex> lock(cache);
   if (call(ctx.get(), config.get()) < 0) return monitoring_error(t, ctx.get(), what, dir);
   return ok_status();
 }
 
 }  // namespace
 
-Status Monitoring::ready() {
+Status Monitoring::init() {
   // The library keeps its flags in globals and asks that threaded programs
   // initialise it once before any other call. No flag: LOCK_MEMORY would
   // only lock the context (the password is in the libfreeipmi context it
@@ -252,6 +259,11 @@ Status Monitoring::ready() {
   if (g_init_errnum != IPMI_MONITORING_ERR_SUCCESS)
     return make_error(Errc::failed, std::string("cannot initialise libipmimonitoring: ") +
                                         ipmi_monitoring_ctx_strerror(g_init_errnum));
+  return ok_status();
+}
+
+Status Monitoring::ready() {
+  IJ_TRY(init());
   // Checked at every call (one lstat): a directory removed or loosened
   // since is noticed, not written through.
   if (Status d = prepare_private_dir(sdr_cache_dir_, kSdrCacheDirMode); !d)
@@ -260,11 +272,22 @@ Status Monitoring::ready() {
 }
 
 void Monitoring::forget(const std::string& bmc) {
-  if (bmc.empty() || bmc.find('/') != std::string::npos) return;
+  if (bmc.empty() || bmc.find('/') != std::string::npos || bmc[0] == '.') return;
   std::lock_guard<std::mutex> hold(cache_lock(bmc));
-  const std::string path = sdr_cache_dir_ + "/" + cache_file_name(bmc);
-  if (::unlink(path.c_str()) < 0 && errno != ENOENT)
-    log::warning("cannot remove " + path + " (the SDR cache of BMC " + bmc + "): " + std::strerror(errno));
+  const std::string dir = sdr_cache_dir_ + "/" + bmc;
+  // Only what the library writes there: its cache files.
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (const dirent* ent = ::readdir(d)) {
+      const std::string name = ent->d_name;
+      if (name.rfind("sdr-cache-", 0) != 0) continue;
+      const std::string path = dir + "/" + name;
+      if (::unlink(path.c_str()) < 0)
+        log::warning("cannot remove " + path + " (the SDR cache of BMC " + bmc + "): " + std::strerror(errno));
+    }
+    ::closedir(d);
+  }
+  if (::rmdir(dir.c_str()) < 0 && errno != ENOENT)
+    log::warning("cannot remove " + dir + " (the SDR cache of BMC " + bmc + "): " + std::strerror(errno));
 }
 
 std::mutex& Monitoring::cache_lock(const std::string& bmc) {

@@ -15,14 +15,16 @@ namespace ij {
 
 class Monitoring {
  public:
-  // `sdr_cache_dir` holds one SDR cache file per BMC name.
+  // `sdr_cache_dir` holds a directory per BMC name with its SDR cache.
   explicit Monitoring(std::string sdr_cache_dir) : sdr_cache_dir_(std::move(sdr_cache_dir)) {}
 
   Result<std::vector<SensorReading>> sensors(const BmcTarget& t);
   Result<std::vector<SelEvent>> sel(const BmcTarget& t);
-  // Removes BMC `bmc`'s cache file.
+  // Removes BMC `bmc`'s cache (its directory).
   void forget(const std::string& bmc);
-  // The library initialised once, the cache directory there and safe.
+  // The library initialised (once; before any thread uses it).
+  static Status init();
+  // init(), and the cache directory there and safe.
   Status ready();
 
  private:

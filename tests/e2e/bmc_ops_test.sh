@@ -73,9 +73,9 @@ check "  a threshold sensor with its value and unit" grep -qx '1|CPU Temp|Temper
 check "  a fan in RPM" grep -qx '3|FAN1|Fan|4800.00|RPM|nominal|OK' <<<"$ours"
 check "  a discrete sensor with its events and state" \
   grep -qx '5|PSU1 Status|Power Supply|N/A||critical|Presence detected; Power Supply Failure detected' <<<"$ours"
-file=$cache/sdr-cache-$host
-check_eq "the SDR cache: one file per BMC address, in a directory of root's alone" "755 root 700 root yes" \
-  "$(stat -c '%a %U' "$IJ_T/cache" "$cache" | tr '\n' ' ')$(test -s "$file" && echo yes)"
+file=$cache/web01/sdr-cache-$host
+check_eq "the SDR cache: a directory per BMC name, root's alone" "755 root 700 root 700 root yes" \
+  "$(stat -c '%a %U' "$IJ_T/cache" "$cache" "$cache/web01" | tr '\n' ' ')$(test -s "$file" && echo yes)"
 before=$(stat -c %y "$file")
 ops "$host" sensors > /dev/null
 check_eq "  read again from the cache, not rewritten" "$before" "$(stat -c %y "$file")"

@@ -187,8 +187,11 @@ check "  saying so" grep -q "IPMI check) failed: .*refused" <<<"$err"
 check "  and changes nothing" cmp -s "$IJ_T/state.before" /var/lib/ipmi-jumphost/state.json
 ssh_as alice power status web01
 check_eq "  web01 still answers alice" "web01: on" "$out"
+ssh_as alice sensors web02
+check "alice reads web02's sensors (its SDR is cached)" test -d /var/cache/ipmi-jumphost/sdr/web02
 run_as opadmin "$jumpctl" set web02 --owner bob
 check_eq "set web02 --owner bob" 0 "$rc"
+check_not "  web02's cached SDR is gone with alice's access" test -e /var/cache/ipmi-jumphost/sdr/web02
 ssh_as alice power status web02
 check_eq "alice lost web02 at once" "you have no BMC named web02" "$err"
 ssh_as bob power status web02
