@@ -113,6 +113,12 @@ check_eq "sel --json: the event the BMC logged, named from its SDR" "Inlet Temp|
   "$(jq -r '.events[] | "\(.sensor)|\(.state)|\(.event)"' <<<"$out")"
 ssh_as alice sel web01
 check "sel (text): a header and the event" grep -q "Inlet Temp.*critical.*Upper Critical - going high" <<<"$out"
+# On a terminal, clear asks first; "n" keeps the log.
+out=$( { sleep 2; printf 'n\r'; sleep 1; } | ssh "${ssh_opts[@]}" -i "$keys/alice" -tt alice@127.0.0.1 sel clear web01 2>&1)
+check "sel clear on a terminal asks first" grep -q "Erase every event in web01's event log? \[y/N\]" <<<"$out"
+check "  and 'n' erases nothing" grep -q "nothing erased" <<<"$out"
+ssh_as alice sel web01 --json
+check_eq "  the event is still there" 1 "$(jq '.events | length' <<<"$out")"
 ssh_as alice sel clear web01
 check_eq "sel clear (no terminal: not asked)" "web01: event log erased" "$out"
 check_eq "  ipmi-sel finds it empty" "" \
