@@ -11,7 +11,6 @@
 #include "daemon/ipmi/freeipmi_monitoring.h"
 #include "daemon/ipmi/freeipmi_ops.h"
 #include "daemon/ipmi/freeipmi_session.h"
-#include "daemon/ipmi/swap.h"
 
 namespace ij {
 namespace {
@@ -146,7 +145,11 @@ class FreeIpmiBmc : public Bmc {
     ipmiconsole_engine_config engine{};
     // A NUL tells the reader the session is up; the password is kept out
     // of swap while the library holds it.
-    engine.engine_flags = IPMICONSOLE_ENGINE_OUTPUT_ON_SOL_ESTABLISHED | (lock_memory_ ? IPMICONSOLE_ENGINE_LOCK_MEMORY : 0);
+    // LOCK_MEMORY also makes the library wipe its copies when it frees them
+    // (without it, a revoked BMC's password was still in the daemon's
+    // memory 30 s after the revoke: e2e_tenant's memory scan), so it stays
+    // even where nothing could be swapped.
+    engine.engine_flags = IPMICONSOLE_ENGINE_OUTPUT_ON_SOL_ESTABLISHED | IPMICONSOLE_ENGINE_LOCK_MEMORY;
     // Refuse rather than steal a SOL session someone else holds, unless an
     // operator asked to take it over.
     engine.behavior_flags = take_over ? 0 : IPMICONSOLE_BEHAVIOR_ERROR_ON_SOL_INUSE;
@@ -185,14 +188,10 @@ class FreeIpmiBmc : public Bmc {
   // start (a failure is said again at each call that needs it).
   explicit FreeIpmiBmc(std::string sdr_cache_dir) : monitoring_(std::move(sdr_cache_dir)) {
     if (Status s = Monitoring::init(); !s) log::warning(s.error().message);
-    std::string why;
-    lock_memory_ = this_process_may_swap(&why);
-    log::info(std::string("console sessions' buffers ") + (lock_memory_ ? "are locked out of swap: " : "need no lock: ") + why);
   }
 
  private:
   Monitoring monitoring_;
-  bool lock_memory_ = true;  // libipmiconsole locks each session's buffers (swap.h)
   std::once_flag engine_once_;
   bool engine_ = false;
 };
