@@ -61,7 +61,8 @@ const std::vector<Spec>& specs() {
        {"NAME [--owner USER] [--ports 22,80,443,5900]",
         "[--bmc-user USER] [--bmc-password-file FILE] [--switch-port LABEL]",
         "[--ipmi-privilege user|operator|admin] [--cipher-suite ID]",
-        "[--ipmi-workarounds W1,W2,...] [--console-log always|attached|off] [--check]"},
+        "[--ipmi-workarounds W1,W2,...] [--console-log always|attached|off] [--check]",
+        "[--no-bmc-password] [--no-switch-port] [--no-ipmi-workarounds]"},
        "Changes BMC NAME's enrollment in place, all of it or, on a failure, none; what\n"
        "is not given stays. A new owner gets the BMC's tunnels and console (the old\n"
        "owner's sessions to it end, and its console log is set aside).",
@@ -74,7 +75,10 @@ const std::vector<Spec>& specs() {
         {"--cipher-suite", "ID", "1-3, 6-8, 11, 12 or 17"},
         {"--ipmi-workarounds", "LIST", "FreeIPMI workarounds, as ipmipower(8) -W"},
         {"--console-log", "MODE", "always, attached or off"},
-        kCheck},
+        kCheck,
+        {"--no-bmc-password", nullptr, "store no password (the tenant types it per request)"},
+        {"--no-switch-port", nullptr, "the BMC has no switch port any more"},
+        {"--no-ipmi-workarounds", nullptr, "no FreeIPMI workarounds"}},
        {"jumpctl set web01 --bmc-user ADMIN --bmc-password-file new.pw --check"}},
       {"revoke", "revoke", 1, {"NAME"},
        "Removes what enroll made for BMC NAME (the user when they own no other BMC),\n"
@@ -325,6 +329,8 @@ Result<Command> parse_command_line(const std::vector<std::string>& argv) {
         c.all = true;
       } else if (name == "--wait") {
         c.wait = true;
+      } else if (name == "--no-bmc-password" || name == "--no-switch-port" || name == "--no-ipmi-workarounds") {
+        c.clear.push_back(name.substr(5));  // bmc-password, switch-port, ipmi-workarounds
       } else {  // --read-only, --force
         if (!c.console_mode.empty()) return usage_error("--read-only and --force exclude each other");
         c.console_mode = name.substr(2);
@@ -349,6 +355,16 @@ Result<Command> parse_command_line(const std::vector<std::string>& argv) {
   if (spec->positional != kAny && c.args.size() != spec->positional)
     return usage_error("'" + std::string(spec->words) + "' takes " + std::to_string(spec->positional) +
                        " argument(s), got " + std::to_string(c.args.size()));
+  if (c.verb == "set") {
+    auto both = [&](const char* what, bool given) -> Status {
+      if (given && std::find(c.clear.begin(), c.clear.end(), what) != c.clear.end())
+        return usage_error(std::string("--") + what + " and --no-" + what + " exclude each other");
+      return ok_status();
+    };
+    IJ_TRY(both("bmc-password", !c.bmc_password_file.empty()));
+    IJ_TRY(both("switch-port", !c.switch_port.empty()));
+    IJ_TRY(both("ipmi-workarounds", !c.ipmi_workarounds.empty()));
+  }
   if (c.verb == "power") {
     if (c.args.empty()) return usage_error("power needs an ACTION");
     const size_t names = c.args.size() - 1;

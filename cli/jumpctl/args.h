@@ -40,6 +40,7 @@ struct Command {
   bool all = false;                 // power --all
   bool wait = false;                // power --wait
   std::string fanout;               // power --fanout
+  std::vector<std::string> clear;   // set --no-X: bmc-password, switch-port, ipmi-workarounds
 };
 
 // Errors are usage errors (exit 2), with a message naming the bad argument.

@@ -230,6 +230,11 @@ int run(const ij::cli::Command& c) {
   }
   if (c.verb == "set") {
     ij::bus::EnrollOptions options = options_of(c);
+    for (const std::string& what : c.clear) {
+      if (what == "bmc-password") options.bmc_password = std::string();
+      if (what == "switch-port") options.switch_port = std::string();
+      if (what == "ipmi-workarounds") options.ipmi_workarounds = std::vector<std::string>();
+    }
     Client client;
     auto e = client.call<ij::bus::Set>(c.args[0], ij::bus::encode(options));
     std::printf("set %s: owner %s, ports %s, IPMI user %s (password %s), privilege %s, cipher suite %u, console log %s\n",

@@ -184,7 +184,7 @@ expect "--help" jumpctl console --force web01 --
 expect "--help --json" jumpctl consoles --
 expect "--help --lines" jumpctl console-log web01 --
 expect "" jumpctl console-log web01 --lines ""
-expect "--bmc-password-file --bmc-user --check --cipher-suite --console-log --help --ipmi-privilege --ipmi-workarounds --owner --ports --switch-port" \
+expect "--bmc-password-file --bmc-user --check --cipher-suite --console-log --help --ipmi-privilege --ipmi-workarounds --no-bmc-password --no-ipmi-workarounds --no-switch-port --owner --ports --switch-port" \
   jumpctl set web01 --
 expect "--bmc-ip --bmc-password-file --bmc-user" jumpctl enroll web09 --check --bmc
 expect "admin operator user" jumpctl set web01 --check --ipmi-privilege ""

@@ -208,6 +208,14 @@ run_as opadmin "$jumpctl" doctor
 check_eq "the doctor finds nothing wrong after the moves (keys, firewall, users, sshd)" "" \
   "$(grep PROBLEM <<<"$out" | grep -v 'is not VLAN 10[1-4] on eth1')"
 
+run_as opadmin "$jumpctl" set db01 --no-bmc-password
+check_eq "set --no-bmc-password" 0 "$rc"
+run_as opadmin "$jumpctl" show db01
+check "  the password is no longer stored" grep -q "^bmc password: *not stored" <<<"$out"
+ssh_as bob power status db01
+check_eq "  and bob is asked for it (no terminal here)" \
+  "BMC db01 needs its password and there is no terminal to ask it on: use ssh -t" "$err"
+
 ! grep -q "pw-web01\|pw-db01\|wrong-pw" "$IJ_T/daemon.log"
 check "no BMC password is in the daemon's log" test $? = 0
 finish

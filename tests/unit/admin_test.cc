@@ -419,6 +419,12 @@ TEST_F(JumphostTest, SetCredentialsChangeTheStateAlone) {
   bad.name = "web01";
   bad.bmc_user = "";
   EXPECT_EQ(jh.admin.set(bad, "root").error().message, "set web01: a BMC password needs a BMC user");
+  // Cleared: no stored password (the tenant types it), no switch port.
+  SetRequest clear;
+  clear.name = "web01";
+  clear.bmc_password = "";
+  ASSERT_TRUE(jh.admin.set(clear, "root").ok());
+  EXPECT_TRUE(jh.state().find("web01")->bmc_password.empty());
   bad = SetRequest{};
   bad.name = "nope";
   EXPECT_EQ(jh.admin.set(bad, "root").error().message, "set nope: no BMC of that name is enrolled");

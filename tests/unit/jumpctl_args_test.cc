@@ -180,7 +180,7 @@ TEST(JumpctlArgs, HelpAndParserAgree) {
       }
     }
   }
-  EXPECT_EQ(options_seen, 38u);
+  EXPECT_EQ(options_seen, 41u);
 }
 
 TEST(JumpctlArgs, PowerNeedsItsBmcsOneWay) {
@@ -198,6 +198,15 @@ TEST(JumpctlArgs, PowerNeedsItsBmcsOneWay) {
     ASSERT_FALSE(r.ok()) << join(bad, " ");
   }
   EXPECT_EQ(parse({"power", "on"}).error().message, "power needs the BMCs: NAME..., --all or --owner USER (one of them)");
+}
+
+TEST(JumpctlArgs, SetClearsWhatItIsToldTo) {
+  auto c = parse({"set", "web01", "--no-bmc-password", "--no-switch-port"});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->clear, (std::vector<std::string>{"bmc-password", "switch-port"}));
+  EXPECT_EQ(parse({"set", "web01", "--no-switch-port", "--switch-port", "7"}).error().message,
+            "--switch-port and --no-switch-port exclude each other");
+  EXPECT_FALSE(parse({"enroll", "web01", "--vlan", "1", "--no-switch-port"}).ok());
 }
 
 TEST(JumpctlArgs, EveryEnrollOptionLandsInItsField) {
