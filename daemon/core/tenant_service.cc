@@ -13,6 +13,36 @@
 #include "daemon/core/power_job.h"
 
 namespace ij {
+namespace {
+
+// Where and how to open a session to `e`'s BMC; the password is not in it
+// (each caller decides which one goes there).
+BmcTarget session_target(const Enrollment& e) {
+  BmcTarget t;
+  t.name = e.name;
+  t.host = e.bmc_address.address.str();
+  t.user = e.bmc_user;
+  t.settings = e.ipmi;
+  return t;
+}
+
+// The same with the stored password.
+BmcTarget stored_target(const Enrollment& e) {
+  BmcTarget t = session_target(e);
+  t.password = SecretText(std::string(e.bmc_password.reveal()));
+  return t;
+}
+
+// A probe of `t`, with the warnings of what it found; the password is
+// wiped when it is done.
+Result<BmcProbe> probe_with_warnings(Bmc& bmc, BmcTarget& t) {
+  auto p = bmc.probe(t);
+  t.password.clear();
+  if (p) p->warnings = probe_warnings(*p);
+  return p;
+}
+
+}  // namespace
 
 TenantService::TenantService(const Config& config, const State& state, Bmc& bmc, Executor& executor,
                              ConsoleServer& consoles)
@@ -43,11 +73,7 @@ Result<BmcTarget> TenantService::target_for(const std::string& tenant, const std
     return name.error();
   }
   const Enrollment& e = *state_.find(*name);
-  BmcTarget t;
-  t.name = e.name;
-  t.host = e.bmc_address.address.str();
-  t.user = e.bmc_user;
-  t.settings = e.ipmi;
+  BmcTarget t = session_target(e);
   if (e.bmc_password.empty()) {
     Status valid = validate_bmc_password(password);
     t.password = SecretText(std::move(password));
@@ -175,10 +201,7 @@ void TenantService::operator_power(const std::string& user, const std::vector<st
     fan->results[i].bmc = e.name;
     fan->results[i].action = power_action_name(*a);
     PowerJob job;
-    job.target.name = e.name;
-    job.target.host = e.bmc_address.address.str();
-    job.target.user = e.bmc_user;
-    job.target.settings = e.ipmi;
+    job.target = session_target(e);
     job.action = *a;
     job.wait = wait;
     job.ticket = ticket_for(e.name);
@@ -379,16 +402,8 @@ void TenantService::sensors(const std::string& tenant, const std::string& bmc, s
 }
 
 Result<BmcProbe> TenantService::probe_now(const Enrollment& e) {
-  BmcTarget t;
-  t.name = e.name;
-  t.host = e.bmc_address.address.str();
-  t.user = e.bmc_user;
-  t.settings = e.ipmi;
-  t.password = SecretText(std::string(e.bmc_password.reveal()));
-  auto p = bmc_.probe(t);
-  t.password.clear();
-  if (p) p->warnings = probe_warnings(*p);
-  return p;
+  BmcTarget t = stored_target(e);
+  return probe_with_warnings(bmc_, t);
 }
 
 void TenantService::check_bmc(const std::string& user, const std::string& name,
@@ -398,24 +413,15 @@ void TenantService::check_bmc(const std::string& user, const std::string& name,
   if (e->bmc_password.empty())
     return done(make_error(Errc::invalid_argument, "BMC " + name + " has no stored password (its tenant types it "
                                                    "per request): there is nothing to check"));
-  BmcTarget t;
-  t.name = e->name;
-  t.host = e->bmc_address.address.str();
-  t.user = e->bmc_user;
-  t.settings = e->ipmi;
-  t.password = SecretText(std::string(e->bmc_password.reveal()));
   auto finish = std::make_shared<std::function<void(Result<bus::ProbeView>)>>(std::move(done));
-  Status queued = executor_.run([this, t = std::move(t), user, finish]() mutable -> Executor::Done {
-    auto p = bmc_.probe(t);
-    t.password.clear();
+  Status queued = executor_.run([this, t = stored_target(*e), user, finish]() mutable -> Executor::Done {
+    auto p = probe_with_warnings(bmc_, t);
     return [p = std::move(p), name = t.name, user, finish] {
       log::Fields f{"check", name, "", user, "failed"};
       if (p) {
         f.result = p->credentials_ok ? "ok" : "refused";
         log::notice("check " + name + " by=" + user + ": credentials " + (p->credentials_ok ? "work" : "refused"), f);
-        bus::ProbeView v{name, *p};
-        v.probe.warnings = probe_warnings(*p);
-        return (*finish)(std::move(v));
+        return (*finish)(bus::ProbeView{name, *p});
       }
       log::warning("check " + name + " by=" + user + ": FAILED: " + p.error().message, f);
       (*finish)(p.error());
@@ -497,10 +503,7 @@ std::vector<ConsoleSpec> TenantService::console_specs() const {
     ConsoleSpec s;
     s.name = name;
     s.owner = e.owner;
-    s.target.name = e.name;
-    s.target.host = e.bmc_address.address.str();
-    s.target.user = e.bmc_user;
-    s.target.settings = e.ipmi;
+    s.target = session_target(e);
     s.password = e.bmc_password;  // the shared buffer, not a copy
     s.mode = e.console_log.value_or(config_.console_log);
     specs.push_back(std::move(s));
