@@ -325,6 +325,9 @@ int main(int argc, char** argv) {
   ij::SystemClock clock;
   ij::Jumphost jumphost{*config, std::move(*state), ij::Host{links, users, files, sshd, firewall, sockets}, clock};
   if (teardown) return run_teardown(jumphost);
+  if (auto o = config->origins.find("nft_binary"); o != config->origins.end())
+    ij::log::warning(o->second + ": nft_binary is no longer used (the daemon applies its table through libnftables); "
+                     "remove the line");
   if (auto s = prepare_host(*config, users); !s) return fail(s.error().message);
   ij::reconcile(jumphost);
   warn_pool_overlap(jumphost);

@@ -87,6 +87,8 @@ const std::map<std::string, Setter>& setters() {
       {"sshd_dropin_dir", absolute_path(&Config::sshd_dropin_dir)},
       {"sshd_binary", absolute_path(&Config::sshd_binary)},
       {"sshd_pid_file", absolute_path(&Config::sshd_pid_file)},
+      // Obsolete since the table is applied through libnftables: accepted
+      // (an upgrade must not stop the daemon), warned about at start.
       {"nft_binary", absolute_path(&Config::nft_binary)},
       {"wrapper", absolute_path(&Config::wrapper)},
       {"tenant_home", absolute_path(&Config::tenant_home)},

@@ -178,12 +178,14 @@ Result<Enrollment> Admin::enroll(const EnrollRequest& request, const std::string
   tenant.user = e.owner;
   for (SshKey& k : *keys) tenant.keys.push_back(k);
 
+  auto t = touch({e.name}, {e.owner});
+  if (!t) return t.error().with_context("enroll " + e.name);
   Plan plan;
-  plan.add(link_step(next, e, true));
+  plan.add(link_step(next, e, true, *t));
   // The BMC is reachable from here on: its answer decides, before any
   // user, key or state is written.
   plan.add(request.check ? check_step(e) : no_op_step("IPMI check"));
-  plan.add(new_tenant ? user_step(next, e.owner, true) : no_op_step("Unix user"));
+  plan.add(new_tenant ? user_step(next, e.owner, true, *t) : no_op_step("Unix user"));
   plan.add(hosts_step(next));
   plan.add(keys_step(next, e.owner));
   plan.add(dropin_step(next, e.owner, true));
@@ -294,6 +296,8 @@ Result<Enrollment> Admin::set(const SetRequest& r, const std::string& who) {
     if (old_owner_leaves) next.tenants.erase(old.owner);
   }
 
+  auto t = touch({e.name}, {e.owner, old.owner});
+  if (!t) return t.error().with_context(context);
   Plan plan;
   // The new credentials must work before anything is kept.
   plan.add(r.check ? check_step(e) : no_op_step("IPMI check"));
@@ -301,14 +305,14 @@ Result<Enrollment> Admin::set(const SetRequest& r, const std::string& who) {
   // BMC (or go, with the old owner's last BMC).
   const bool ports_change = e.ports != old.ports;
   plan.add(new_owner ? keys_step(next, old.owner) : no_op_step("authorized keys"));
-  plan.add(new_tenant ? user_step(next, e.owner, true) : no_op_step("Unix user"));
-  plan.add(new_owner || ports_change ? firewall_step(next) : no_op_step("firewall"));
+  plan.add(new_tenant ? user_step(next, e.owner, true, *t) : no_op_step("Unix user"));
+  plan.add(new_owner || ports_change ? firewall_step(next, *t) : no_op_step("firewall"));
   plan.add(new_owner || ports_change ? keys_step(next, e.owner) : no_op_step("authorized keys"));
   // As for an enroll: sshd must give the new owner the tenants' block (the
   // drop-in itself never changes here: one tenant comes for one that goes
   // at most, so the set of tenants neither fills nor empties).
   plan.add(new_owner ? dropin_step(next, e.owner, true) : no_op_step("sshd drop-in"));
-  plan.add(old_owner_leaves ? user_step(next, old.owner, false) : no_op_step("Unix user"));
+  plan.add(old_owner_leaves ? user_step(next, old.owner, false, *t) : no_op_step("Unix user"));
   plan.add(state_step(next));
   Status s = plan.run();
   const std::string what = "set " + e.name + " " + (changed.empty() ? std::string("(nothing changed)") : join(changed, " ")) +
@@ -356,13 +360,15 @@ Status Admin::revoke(const std::string& name, const std::string& who) {
     next.tenants.erase(e.owner);
   }
 
+  auto t = touch({e.name}, {e.owner});
+  if (!t) return t.error().with_context("revoke " + name);
   // Access goes first: a failure half-way leaves the tenant with less, not more.
   Plan plan;
   plan.add(dropin_step(next, e.owner, false));
   plan.add(keys_step(next, e.owner));
   plan.add(hosts_step(next));
-  plan.add(last ? user_step(next, e.owner, false) : no_op_step("Unix user"));
-  plan.add(link_step(next, e, false));
+  plan.add(last ? user_step(next, e.owner, false, *t) : no_op_step("Unix user"));
+  plan.add(link_step(next, e, false, *t));
   plan.add(state_step(next));
   Status s = plan.run();
   const std::string what = "revoke " + name + " owner=" + e.owner + " by=" + who;

@@ -6,7 +6,9 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -100,16 +102,34 @@ class Admin {
   Step dropin_step(const State& next, const std::string& user, bool enrolling);
   Step hosts_step(const State& next);
   Step state_step(const State& next);
+  // What one change touches in the firewall: its BMCs and tenants, their
+  // uids (looked up before any step, so that a revoke still knows the uid
+  // of the user it removed; a user the change creates is added when it is)
+  // and whether the trunk has an address of the host.
+  struct FirewallTouch {
+    std::set<std::string> bmcs, users;
+    std::map<std::string, uid_t> uids;
+    bool trunk_has_address = false;
+  };
+  using Touch = std::shared_ptr<FirewallTouch>;
+  Result<Touch> touch(std::set<std::string> bmcs, std::set<std::string> users) const;
+  // Moves the touched elements of the table from what `from` gives them
+  // (with `from_uids`) to what `to` gives them (with t's uids), in one
+  // transaction that costs what the touch holds, not what the table holds;
+  // when that fails (the table is missing or was changed) it writes the
+  // whole table for `to`.
+  Status move_firewall(const State& from, const std::map<std::string, uid_t>& from_uids, const State& to,
+                       const FirewallTouch& t);
   // Creates (enroll) or removes (revoke) the tenant's Unix user; a created
-  // user's uid gets its firewall rules in the same step.
-  Step user_step(const State& next, const std::string& user, bool create);
+  // user's uid gets its firewall elements in the same step.
+  Step user_step(const State& next, const std::string& user, bool create, Touch t);
   // The VLAN link with the firewall around it: the link never exists
   // without its rules (enroll: rules, then link; revoke: link, then rules).
-  Step link_step(const State& next, const Enrollment& e, bool create);
-  // The firewall for `s` with the tenants' uids as the system has them now.
-  std::string firewall_for(const State& s) const;
+  Step link_step(const State& next, const Enrollment& e, bool create, Touch t);
+  // The whole firewall for `s` with the tenants' uids as the system has them now.
+  FirewallSpec firewall_for(const State& s) const;
   // The firewall for `next`; the undo puts back the current state's.
-  Step firewall_step(const State& next);
+  Step firewall_step(const State& next, Touch t);
   // The BMC takes `e`'s credentials (checker_), or the step fails.
   Step check_step(const Enrollment& e);
 

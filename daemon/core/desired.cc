@@ -11,11 +11,11 @@ bool trunk_closed(const Config& config, const State& state, bool trunk_has_addre
   return !config.trunk_untagged_allowed && !state.enrollments.empty() && !trunk_has_address;
 }
 
-std::string desired_firewall(const Config& config, const State& state, const std::map<std::string, uid_t>& uids,
-                             bool trunk_has_address) {
+FirewallSpec desired_firewall(const Config& config, const State& state, const std::map<std::string, uid_t>& uids,
+                              bool trunk_has_address, FirewallScope scope) {
   std::vector<std::string> closed;
   if (trunk_closed(config, state, trunk_has_address)) closed.push_back(config.trunk);
-  return render_firewall(state, uids, closed);
+  return firewall_spec(state, uids, closed, scope);
 }
 
 DesiredLink desired_link(const Config& config, const Enrollment& e) {

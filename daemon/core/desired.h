@@ -19,6 +19,7 @@
 #include "daemon/config/config.h"
 #include "daemon/host/hardening.h"
 #include "daemon/model/enrollment.h"
+#include "daemon/render/firewall.h"
 
 namespace ij {
 
@@ -57,7 +58,7 @@ struct OwnedDir {
 };
 
 struct DesiredHost {
-  std::string firewall;                // the nft script
+  FirewallSpec firewall;               // the table's elements
   // The trunk, closed to untagged traffic (hardened like a BMC link, and
   // the firewall drops what it carries untagged), or open: when the
   // configuration says so (trunk_untagged = allow), when there is no BMC
@@ -76,8 +77,9 @@ struct DesiredHost {
 // The pieces, for the steps of a change (each for the state after it).
 // `trunk_has_address`: whether the trunk has an IPv4 address now (observed).
 bool trunk_closed(const Config& config, const State& state, bool trunk_has_address);
-std::string desired_firewall(const Config& config, const State& state, const std::map<std::string, uid_t>& uids,
-                             bool trunk_has_address);
+// `scope`: only the elements of those BMCs and tenants (and the closed trunks).
+FirewallSpec desired_firewall(const Config& config, const State& state, const std::map<std::string, uid_t>& uids,
+                              bool trunk_has_address, FirewallScope scope = {});
 DesiredLink desired_link(const Config& config, const Enrollment& e);
 DesiredFile desired_hosts(const Config& config, const State& state);
 DesiredFile desired_keys(const Config& config, const State& state, const std::string& user);

@@ -1,6 +1,8 @@
 // The steps of enroll and revoke, shared by both; their content comes from
 // the desired host (desired.h), as the reconcile's and the doctor's does.
 #include "daemon/core/admin.h"
+
+#include "common/base/log.h"
 #include "daemon/core/desired.h"
 #include "daemon/core/drift.h"
 #include "daemon/render/hosts.h"
@@ -71,19 +73,44 @@ Step Admin::dropin_step(const State& next, const std::string& user, bool enrolli
   };
 }
 
-std::string Admin::firewall_for(const State& s) const {
+FirewallSpec Admin::firewall_for(const State& s) const {
   // A user that cannot be looked up gets no rule: it can open nothing.
   auto uids = jh_.host.users.lookup_many(s.tenant_names());
   return desired_firewall(jh_.config, s, uids ? *uids : std::map<std::string, uid_t>{},
                           trunk_has_address(jh_.config, jh_.host));
 }
 
-Step Admin::firewall_step(const State& next) {
-  Firewall* firewall = &jh_.host.firewall;
+Result<Admin::Touch> Admin::touch(std::set<std::string> bmcs, std::set<std::string> users) const {
+  auto t = std::make_shared<FirewallTouch>();
+  t->bmcs = std::move(bmcs);
+  t->users = std::move(users);
+  for (const std::string& user : t->users) {
+    auto uid = jh_.host.users.lookup(user);
+    if (!uid) return uid.error();
+    if (uid->has_value()) t->uids[user] = **uid;
+  }
+  t->trunk_has_address = trunk_has_address(jh_.config, jh_.host);
+  return t;
+}
+
+Status Admin::move_firewall(const State& from, const std::map<std::string, uid_t>& from_uids, const State& to,
+                            const FirewallTouch& t) {
+  const FirewallScope scope{&t.bmcs, &t.users};
+  const FirewallSpec have = desired_firewall(jh_.config, from, from_uids, t.trunk_has_address, scope);
+  const FirewallSpec want = desired_firewall(jh_.config, to, t.uids, t.trunk_has_address, scope);
+  Status s = jh_.host.firewall.change(want, firewall_minus(have, want));
+  if (s) return s;
+  // The table is missing, or not as the daemon left it: write it whole,
+  // with every tenant's uid as the system has it now.
+  log::warning("firewall: " + s.error().message + "; writing the whole table instead");
+  return jh_.host.firewall.apply(firewall_for(to));
+}
+
+Step Admin::firewall_step(const State& next, Touch t) {
   auto before = std::make_shared<const State>(jh_.state);
   auto after = std::make_shared<const State>(next);
-  return Step{"firewall", [=, this] { return firewall->apply(firewall_for(*after)); },
-              [=, this] { return firewall->apply(firewall_for(*before)); }};
+  return Step{"firewall", [=, this] { return move_firewall(*before, t->uids, *after, *t); },
+              [=, this] { return move_firewall(*after, t->uids, *before, *t); }};
 }
 
 Step Admin::check_step(const Enrollment& e) {
@@ -101,29 +128,38 @@ Step Admin::check_step(const Enrollment& e) {
               [] { return ok_status(); }};
 }
 
-Step Admin::user_step(const State& next, const std::string& user, bool create) {
+Step Admin::user_step(const State& next, const std::string& user, bool create, Touch t) {
   Users* users = &jh_.host.users;
-  Firewall* firewall = &jh_.host.firewall;
   const Config& c = jh_.config;
   auto before = std::make_shared<const State>(jh_.state);
   auto after = std::make_shared<const State>(next);
-  // A new user gets a new uid: the firewall's per-uid rules follow it.
+  // A new user gets a new uid: the firewall's elements follow it (and those
+  // of a uid the user had before, in a rollback of a removal, go).
   auto add = [=, this, &c](const State& rules) -> Status {
     IJ_TRY(users->add(user, c.tenant_group, c.wrapper, c.tenant_home));
-    Status s = firewall->apply(firewall_for(rules));
+    const std::map<std::string, uid_t> old_uids = t->uids;
+    auto uid = users->lookup(user);
+    Status s = !uid ? Status(uid.error())
+               : !uid->has_value() ? make_error(Errc::failed, "user " + user + " is missing right after useradd")
+                                   : ok_status();
+    if (s) {
+      t->uids[user] = **uid;
+      s = move_firewall(rules, old_uids, rules, *t);
+      if (!s) t->uids = old_uids;
+    }
     if (!s)
       if (Status back = users->remove(user); !back)
         return make_error(s.error().code, s.error().message + "; removing user " + user + " failed too: " + back.error().message);
     return s;
   };
+  // The uid stays in the touch: the steps after it delete its elements.
   auto remove = [=]() -> Status { return users->remove(user); };
   if (create) return Step{"Unix user", [=] { return add(*after); }, remove};
   return Step{"Unix user", remove, [=] { return add(*before); }};
 }
 
-Step Admin::link_step(const State& next, const Enrollment& e, bool create) {
+Step Admin::link_step(const State& next, const Enrollment& e, bool create, Touch t) {
   Links* links = &jh_.host.links;
-  Firewall* firewall = &jh_.host.firewall;
   const DesiredLink link = desired_link(jh_.config, e);
   // Rendered when the step runs: the uids are those of that moment.
   auto before = std::make_shared<const State>(jh_.state);
@@ -140,16 +176,16 @@ Step Admin::link_step(const State& next, const Enrollment& e, bool create) {
     return r;
   };
   auto up = [=, this](const State& rules, const State& fallback) -> Status {
-    if (trunk_closed(jh_.config, rules, trunk_has_address(jh_.config, jh_.host)) && !trunk_closed(jh_.config, fallback, false)) {
+    if (trunk_closed(jh_.config, rules, t->trunk_has_address) && !trunk_closed(jh_.config, fallback, false)) {
       auto before = links->harden(link.trunk);
       if (!before) return before.error();
       *trunk_before = *before;
     }
-    Status s = firewall->apply(firewall_for(rules));
+    Status s = move_firewall(fallback, t->uids, rules, *t);
     if (s) {
       s = links->create_vlan(link.trunk, link.vid, link.name, link.address);
       if (!s)
-        if (Status back = firewall->apply(firewall_for(fallback)); !back)
+        if (Status back = move_firewall(rules, t->uids, fallback, *t); !back)
           s = make_error(s.error().code, s.error().message + "; restoring the firewall failed too: " + back.error().message);
     }
     if (!s)
@@ -158,17 +194,17 @@ Step Admin::link_step(const State& next, const Enrollment& e, bool create) {
     return s;
   };
   // The link, then the rules without it.
-  auto down = [=, this](const State& rules) -> Status {
+  auto down = [=, this](const State& from, const State& rules) -> Status {
     IJ_TRY(links->remove(link.name));
-    return firewall->apply(firewall_for(rules));
+    return move_firewall(from, t->uids, rules, *t);
   };
   if (create)
     return Step{"VLAN link", [=] { return up(*after, *before); },
                 [=]() -> Status {
-                  IJ_TRY(down(*before));
+                  IJ_TRY(down(*after, *before));
                   return reopen();
                 }};
-  return Step{"VLAN link", [=] { return down(*after); }, [=] { return up(*before, *after); }};
+  return Step{"VLAN link", [=] { return down(*before, *after); }, [=] { return up(*before, *after); }};
 }
 
 Step Admin::hosts_step(const State& next) {

@@ -1,12 +1,17 @@
 #include "daemon/host/firewall_real.h"
 
+#include <nftables/libnftables.h>
+
+#include <nlohmann/json.hpp>
+
 #include "common/base/strings.h"
-#include "daemon/render/firewall.h"
-#include "common/sys/exec.h"
 #include "common/sys/fs.h"
+#include "daemon/render/firewall.h"
 
 namespace ij {
 namespace {
+
+using json = nlohmann::json;
 
 std::string last_line(const std::string& output) {
   std::vector<std::string> lines = split_lines(output);
@@ -15,52 +20,140 @@ std::string last_line(const std::string& output) {
   return "no output";
 }
 
+// One element in nft's syntax, as firewall_spec writes it, from its JSON.
+std::string element_text(const json& v, const json& type) {
+  if (v.is_object() && v.contains("elem") && v["elem"].is_object() && v["elem"].contains("val"))
+    return element_text(v["elem"]["val"], type);
+  if (v.is_object() && v.contains("concat") && v["concat"].is_array() && type.is_array() &&
+      type.size() == v["concat"].size()) {
+    std::vector<std::string> parts;
+    for (size_t i = 0; i < type.size(); ++i) parts.push_back(element_text(v["concat"][i], type[i]));
+    return join(parts, " . ");
+  }
+  if (v.is_number_unsigned() || v.is_number_integer()) return v.dump();
+  if (v.is_string()) {
+    const std::string s = v.get<std::string>();
+    return type.is_string() && type.get<std::string>() == "ifname" ? "\"" + s + "\"" : s;
+  }
+  return v.dump();  // not one of ours: it matches nothing expected
+}
+
 }  // namespace
 
+Result<FirewallListing> parse_firewall_listing(const std::string& text) {
+  json doc = json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("nftables") || !doc["nftables"].is_array())
+    return make_error(Errc::failed, "libnftables listed the table in a form this daemon does not read");
+  FirewallListing out;
+  json structure = json::array();
+  for (json item : doc["nftables"]) {
+    if (!item.is_object() || item.contains("metainfo")) continue;
+    for (auto& [kind, body] : item.items()) {
+      if (!body.is_object()) continue;
+      body.erase("handle");
+      if (kind == "set" && body.contains("name") && body["name"].is_string()) {
+        auto& elements = out.elements.sets[body["name"].get<std::string>()];
+        if (body.contains("elem") && body["elem"].is_array())
+          for (const json& e : body["elem"]) elements.insert(element_text(e, body.value("type", json())));
+        body.erase("elem");
+      }
+    }
+    structure.push_back(item);
+  }
+  out.structure = structure.dump();
+  return out;
+}
+
+RealFirewall::RealFirewall(const Config& config) : config_(config) {
+  ctx_ = nft_ctx_new(NFT_CTX_DEFAULT);
+  if (ctx_) {
+    nft_ctx_buffer_output(ctx_);
+    nft_ctx_buffer_error(ctx_);
+  }
+}
+
+RealFirewall::~RealFirewall() {
+  if (ctx_) nft_ctx_free(ctx_);
+}
+
+Status RealFirewall::run(const std::string& script, const std::string& what) {
+  if (!ctx_) return make_error(Errc::failed, "libnftables could not make a context (out of memory?)");
+  nft_ctx_output_set_flags(ctx_, 0);
+  const int rc = nft_run_cmd_from_buffer(ctx_, script.c_str());
+  (void)nft_ctx_get_output_buffer(ctx_);
+  const std::string errors = nft_ctx_get_error_buffer(ctx_);
+  if (rc != 0)
+    return make_error(Errc::failed, what + ": " + last_line(errors) +
+                                        " (is the kernel's nf_tables available?)");
+  return ok_status();
+}
+
 Result<std::optional<std::string>> RealFirewall::listing() {
-  auto r = run_program({config_.nft_binary, "-s", "list", "table", kFirewallFamily, kFirewallTable});
-  if (!r) return r.error();
-  if (r->exit_code != 0) return std::optional<std::string>{};
-  return std::optional<std::string>(r->output);
+  if (!ctx_) return make_error(Errc::failed, "libnftables could not make a context (out of memory?)");
+  nft_ctx_output_set_flags(ctx_, NFT_CTX_OUTPUT_JSON | NFT_CTX_OUTPUT_STATELESS);
+  const std::string command = std::string("list table ") + kFirewallFamily + " " + kFirewallTable;
+  const int rc = nft_run_cmd_from_buffer(ctx_, command.c_str());
+  std::string out = nft_ctx_get_output_buffer(ctx_);
+  (void)nft_ctx_get_error_buffer(ctx_);
+  nft_ctx_output_set_flags(ctx_, 0);
+  if (rc != 0) return std::optional<std::string>{};  // no such table
+  return std::optional<std::string>(std::move(out));
 }
 
-Status RealFirewall::apply(const std::string& script) {
+Status RealFirewall::apply(const FirewallSpec& spec) {
+  std::lock_guard lock(mu_);
   IJ_TRY(ensure_dir(config_.runtime_dir, 0700));
-  IJ_TRY(write_file_atomic(script_path(), script, 0600));
-  // nft -f applies a file as one transaction: when any part of it fails,
-  // nothing of it is applied, so no separate check (nft -c) is needed.
-  auto run = run_program({config_.nft_binary, "-f", script_path()});
-  if (!run) return run.error();
-  if (run->exit_code != 0)
-    return make_error(Errc::failed, "nft rejects the firewall: " + last_line(run->output) +
-                                        " (is nftables installed and the kernel's nf_tables available?)");
+  // What versions before libnftables kept there.
+  (void)remove_file(config_.runtime_dir + "/firewall.nft");
+  (void)remove_file(config_.runtime_dir + "/firewall.listing");
+  IJ_TRY(run(render_firewall(spec), "nftables refuses the firewall table"));
   auto now = listing();
   if (!now) return now.error();
-  if (!now->has_value()) return make_error(Errc::failed, "the firewall table is missing right after nft -f");
-  return write_file_atomic(listing_path(), **now, 0600);
+  if (!now->has_value()) return make_error(Errc::failed, "the firewall table is missing right after it was applied");
+  auto parsed = parse_firewall_listing(**now);
+  if (!parsed) return parsed.error();
+  IJ_TRY(write_file_atomic(structure_path(), parsed->structure, 0600));
+  return write_file_atomic(skeleton_path(), render_firewall_skeleton(), 0600);
 }
 
-Result<bool> RealFirewall::matches(const std::string& script) {
-  auto applied = read_file(script_path());
-  if (!applied) return applied.error();
-  auto expected = read_file(listing_path());
-  if (!expected) return expected.error();
-  if (!applied->has_value() || **applied != script || !expected->has_value()) return false;
+Status RealFirewall::change(const FirewallSpec& present, const FirewallSpec& absent) {
+  const std::string script = render_firewall_change(present, absent);
+  if (script.empty()) return ok_status();
+  std::lock_guard lock(mu_);
+  return run(script, "nftables refuses the change to the firewall's sets");
+}
+
+Result<bool> RealFirewall::matches(const FirewallSpec& spec) {
+  std::lock_guard lock(mu_);
+  auto skeleton = read_file(skeleton_path());
+  if (!skeleton) return skeleton.error();
+  auto structure = read_file(structure_path());
+  if (!structure) return structure.error();
+  if (!skeleton->has_value() || **skeleton != render_firewall_skeleton() || !structure->has_value()) return false;
   auto now = listing();
   if (!now) return now.error();
-  return now->has_value() && **now == **expected;
+  if (!now->has_value()) return false;
+  auto parsed = parse_firewall_listing(**now);
+  if (!parsed) return parsed.error();
+  if (parsed->structure != **structure) return false;
+  for (const auto& [name, type] : firewall_sets()) {
+    static const std::set<std::string> none;
+    auto want = spec.sets.find(name);
+    auto have = parsed->elements.sets.find(name);
+    if (have == parsed->elements.sets.end()) return false;
+    if (have->second != (want == spec.sets.end() ? none : want->second)) return false;
+  }
+  return true;
 }
 
 Status RealFirewall::remove() {
-  IJ_TRY(ensure_dir(config_.runtime_dir, 0700));
+  std::lock_guard lock(mu_);
   // Declaring the table first makes the deletion succeed whether or not it
   // is there, in one transaction.
   const std::string table = std::string(kFirewallFamily) + " " + kFirewallTable;
-  IJ_TRY(write_file_atomic(script_path(), "table " + table + "\ndelete table " + table + "\n", 0600));
-  auto run = run_program({config_.nft_binary, "-f", script_path()});
-  if (!run) return run.error();
-  if (run->exit_code != 0) return make_error(Errc::failed, "nft cannot delete the table: " + last_line(run->output));
-  (void)remove_file(listing_path());
+  IJ_TRY(run("table " + table + "\ndelete table " + table + "\n", "nftables cannot delete the table"));
+  (void)remove_file(structure_path());
+  (void)remove_file(skeleton_path());
   return ok_status();
 }
 

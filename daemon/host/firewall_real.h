@@ -1,28 +1,55 @@
-// The daemon's nftables table through nft(8): the script is written to the
-// runtime directory and applied with "nft -f" (one transaction: all of it
-// or, on an error, nothing); the stateless listing that resulted is kept
-// beside it so that a later check can tell whether someone changed the live
-// table.
+// The daemon's nftables table through libnftables (the library nft(8) is
+// built on): scripts are applied in-process, each in one transaction (all
+// of it or, on an error, nothing), without a process start per change.
+//
+// After a whole table is applied, what never changes (the chains, the sets'
+// declarations, as the kernel lists them) is kept in the runtime directory
+// beside the skeleton it came from; a later check compares the live table
+// against that and its elements against the expected ones, so element
+// changes need no listing and a table changed by anyone else, or made by
+// another version, does not match.
 #pragma once
+
+#include <mutex>
 
 #include "daemon/config/config.h"
 #include "daemon/host/host.h"
+
+struct nft_ctx;
 
 namespace ij {
 
 class RealFirewall : public Firewall {
  public:
-  explicit RealFirewall(const Config& config) : config_(config) {}
-  Status apply(const std::string& script) override;
-  Result<bool> matches(const std::string& script) override;
+  explicit RealFirewall(const Config& config);
+  ~RealFirewall() override;
+  RealFirewall(const RealFirewall&) = delete;
+  RealFirewall& operator=(const RealFirewall&) = delete;
+  Status apply(const FirewallSpec& spec) override;
+  Status change(const FirewallSpec& present, const FirewallSpec& absent) override;
+  Result<bool> matches(const FirewallSpec& spec) override;
   Status remove() override;
 
  private:
-  // The live table, stateless (no counters); nullopt when it does not exist.
+  // Runs a script in one transaction; the error names nft's last line.
+  Status run(const std::string& script, const std::string& what);
+  // The live table as libnftables' JSON; nullopt when it does not exist.
   Result<std::optional<std::string>> listing();
-  std::string script_path() const { return config_.runtime_dir + "/firewall.nft"; }
-  std::string listing_path() const { return config_.runtime_dir + "/firewall.listing"; }
+  std::string skeleton_path() const { return config_.runtime_dir + "/firewall.skeleton"; }
+  std::string structure_path() const { return config_.runtime_dir + "/firewall.structure"; }
   const Config& config_;
+  std::mutex mu_;  // one context, not thread-safe
+  nft_ctx* ctx_ = nullptr;
 };
+
+// The parts of a JSON listing (libnftables' "list table" output): the
+// structure (table, sets without their elements, chains, rules; without
+// handles) as canonical JSON text, and the elements in nft's syntax by set.
+// Exposed for the unit tests.
+struct FirewallListing {
+  std::string structure;
+  FirewallSpec elements;
+};
+Result<FirewallListing> parse_firewall_listing(const std::string& json);
 
 }  // namespace ij

@@ -13,6 +13,7 @@
 #include "common/base/result.h"
 #include "daemon/host/hardening.h"
 #include "daemon/model/ipv4.h"
+#include "daemon/render/firewall.h"
 #include "daemon/render/sshd_order.h"
 
 namespace ij {
@@ -122,12 +123,17 @@ class Sockets {
 class Firewall {
  public:
   virtual ~Firewall() = default;
-  // Applies the script atomically (all of it or, on error, nothing).
-  virtual Status apply(const std::string& script) = 0;
-  // Whether the live table is the one `script` made when it was last
-  // applied (counters aside); false when it was changed, removed or never
-  // applied since boot.
-  virtual Result<bool> matches(const std::string& script) = 0;
+  // Writes the whole table, replacing any table of its name, atomically
+  // (all of it or, on error, nothing).
+  virtual Status apply(const FirewallSpec& spec) = 0;
+  // Makes every element of `present` be in its set and none of `absent`,
+  // in one transaction; an error (the table or a set is missing) changes
+  // nothing, and the caller writes the whole table instead.
+  virtual Status change(const FirewallSpec& present, const FirewallSpec& absent) = 0;
+  // Whether the live table is the one the last apply made (counters aside)
+  // with exactly `spec`'s elements; false when it was changed, removed or
+  // never applied since boot.
+  virtual Result<bool> matches(const FirewallSpec& spec) = 0;
   // Deletes the table, if it is there (the package's removal).
   virtual Status remove() = 0;
 };

@@ -344,6 +344,13 @@ stop_daemon
 start_daemon
 check_eq "the firewall table survives a restart unchanged" "$firewall_before" "$(nft -s list table inet ipmi_jumphost)"
 check_eq "  and the restart did not rewrite it" "$rewrites" "$(grep -c "drift: the firewall table" "$IJ_T/daemon.log")"
+nft add element inet ipmi_jumphost tenant_uids '{ 4242 }'
+doctor
+check "doctor finds an element added to a set by hand" \
+  grep -q "PROBLEM  the firewall table inet ipmi_jumphost is missing or was changed" <<<"$problems"
+nft delete element inet ipmi_jumphost tenant_uids '{ 4242 }'
+doctor
+check_not "  and nothing once it is gone again" grep -q "firewall" <<<"$problems"
 
 echo "# a BMC is reached through its link or not at all (RMCP+ must not leave by another route)"
 ip link add stray0 type veth peer name stray0p && ip link set stray0 up && ip link set stray0p up
@@ -454,8 +461,14 @@ if have_8021q; then
   echo "# the kernel has 802.1Q: enroll for real"
   check "reconcile created web01's link" ip -d link show eth1.101
   before=$(snapshot)
+  handles() { nft -a list table inet ipmi_jumphost | grep -o '# handle [0-9]*' | tr '\n' ' '; }
+  handles_before=$(handles)
   run_as opadmin "$jumpctl" enroll web02 --vlan 102 --owner carol --key "$keys/carol.pub" --ports 443
   check_eq "enroll web02" "enrolled web02: VLAN 102 on eth1.102, BMC 10.254.0.2/30 reachable as web02-ipmi, tenant carol" "$out"
+  # A table written whole gets new handles; elements added to it keep them.
+  check_eq "  the enroll added elements to the firewall's sets, it did not write the table again" \
+    "$handles_before" "$(handles)"
+  check "  and eth1.102 is in bmc_links" grep -q '"eth1.102"' <(nft list set inet ipmi_jumphost bmc_links)
   check "eth1.102 is 802.1Q VID 102 on eth1, up" \
     grep -q "vlan protocol 802.1Q id 102" <(ip -d link show eth1.102)
   check "eth1.102 has 10.254.0.1/30" grep -q "inet 10.254.0.1/30" <(ip addr show eth1.102)

@@ -62,6 +62,13 @@ snapshot() {
   echo "== routes"; ip -4 route show table all | sort
   echo "== passwd"; cat /etc/passwd; echo "== group"; cat /etc/group; echo "== shadow"; cat /etc/shadow
   echo "== hosts"; cat /etc/hosts
+  # The firewall's sets, each sorted (the kernel lists a set in its own order).
+  echo "== firewall"
+  nft -j list table inet ipmi_jumphost 2>/dev/null | python3 -c '
+import json, sys
+for item in json.load(sys.stdin)["nftables"]:
+    s = item.get("set")
+    if s: print(s["name"], sorted(json.dumps(e) for e in s.get("elem", [])))' 2>/dev/null
   for d in /etc/ipmi-jumphost/keys /etc/ssh/sshd_config.d /var/lib/ipmi-jumphost; do
     echo "== $d"
     [ -d "$d" ] && find "$d" -type f -printf '%p %m %u\n' -exec cat {} \; | sort

@@ -170,10 +170,28 @@ Status FakeSshd::reload() {
   return ok_status();
 }
 
-Status FakeFirewall::apply(const std::string& script) {
-  if (reject) return make_error(Errc::failed, "nft rejects the firewall: injected");
-  live = script;
+Status FakeFirewall::apply(const FirewallSpec& whole) {
+  if (reject) return make_error(Errc::failed, "nftables refuses the firewall table: injected");
+  spec = whole;
+  for (const auto& [name, type] : firewall_sets()) spec.sets[name];
+  live = render_firewall(spec);
   ++applies;
+  return ok_status();
+}
+
+Status FakeFirewall::change(const FirewallSpec& present, const FirewallSpec& absent) {
+  if (reject) return make_error(Errc::failed, "nftables refuses the change to the firewall's sets: injected");
+  if (live.empty()) return make_error(Errc::failed, "nftables refuses the change to the firewall's sets: no such table");
+  for (const auto& [name, elements] : present.sets) {
+    if (!spec.sets.count(name)) return make_error(Errc::failed, "no set " + name);
+    spec.sets[name].insert(elements.begin(), elements.end());
+  }
+  for (const auto& [name, elements] : absent.sets) {
+    if (!spec.sets.count(name)) return make_error(Errc::failed, "no set " + name);
+    for (const std::string& e : elements) spec.sets[name].erase(e);
+  }
+  live = render_firewall(spec);
+  ++changes;
   return ok_status();
 }
 

@@ -88,16 +88,20 @@ class FakeSshd : public Sshd {
 
 class FakeFirewall : public Firewall {
  public:
-  Status apply(const std::string& script) override;
-  Result<bool> matches(const std::string& script) override { return script == live; }
+  Status apply(const FirewallSpec& spec) override;
+  Status change(const FirewallSpec& present, const FirewallSpec& absent) override;
+  Result<bool> matches(const FirewallSpec& spec) override { return !live.empty() && spec == this->spec; }
   Status remove() override {
     live.clear();
+    spec = {};
     return ok_status();
   }
 
-  std::string live;  // the applied script; empty: no table
+  std::string live;  // the table as a whole script; empty: no table
+  FirewallSpec spec;  // its elements
   bool reject = false;
-  int applies = 0;
+  int applies = 0;  // whole tables written
+  int changes = 0;  // element changes
 };
 
 class FakeSockets : public Sockets {

@@ -38,8 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (char c : s) n += c == '\n';
     return n;
   };
-  size_t empty = count_lines(ij::render_firewall(ij::State{}, {}, {"eth1"}));
-  size_t lines_now = count_lines(ij::render_firewall(*state, uids, {"eth1"}));
+  size_t empty = count_lines(ij::render_firewall(ij::firewall_spec(ij::State{}, {}, {"eth1"})));
+  size_t lines_now = count_lines(ij::render_firewall(ij::firewall_spec(*state, uids, {"eth1"})));
   if (lines_now < empty || lines_now > empty + 4) __builtin_trap();
   return 0;
 }

@@ -64,9 +64,13 @@ TEST_F(JumphostTest, EnrollAppliesEverySixSteps) {
   // 2 user, and the firewall's rules for its uid: its BMC's ports only
   ASSERT_TRUE(host.users.users.count("web01"));
   const std::string uid = std::to_string(host.users.users["web01"]);
-  EXPECT_NE(host.firewall.live.find("elements = { " + uid + " . 10.254.0.2 . 22, " + uid + " . 10.254.0.2 . 80, "),
-            std::string::npos)
+  EXPECT_EQ(host.firewall.spec.sets["tenant_ports"],
+            (std::set<std::string>{uid + " . 10.254.0.2 . 22", uid + " . 10.254.0.2 . 443", uid + " . 10.254.0.2 . 5900",
+                                   uid + " . 10.254.0.2 . 80"}))
       << host.firewall.live;
+  // Elements added to the table, not a new table.
+  EXPECT_EQ(host.firewall.applies, 1);  // the start's
+  EXPECT_EQ(host.firewall.changes, 2);  // the link's, then the new user's uid
   // 3 hosts
   EXPECT_NE(host.files.files["/etc/hosts"].find("10.254.0.2\tweb01-ipmi\n"), std::string::npos);
   EXPECT_EQ(host.files.files["/etc/hosts"].rfind("127.0.0.1\tlocalhost\n", 0), 0u);
@@ -259,7 +263,7 @@ TEST_F(JumphostTest, FirewallCoversEveryLinkAndOnlyThem) {
 TEST_F(JumphostTest, RejectedFirewallLeavesNothing) {
   host.firewall.reject = true;
   expect_refused(request("web01", 101),
-                 "enroll web01: step 1/7 (VLAN link) failed: nft rejects the firewall: injected; nothing was changed");
+                 "enroll web01: step 1/7 (VLAN link) failed: nftables refuses the firewall table: injected; nothing was changed");
 }
 
 TEST_F(JumphostTest, No8021qSaysSoAndLeavesNothing) {
