@@ -1,5 +1,6 @@
 #include "daemon/core/admin.h"
 
+#include <algorithm>
 #include <set>
 
 #include "common/base/log.h"
@@ -70,10 +71,44 @@ Result<Ipv4Cidr> Admin::allocate_subnet(const std::map<std::string, LinkInfo>& l
   const Ipv4Cidr& pool = jh_.config.address_pool;
   if (jh_.config.pool_prefix < pool.prefix)
     return make_error(Errc::failed, "config: pool_prefix is shorter than address_pool's prefix");
+  // Every range already claimed (the BMCs' subnets, the networks and routes
+  // of the host's other links), merged into disjoint sorted ranges once, so
+  // each candidate costs a binary search, not a pass over every BMC.
+  std::set<std::string> ours;
+  std::vector<std::pair<uint64_t, uint64_t>> claimed;
+  auto claim = [&](const Ipv4Cidr& c) {
+    const Ipv4Cidr net{c.network(), c.prefix};
+    claimed.emplace_back(net.network().value, net.broadcast().value);
+  };
+  for (const auto& [name, e] : jh_.state.enrollments) {
+    claim(e.bmc_address);
+    ours.insert(e.link);
+  }
+  for (const auto& [name, link] : links) {
+    if (ours.count(name)) continue;
+    for (const Ipv4Cidr& a : link.addresses) claim(a);
+    for (const Ipv4Cidr& r : link.routes)
+      if (r.prefix > 0) claim(r);  // a default route is no claim on a network
+  }
+  std::sort(claimed.begin(), claimed.end());
+  std::vector<std::pair<uint64_t, uint64_t>> merged;
+  for (const auto& r : claimed) {
+    if (!merged.empty() && r.first <= merged.back().second + 1) merged.back().second = std::max(merged.back().second, r.second);
+    else merged.push_back(r);
+  }
+  auto taken = [&](uint64_t first, uint64_t last) {
+    // The first merged range that ends at or after `first`.
+    auto it = std::lower_bound(merged.begin(), merged.end(), first,
+                               [](const std::pair<uint64_t, uint64_t>& r, uint64_t v) { return r.second < v; });
+    return it != merged.end() && it->first <= last;
+  };
   uint64_t count = uint64_t{1} << (jh_.config.pool_prefix - pool.prefix);
   uint32_t step = uint32_t{1} << (32 - jh_.config.pool_prefix);
   for (uint64_t i = 0; i < count; ++i) {
     Ipv4Cidr candidate{Ipv4{pool.network().value + static_cast<uint32_t>(i) * step + 2}, jh_.config.pool_prefix};
+    const uint64_t first = candidate.network().value, last = candidate.broadcast().value;
+    if (taken(first, last)) continue;
+    // The full checks, once, for the one chosen (they say why, were it refused).
     if (check_address_free(candidate) && check_host_networks(candidate, links)) return candidate;
   }
   return make_error(Errc::failed, "the address pool " + pool.str() + " is exhausted: give --bmc-ip or widen address_pool");

@@ -17,6 +17,10 @@
 
 namespace ij {
 
+// Reads, never changes. Safe off the bus thread on snapshots of the
+// configuration and the state: the host interfaces it uses may be called
+// from any thread.
+std::vector<bus::Finding> doctor(const Config& config, const State& state, Host& host);
 std::vector<bus::Finding> doctor(Jumphost& jh);
 
 }  // namespace ij

@@ -5,6 +5,8 @@
 // (tenant_service.h), the reconcile (reconcile.h) and the doctor (doctor.h).
 #pragma once
 
+#include <cstdint>
+
 #include "daemon/config/config.h"
 #include "daemon/core/clock.h"
 #include "daemon/host/host.h"
@@ -17,6 +19,9 @@ struct Jumphost {
   State state;  // changed only by a plan's last step (admin.h)
   Host host;
   const Clock& clock;
+  // Counts the changes of `state` (and their rollbacks): work that ran on a
+  // snapshot (the doctor) tells whether the state moved meanwhile.
+  uint64_t generation = 0;
 };
 
 }  // namespace ij

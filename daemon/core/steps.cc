@@ -231,6 +231,7 @@ Step Admin::state_step(const State& next) {
   // The state holds BMC passwords: 0600 in a 0700 directory.
   Step file = replace_file_step(jh_.host.files, "state record", jh_.config.state_file(), serialize_state(next), 0600);
   State* live = &jh_.state;
+  uint64_t* generation = &jh_.generation;
   auto previous = std::make_shared<State>();
   return Step{
       file.name,
@@ -238,10 +239,12 @@ Step Admin::state_step(const State& next) {
         IJ_TRY(file.apply());
         *previous = *live;
         *live = next;
+        ++*generation;
         return ok_status();
       },
       [=]() -> Status {
         *live = *previous;
+        ++*generation;
         return file.undo();
       },
   };

@@ -61,6 +61,10 @@ class Users {
   virtual Result<std::map<std::string, uid_t>> lookup_many(const std::set<std::string>& users) = 0;
   virtual Status ensure_group(const std::string& group) = 0;
   virtual Result<bool> group_exists(const std::string& group) = 0;
+  // Whether `user` is in `group` as sshd's Match Group sees it (primary or
+  // supplementary); false when either does not exist. Every call here may
+  // come from any thread (the doctor runs on a worker).
+  virtual Result<bool> in_group(const std::string& user, const std::string& group) = 0;
   virtual Status add(const std::string& user, const std::string& group, const std::string& shell,
                      const std::string& home) = 0;
   // Ends the user's processes (their ssh sessions), then deletes the user.

@@ -9,18 +9,73 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 #include "common/sys/exec.h"
 
 namespace ij {
+namespace {
+
+// The reentrant lookups: the doctor runs on a worker while the bus thread
+// looks up callers and tenants, and getpwnam's static buffer is shared.
+// 0 when found, ENOENT when not, else the error.
+int passwd_by_name(const std::string& user, struct passwd& pw, std::vector<char>& buf) {
+  for (buf.resize(16384);; buf.resize(buf.size() * 2)) {
+    struct passwd* found = nullptr;
+    int rc = ::getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &found);
+    if (rc == ERANGE && buf.size() < (1u << 22)) continue;
+    if (rc == 0) return found ? 0 : ENOENT;
+    return rc == ESRCH || rc == EBADF || rc == EPERM ? ENOENT : rc;
+  }
+}
+
+int group_by_name(const std::string& name, struct group& gr, std::vector<char>& buf) {
+  for (buf.resize(16384);; buf.resize(buf.size() * 2)) {
+    struct group* found = nullptr;
+    int rc = ::getgrnam_r(name.c_str(), &gr, buf.data(), buf.size(), &found);
+    if (rc == ERANGE && buf.size() < (1u << 22)) continue;
+    if (rc == 0) return found ? 0 : ENOENT;
+    return rc == ESRCH || rc == EBADF || rc == EPERM ? ENOENT : rc;
+  }
+}
+
+// Whether the user `pw` is in the group of gid `gid`, as sshd's Match Group
+// finds out (getgrouplist: the primary group and every supplementary one).
+bool member_of(const struct passwd& pw, gid_t gid) {
+  int n = 64;
+  std::vector<gid_t> groups(static_cast<size_t>(n));
+  if (::getgrouplist(pw.pw_name, pw.pw_gid, groups.data(), &n) < 0) {
+    groups.resize(static_cast<size_t>(n));
+    if (::getgrouplist(pw.pw_name, pw.pw_gid, groups.data(), &n) < 0) return false;
+  }
+  groups.resize(static_cast<size_t>(n));
+  for (gid_t g : groups)
+    if (g == gid) return true;
+  return false;
+}
+
+}  // namespace
 
 Result<std::optional<uid_t>> RealUsers::lookup(const std::string& user) {
-  errno = 0;
-  struct passwd* pw = ::getpwnam(user.c_str());
-  if (pw) return std::optional<uid_t>(pw->pw_uid);
-  if (errno != 0 && errno != ENOENT && errno != ESRCH)
-    return make_error(Errc::failed, "cannot look up user " + user + ": " + std::strerror(errno));
+  struct passwd pw {};
+  std::vector<char> buf;
+  int rc = passwd_by_name(user, pw, buf);
+  if (rc == 0) return std::optional<uid_t>(pw.pw_uid);
+  if (rc != ENOENT) return make_error(Errc::failed, "cannot look up user " + user + ": " + std::strerror(rc));
   return std::optional<uid_t>{};
+}
+
+Result<bool> RealUsers::in_group(const std::string& user, const std::string& group) {
+  struct passwd pw {};
+  struct group gr {};
+  std::vector<char> pbuf, gbuf;
+  int rc = passwd_by_name(user, pw, pbuf);
+  if (rc == ENOENT) return false;
+  if (rc != 0) return make_error(Errc::failed, "cannot look up user " + user + ": " + std::strerror(rc));
+  rc = group_by_name(group, gr, gbuf);
+  if (rc == ENOENT) return false;
+  if (rc != 0) return make_error(Errc::failed, "cannot look up group " + group + ": " + std::strerror(rc));
+  return member_of(pw, gr.gr_gid);
 }
 
 Result<std::map<std::string, uid_t>> RealUsers::lookup_many(const std::set<std::string>& users) {
@@ -43,15 +98,18 @@ Result<std::map<std::string, uid_t>> RealUsers::lookup_many(const std::set<std::
 }
 
 Status RealUsers::ensure_group(const std::string& group) {
-  if (::getgrnam(group.c_str())) return ok_status();
+  auto exists = group_exists(group);
+  if (!exists) return exists.error();
+  if (*exists) return ok_status();
   return run_checked({"/usr/sbin/groupadd", "--system", "--", group});
 }
 
 Result<bool> RealUsers::group_exists(const std::string& group) {
-  errno = 0;
-  if (::getgrnam(group.c_str())) return true;
-  if (errno != 0 && errno != ENOENT && errno != ESRCH)
-    return make_error(Errc::failed, "cannot look up group " + group + ": " + std::strerror(errno));
+  struct group gr {};
+  std::vector<char> buf;
+  int rc = group_by_name(group, gr, buf);
+  if (rc == 0) return true;
+  if (rc != ENOENT) return make_error(Errc::failed, "cannot look up group " + group + ": " + std::strerror(rc));
   return false;
 }
 
@@ -110,27 +168,32 @@ Status RealUsers::end_sessions(const std::string& user) {
   return ok_status();
 }
 
+namespace {
+int passwd_by_uid(uid_t uid, struct passwd& pw, std::vector<char>& buf) {
+  for (buf.resize(16384);; buf.resize(buf.size() * 2)) {
+    struct passwd* found = nullptr;
+    int rc = ::getpwuid_r(uid, &pw, buf.data(), buf.size(), &found);
+    if (rc == ERANGE && buf.size() < (1u << 22)) continue;
+    if (rc == 0) return found ? 0 : ENOENT;
+    return rc;
+  }
+}
+}  // namespace
+
 bool user_in_group(uid_t uid, const std::string& group) {
   if (uid == 0) return true;
-  struct passwd* pw = ::getpwuid(uid);
-  struct group* gr = ::getgrnam(group.c_str());
-  if (!pw || !gr) return false;
-  int n = 64;
-  std::vector<gid_t> groups(static_cast<size_t>(n));
-  if (::getgrouplist(pw->pw_name, pw->pw_gid, groups.data(), &n) < 0) {
-    groups.resize(static_cast<size_t>(n));
-    if (::getgrouplist(pw->pw_name, pw->pw_gid, groups.data(), &n) < 0) return false;
-  }
-  groups.resize(static_cast<size_t>(n));
-  for (gid_t g : groups)
-    if (g == gr->gr_gid) return true;
-  return false;
+  struct passwd pw {};
+  struct group gr {};
+  std::vector<char> pbuf, gbuf;
+  if (passwd_by_uid(uid, pw, pbuf) != 0 || group_by_name(group, gr, gbuf) != 0) return false;
+  return member_of(pw, gr.gr_gid);
 }
 
 std::optional<std::string> user_name_of(uid_t uid) {
-  struct passwd* pw = ::getpwuid(uid);
-  if (!pw) return std::nullopt;
-  return std::string(pw->pw_name);
+  struct passwd pw {};
+  std::vector<char> buf;
+  if (passwd_by_uid(uid, pw, buf) != 0) return std::nullopt;
+  return std::string(pw.pw_name);
 }
 
 }  // namespace ij

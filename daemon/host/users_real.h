@@ -14,6 +14,7 @@ class RealUsers : public Users {
   Result<std::map<std::string, uid_t>> lookup_many(const std::set<std::string>& users) override;
   Status ensure_group(const std::string& group) override;
   Result<bool> group_exists(const std::string& group) override;
+  Result<bool> in_group(const std::string& user, const std::string& group) override;
   Status add(const std::string& user, const std::string& group, const std::string& shell,
              const std::string& home) override;
   Status remove(const std::string& user) override;

@@ -120,6 +120,7 @@ Status NetlinkLinks::set_up(nl_sock* sock, rtnl_link* link, const std::string& n
 
 Status NetlinkLinks::create_vlan(const std::string& trunk, unsigned vid, const std::string& name,
                                  const Ipv4Cidr& address) {
+  std::lock_guard lock(mu_);
   auto sock = socket();
   if (!sock) return sock.error();
   auto lower = get_link(*sock, trunk);
@@ -156,6 +157,7 @@ Status NetlinkLinks::create_vlan(const std::string& trunk, unsigned vid, const s
 }
 
 Status NetlinkLinks::remove(const std::string& name) {
+  std::lock_guard lock(mu_);
   auto sock = socket();
   if (!sock) return sock.error();
   auto link = get_link(*sock, name);
@@ -167,6 +169,7 @@ Status NetlinkLinks::remove(const std::string& name) {
 }
 
 Result<std::vector<KernelSetting>> NetlinkLinks::harden(const std::string& name) {
+  std::lock_guard lock(mu_);
   auto before = read_link_settings(name);
   if (!before) return before.error();
   if (Status s = apply_link_hardening(name); !s) {
@@ -177,9 +180,13 @@ Result<std::vector<KernelSetting>> NetlinkLinks::harden(const std::string& name)
   return before;
 }
 
-Status NetlinkLinks::restore(const std::vector<KernelSetting>& previous) { return write_link_settings(previous); }
+Status NetlinkLinks::restore(const std::vector<KernelSetting>& previous) {
+  std::lock_guard lock(mu_);
+  return write_link_settings(previous);
+}
 
 Status NetlinkLinks::configure(const std::string& name, const Ipv4Cidr& address) {
+  std::lock_guard lock(mu_);
   auto sock = socket();
   if (!sock) return sock.error();
   auto info = inspect(name);
@@ -237,6 +244,7 @@ Status each_ipv4_address(nl_sock* sock, Add add, AddV6 add_v6) {
 }  // namespace
 
 Result<std::optional<LinkInfo>> NetlinkLinks::inspect(const std::string& name) {
+  std::lock_guard lock(mu_);
   auto sock = socket();
   if (!sock) return sock.error();
   auto link = get_link(*sock, name);
@@ -253,6 +261,7 @@ Result<std::optional<LinkInfo>> NetlinkLinks::inspect(const std::string& name) {
 }
 
 Result<std::map<std::string, LinkInfo>> NetlinkLinks::inspect_all() {
+  std::lock_guard lock(mu_);
   auto sock = socket();
   if (!sock) return sock.error();
   nl_cache* cache = nullptr;

@@ -3,6 +3,8 @@
 // its lower link, then one that adds the address.
 #pragma once
 
+#include <mutex>
+
 #include "daemon/host/host.h"
 
 struct nl_sock;
@@ -30,6 +32,9 @@ class NetlinkLinks : public Links {
   Result<nl_sock*> socket();
   Status add_address(int ifindex, const std::string& name, const Ipv4Cidr& address);
   Status set_up(nl_sock* sock, rtnl_link* link, const std::string& name);
+  // One socket, shared: the doctor runs on a worker while the bus thread
+  // may enroll, so every public call holds the lock.
+  std::recursive_mutex mu_;
   nl_sock* sock_ = nullptr;
 };
 

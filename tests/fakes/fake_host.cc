@@ -78,15 +78,17 @@ Status FakeUsers::ensure_group(const std::string& group) {
   return ok_status();
 }
 
-Status FakeUsers::add(const std::string& user, const std::string&, const std::string&, const std::string&) {
+Status FakeUsers::add(const std::string& user, const std::string& group, const std::string&, const std::string&) {
   if (fail_add) return make_error(Errc::failed, "useradd exited with 1: injected failure");
   if (users.count(user)) return make_error(Errc::failed, "useradd: user '" + user + "' already exists");
   users[user] = next_uid++;
+  group_of[user] = group;
   return ok_status();
 }
 
 Status FakeUsers::remove(const std::string& user) {
   users.erase(user);
+  group_of.erase(user);
   return ok_status();
 }
 

@@ -35,6 +35,10 @@ class FakeUsers : public Users {
   Result<std::map<std::string, uid_t>> lookup_many(const std::set<std::string>& names) override;
   Status ensure_group(const std::string& group) override;
   Result<bool> group_exists(const std::string& group) override { return groups.count(group) > 0; }
+  Result<bool> in_group(const std::string& user, const std::string& group) override {
+    auto it = group_of.find(user);
+    return it != group_of.end() && it->second == group;
+  }
   Status add(const std::string& user, const std::string& group, const std::string& shell, const std::string& home) override;
   Status remove(const std::string& user) override;
   Status end_sessions(const std::string& user) override {
@@ -45,6 +49,7 @@ class FakeUsers : public Users {
   std::vector<std::string> ended;  // users whose sessions were ended
   std::map<std::string, uid_t> users{{"root", 0}, {"daemon", 1}};
   std::set<std::string> groups;
+  std::map<std::string, std::string> group_of;  // by user: the group add() gave
   uid_t next_uid = 1000;
   bool fail_add = false;
 };

@@ -548,6 +548,20 @@ TEST_F(JumphostTest, AllocatesDistinctSubnets) {
   auto e = jh.enroll(r, "root");
   ASSERT_TRUE(e.ok()) << e.error().message;
   EXPECT_EQ(e->bmc_address.str(), "10.254.0.6/30");
+  // A wider subnet given by hand, a route of the host's and an address of
+  // another link are all skipped, however they nest.
+  r = request("web03", 103);
+  r.keys.clear();
+  r.bmc_address = "10.254.0.18/28";  // 10.254.0.16-31
+  ASSERT_TRUE(jh.enroll(r, "root").ok());
+  host.links.links["eth0"].routes.push_back(parse_ipv4_cidr("10.254.0.8/29").value());  // 10.254.0.8-15
+  host.links.links["eth0"].addresses.push_back(parse_ipv4_cidr("10.254.0.33/30").value());
+  host.links.links["eth0"].routes.push_back(parse_ipv4_cidr("0.0.0.0/0").value());  // no claim
+  r = request("web04", 104);
+  r.keys.clear();
+  e = jh.enroll(r, "root");
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(e->bmc_address.str(), "10.254.0.38/30");
 }
 
 TEST_F(JumphostTest, ShowAndListHaveNoSecrets) {

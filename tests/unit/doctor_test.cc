@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "daemon/host/hardening.h"
 #include "tests/fakes/test_jumphost.h"
 #include "tests/fakes/fake_host.h"
@@ -98,7 +100,7 @@ TEST_F(DoctorTest, EveryAddressSshdListensOnOnce) {
   host.sshd.effective_calls.clear();
   auto p = problems();
   EXPECT_EQ(host.sshd.effective_calls,
-            (std::vector<std::string>{"bob 0.0.0.0:22", "bob [::]:22", "bob 10.0.0.1:2222", "web01 0.0.0.0:22"}));
+            (std::vector<std::string>{"bob 0.0.0.0:22", "bob [::]:22", "bob 10.0.0.1:2222"}));
   ASSERT_EQ(p.size(), 1u);
   EXPECT_EQ(p[0].rfind("sshd gives tenant bob on 10.0.0.1:2222: passwordauthentication (unset) (want no), ", 0), 0u)
       << p[0];
@@ -108,7 +110,39 @@ TEST_F(DoctorTest, EveryAddressSshdListensOnOnce) {
   for (const bus::Finding& f : jh.doctor())
     if (f.ok && f.what.rfind("sshd gives ", 0) == 0) ok.push_back(f.what);
   EXPECT_EQ(ok, (std::vector<std::string>{"sshd gives bob the tenant's restrictions on 0.0.0.0:22, [::]:22",
-                                          "sshd gives web01 the tenant's restrictions on 0.0.0.0:22"}));
+                                          "sshd gives the 1 other tenant(s) the same block: each is in group "
+                                          "ipmi-tenants and no Match block comes before it"}));
+}
+
+// With no Match block before ours, a tenant's sshd settings follow from
+// being in the tenant group: one taken out of it is reported without an
+// sshd -T of their own.
+TEST_F(DoctorTest, ATenantOutOfTheGroupIsFoundWithoutSshdT) {
+  for (const char* name : {"db01", "app01"}) {
+    EnrollRequest r;
+    r.name = name;
+    r.vlan = name[0] == 'd' ? 102 : 103;
+    r.keys.clear();
+    ASSERT_TRUE(jh.enroll(r, "root").ok());
+    for (const KernelSetting& s : link_hardening(name[0] == 'd' ? "eth1.102" : "eth1.103"))
+      if (!s.optional) host.files.files[s.path] = s.value + "\n";
+  }
+  host.users.group_of["db01"] = "users";
+  host.sshd.effective_calls.clear();
+  EXPECT_EQ(problems(), std::vector<std::string>{"tenant db01 is not in group ipmi-tenants: sshd does not give them "
+                                                 "the tenants' block"});
+  EXPECT_EQ(host.sshd.effective_calls, (std::vector<std::string>{"app01 0.0.0.0:22", "app01 [::]:22"}));
+  // With a Match block first, every tenant gets an sshd -T of their own.
+  host.users.group_of["db01"] = "ipmi-tenants";
+  host.files.files["/etc/ssh/sshd_config.d/00-access.conf"] = "Match Address 10.99.0.0/16\n\tPermitListen any\n";
+  host.sshd.effective_settings["web01"] = "passwordauthentication yes\n";
+  host.sshd.effective_calls.clear();
+  auto p = problems();
+  std::sort(host.sshd.effective_calls.begin(), host.sshd.effective_calls.end());
+  EXPECT_EQ(host.sshd.effective_calls,
+            (std::vector<std::string>{"app01 0.0.0.0:22", "app01 [::]:22", "db01 0.0.0.0:22", "web01 0.0.0.0:22"}));
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_EQ(p[1].rfind("sshd gives tenant web01 on 0.0.0.0:22: passwordauthentication yes (want no)", 0), 0u) << p[1];
 }
 
 }  // namespace
