@@ -120,32 +120,32 @@ void warn_pool_overlap(ij::Jumphost& jumphost) {
                      ": enrollments without --bmc-ip skip the subnets it takes");
 }
 
-// SIGHUP (systemctl reload): the configuration is read again and the host
-// reconciled with it. A configuration that does not load, or that the state
-// does not fit (the checks of a start: another trunk under enrolled BMCs),
-// leaves the running one in place; so does another state_dir, which only a
-// restart may take (the state in memory came from the old one).
-void reload(const std::string& path, bool must_exist, ij::Config& live, ij::Jumphost& jumphost) {
+// SIGHUP (systemctl reload): the configuration is read again (here) and
+// the host reconciled with it (by the caller, off the bus thread). A
+// configuration that does not load, or that the state does not fit (the
+// checks of a start: another trunk under enrolled BMCs), leaves the running
+// one in place; so does another state_dir, which only a restart may take
+// (the state in memory came from the old one). True when it was taken.
+bool reload_config(const std::string& path, bool must_exist, ij::Config& live, ij::Jumphost& jumphost) {
   const std::string kept = "; the configuration in use is kept";
   auto config = load_and_check(path, must_exist);
   if (!config) {
     ij::log::error("reload: " + config.error().message + kept);
-    return;
+    return false;
   }
   if (config->state_dir != live.state_dir) {
     ij::log::error("reload: " + config->origin("state_dir") + ": state_dir changed from " + live.state_dir + " to " +
                    config->state_dir + ": restart the daemon to move the state" + kept);
-    return;
+    return false;
   }
   if (ij::Status fits = ij::check_state_for(live.state_file(), *config, jumphost.state); !fits) {
     ij::log::error("reload: " + fits.error().message + kept);
-    return;
+    return false;
   }
   live = *config;
   jumphost.config = *config;
   ij::log::notice("reload: configuration " + path + " read again");
-  ij::reconcile(jumphost);
-  warn_pool_overlap(jumphost);
+  return true;
 }
 
 ij::ConsoleSettings console_settings(const ij::Config& c) {
@@ -194,7 +194,9 @@ int run_teardown(ij::Jumphost& jumphost) {
 class TrunkWatch {
  public:
   static constexpr int kIntervalMs = 3000;
-  explicit TrunkWatch(ij::Jumphost& jh) : jh_(jh) {
+  // `reconcile` starts one off the bus thread; false when it cannot now
+  // (another runs): the next tick tries again.
+  TrunkWatch(ij::Jumphost& jh, std::function<bool()> reconcile) : jh_(jh), reconcile_(std::move(reconcile)) {
     present_ = present();
     if (!present_)
       ij::log::warning("trunk " + jh_.config.trunk + " does not exist (yet); its VLAN links are made when it appears");
@@ -202,8 +204,8 @@ class TrunkWatch {
   void tick() {
     bool now = present();
     if (now && !present_) {
+      if (!reconcile_()) return;  // present_ stays false: again at the next tick
       ij::log::notice("trunk " + jh_.config.trunk + " appeared; reconciling");
-      ij::reconcile(jh_);
     } else if (!now && present_) {
       ij::log::warning("trunk " + jh_.config.trunk + " is gone; its VLAN links come back when it does");
     }
@@ -218,6 +220,7 @@ class TrunkWatch {
     return info && info->has_value();
   }
   ij::Jumphost& jh_;
+  std::function<bool()> reconcile_;
   bool present_ = false;
 };
 
@@ -347,18 +350,41 @@ int main(int argc, char** argv) {
       ~StopWorkers() { c.stop(); }
     } stop_workers{completions};
     tenants.sync_consoles();  // `always` consoles connect (and log) from now on
-    ij::BusService service(*connection, jumphost, tenants, consoles, clock);
+    ij::BusService service(*connection, jumphost, tenants, consoles, completions, clock);
     ij::log::notice("ipmi-jumphostd ready on " + std::string(ij::bus::kServiceName) + " (trunk " +
                     jumphost.config.trunk + ", " + std::to_string(jumphost.state.enrollments.size()) +
                     " enrolled)");
-    TrunkWatch trunk(jumphost);
+    // The reconciles after the start run on a worker (the bus answers
+    // tenants meanwhile; changes wait for them): the configuration and the
+    // state stay as they are until it is done.
+    auto reconcile_off_thread = [&](std::function<void()> then) {
+      return service.run_host_work(
+          [&] {
+            ij::reconcile(jumphost);
+            warn_pool_overlap(jumphost);
+          },
+          std::move(then));
+    };
+    TrunkWatch trunk(jumphost, [&] { return reconcile_off_thread([] {}); });
+    bool reload_waiting = false;
+    std::function<void()> on_hup = [&] {
+      if (service.host_busy()) {
+        ij::log::notice("reload: a reconcile is running; the configuration is read again when it is done");
+        reload_waiting = true;
+        return;
+      }
+      if (!reload_config(config_path, config_given, *config, jumphost)) return;
+      reconcile_off_thread([&] {
+        trunk.reset();
+        tenants.sync_consoles();
+        if (reload_waiting) {
+          reload_waiting = false;
+          on_hup();
+        }
+      });
+    };
     int rc = serve(
-        *connection, completions,
-        [&] {
-          reload(config_path, config_given, *config, jumphost);
-          trunk.reset();
-          tenants.sync_consoles();
-        },
+        *connection, completions, on_hup,
         [&] {
           trunk.tick();
           service.tick();

@@ -102,6 +102,7 @@ struct Doctor : Manager {
   using Args = std::tuple<>;
   static constexpr const char* out = "findings";
   using Reply = std::vector<Finding>;
+  static constexpr bool async = true;
 };
 struct SwitchConfig : Manager {
   static constexpr const char* name = "SwitchConfig";

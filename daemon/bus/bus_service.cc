@@ -32,13 +32,14 @@ EnrollRequest enroll_request(const std::string& name, uint32_t vlan, const bus::
 }  // namespace
 
 BusService::BusService(sdbus::IConnection& connection, Jumphost& jumphost, TenantService& tenants,
-                       ConsoleServer& consoles, const Clock& clock)
+                       ConsoleServer& consoles, Executor& executor, const Clock& clock)
     : object_(sdbus::createObject(connection, bus::kObjectPath)),
       dispatcher_(*object_, [this](bus::Role role, const char* method) { return authorize_call(role, method); }),
       jumphost_(jumphost),
       admin_(jumphost, &tenants, [&tenants](const Enrollment& e) { return tenants.probe_now(e); }),
       tenants_(tenants),
       consoles_(consoles),
+      executor_(executor),
       denials_(clock) {
   serve_manager();
   serve_tenant();
@@ -62,6 +63,30 @@ Result<Caller> BusService::authorize_call(bus::Role role, const char* method) {
   return caller;
 }
 
+Status BusService::host_free(const std::string& what) const {
+  if (!host_busy_) return ok_status();
+  return make_error(Errc::failed, what + ": the daemon is reconciling the host with its configuration (a reload, or "
+                                         "the trunk appeared); nothing was changed: try again in a moment");
+}
+
+bool BusService::run_host_work(std::function<void()> work, std::function<void()> then) {
+  if (host_busy_) return false;
+  host_busy_ = true;
+  Status queued = executor_.run([this, work = std::move(work), then = std::move(then)]() -> Executor::Done {
+    work();
+    return [this, then] {
+      host_busy_ = false;
+      then();
+    };
+  });
+  if (!queued) {
+    host_busy_ = false;
+    log::error("cannot start the reconcile off the bus thread: " + queued.error().message);
+    return false;
+  }
+  return true;
+}
+
 void BusService::serve_manager() {
   Dispatcher& d = dispatcher_;
   d.serve<bus::Enroll>([this](const Caller& c, const std::string& name, uint32_t vlan,
@@ -83,6 +108,7 @@ void BusService::serve_manager() {
       request.console_log = *mode;
     }
     request.check = options->check.value_or(false);
+    IJ_TRY(host_free("enroll " + quote_for_message(name)));
     auto e = admin_.enroll(request, c.name);
     if (!e) return e.error();
     tenants_.sync_consoles();
@@ -123,13 +149,15 @@ void BusService::serve_manager() {
       r.console_log = *mode;
     }
     r.check = o->check.value_or(false);
+    IJ_TRY(host_free(context));
     auto e = admin_.set(r, c.name);
     if (r.bmc_password) wipe(*r.bmc_password);
     if (!e) return e.error();
     tenants_.sync_consoles();
     return enrollment_view(*e, jumphost_.config.console_log);
   });
-  d.serve<bus::Revoke>([this](const Caller& c, const std::string& name) {
+  d.serve<bus::Revoke>([this](const Caller& c, const std::string& name) -> Status {
+    IJ_TRY(host_free("revoke " + quote_for_message(name)));
     Status s = admin_.revoke(name, c.name);
     tenants_.sync_consoles();
     return s;
@@ -141,11 +169,45 @@ void BusService::serve_manager() {
     return show_view(jumphost_.state, name, jumphost_.config.console_log);
   });
   d.serve<bus::AddKeys>([this](const Caller& c, const std::string& user, const std::string& source,
-                               const std::string& text) { return admin_.add_keys(user, KeySource{source, text}, c.name); });
-  d.serve<bus::RemoveKey>([this](const Caller& c, const std::string& user, const std::string& fingerprint) {
+                               const std::string& text) -> Result<std::vector<std::string>> {
+    IJ_TRY(host_free("key add " + quote_for_message(user)));
+    return admin_.add_keys(user, KeySource{source, text}, c.name);
+  });
+  d.serve<bus::RemoveKey>([this](const Caller& c, const std::string& user, const std::string& fingerprint) -> Status {
+    IJ_TRY(host_free("key remove " + quote_for_message(user)));
     return admin_.remove_key(user, fingerprint, c.name);
   });
-  d.serve<bus::Doctor>([this](const Caller&) -> Result<std::vector<bus::Finding>> { return doctor(jumphost_); });
+  // The doctor reads the whole host (every link, file and tenant): it runs
+  // on a worker, on copies of the configuration and the state, and the bus
+  // answers others meanwhile. A change made while it runs is said.
+  d.serve<bus::Doctor>([this](const Caller& c, Replier<std::vector<bus::Finding>> reply) {
+    if (doctor_running_) {
+      reply(make_error(Errc::failed, "doctor: one is running already; its caller gets the findings: try again when it is done"));
+      return;
+    }
+    auto config = std::make_shared<const Config>(jumphost_.config);
+    auto state = std::make_shared<const State>(jumphost_.state);
+    const uint64_t generation = jumphost_.generation;
+    Host* host = &jumphost_.host;
+    doctor_running_ = true;
+    log::info("doctor by=" + c.name, {"doctor", "", "", c.name, ""});
+    Status queued = executor_.run([this, config, state, generation, host, reply]() -> Executor::Done {
+      auto findings = std::make_shared<std::vector<bus::Finding>>(doctor(*config, *state, *host));
+      return [this, findings, generation, reply] {
+        doctor_running_ = false;
+        if (jumphost_.generation != generation)
+          findings->push_back({false,
+                               "the state changed while the doctor ran (an enroll, set, revoke or key change): "
+                               "what it found about that change may be out of date",
+                               "run jumpctl doctor again"});
+        reply(std::move(*findings));
+      };
+    });
+    if (!queued) {
+      doctor_running_ = false;
+      reply(queued.error().with_context("doctor"));
+    }
+  });
   d.serve<bus::SwitchConfig>([this](const Caller&, const std::string& vendor, const std::vector<std::string>& names) {
     return switch_config(jumphost_.config, jumphost_.state, vendor, names);
   });

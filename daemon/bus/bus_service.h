@@ -5,11 +5,13 @@
 
 #include <sdbus-c++/sdbus-c++.h>
 
+#include <functional>
 #include <memory>
 
 #include "daemon/bus/dispatch.h"
 #include "daemon/core/admin.h"
 #include "daemon/core/denials.h"
+#include "daemon/core/executor.h"
 #include "daemon/core/jumphost.h"
 #include "daemon/core/tenant_service.h"
 
@@ -18,9 +20,18 @@ namespace ij {
 class BusService {
  public:
   BusService(sdbus::IConnection& connection, Jumphost& jumphost, TenantService& tenants, ConsoleServer& consoles,
-             const Clock& clock);
+             Executor& executor, const Clock& clock);
   // Every few seconds between requests: the summary of refused calls.
   void tick() { denials_.flush(); }
+
+  // Runs `work`, which changes the host from the configuration and the
+  // state (a reconcile after a reload, or when the trunk appears), on a
+  // worker, so the bus keeps answering; `then` runs on the bus thread when
+  // it is done. Meanwhile the configuration and the state must not change:
+  // enroll, set, revoke and key changes are refused with a reason. False
+  // (and nothing runs) when such work runs already, or no worker takes it.
+  bool run_host_work(std::function<void()> work, std::function<void()> then);
+  bool host_busy() const { return host_busy_; }
 
  private:
   // Names the caller of the message being handled from the bus's
@@ -28,6 +39,8 @@ class BusService {
   Result<Caller> authorize_call(bus::Role role, const char* method);
   void serve_manager();
   void serve_tenant();
+  // Refuses a change while host work runs (run_host_work).
+  Status host_free(const std::string& what) const;
 
   std::unique_ptr<sdbus::IObject> object_;
   Dispatcher dispatcher_;
@@ -35,7 +48,10 @@ class BusService {
   Admin admin_;
   TenantService& tenants_;
   ConsoleServer& consoles_;
+  Executor& executor_;
   DenialLog denials_;
+  bool host_busy_ = false;
+  bool doctor_running_ = false;
 };
 
 }  // namespace ij
