@@ -25,6 +25,8 @@
 #include "common/bus/names.h"
 #include "daemon/config/config.h"
 #include "daemon/host/files_real.h"
+#include "daemon/core/admin.h"
+#include "daemon/core/intent.h"
 #include "daemon/host/firewall_real.h"
 #include "daemon/host/sockets_real.h"
 #include "daemon/host/sshd_real.h"
@@ -332,7 +334,17 @@ int main(int argc, char** argv) {
     ij::log::warning(o->second + ": nft_binary is no longer used (the daemon applies its table through libnftables); "
                      "remove the line");
   if (auto s = prepare_host(*config, users); !s) return fail(s.error().message);
+  // A change the daemon stopped in the middle of: what it made that the
+  // state does not name goes, then the reconcile, then a revoke is finished.
+  auto unfinished = ij::recover_interrupted(jumphost.config, jumphost.state, jumphost.host);
+  if (!unfinished) return fail(unfinished.error().message);
   ij::reconcile(jumphost);
+  if (*unfinished) {
+    ij::Admin admin(jumphost, nullptr, {});
+    if (ij::Status s = admin.revoke(**unfinished, "ipmi-jumphostd (finishing an interrupted revoke)"); !s)
+      ij::log::error("cannot finish the interrupted revoke of " + **unfinished + ": " + s.error().message +
+                     ": run jumpctl revoke " + **unfinished + " again");
+  }
   warn_pool_overlap(jumphost);
 
   try {

@@ -226,7 +226,9 @@ Result<Enrollment> Admin::enroll(const EnrollRequest& request, const std::string
   plan.add(dropin_step(next, e.owner, true));
   plan.add(state_step(next));
 
-  Status s = plan.run();
+  Intent intent{"enroll", e.name, {e.link}, {}};
+  if (new_tenant) intent.users.push_back(e.owner);
+  Status s = run_recorded(plan, intent);
   const std::string what = "enroll " + e.name + " vlan=" + std::to_string(e.vlan) + " owner=" + e.owner +
                            " bmc=" + e.bmc_address.str() + " link=" + e.link + " by=" + who;
   log::Fields f{"enroll", e.name, e.owner, who, "done"};
@@ -349,7 +351,9 @@ Result<Enrollment> Admin::set(const SetRequest& r, const std::string& who) {
   plan.add(new_owner ? dropin_step(next, e.owner, true) : no_op_step("sshd drop-in"));
   plan.add(old_owner_leaves ? user_step(next, old.owner, false, *t) : no_op_step("Unix user"));
   plan.add(state_step(next));
-  Status s = plan.run();
+  Intent intent{"set", e.name, {}, {}};
+  if (new_tenant) intent.users.push_back(e.owner);
+  Status s = run_recorded(plan, intent);
   const std::string what = "set " + e.name + " " + (changed.empty() ? std::string("(nothing changed)") : join(changed, " ")) +
                            (r.check ? " checked" : "") + " by=" + who;
   log::Fields f{"set", e.name, e.owner, who, "done"};
@@ -405,7 +409,7 @@ Status Admin::revoke(const std::string& name, const std::string& who) {
   plan.add(last ? user_step(next, e.owner, false, *t) : no_op_step("Unix user"));
   plan.add(link_step(next, e, false, *t));
   plan.add(state_step(next));
-  Status s = plan.run();
+  Status s = run_recorded(plan, Intent{"revoke", e.name, {}, {}});
   const std::string what = "revoke " + name + " owner=" + e.owner + " by=" + who;
   log::Fields f{"revoke", name, e.owner, who, "done"};
   if (!s) {
@@ -416,6 +420,13 @@ Status Admin::revoke(const std::string& name, const std::string& who) {
   log::notice(what + ": done" + (last ? ", user " + e.owner + " removed" : ""), f);
   end_live_access(e, "revoke", "the BMC was revoked");
   return ok_status();
+}
+
+Status Admin::run_recorded(Plan& plan, const Intent& intent) {
+  IJ_TRY(write_intent(jh_.host.files, jh_.config, intent));
+  Status s = plan.run();
+  clear_intent(jh_.host.files, jh_.config);
+  return s;
 }
 
 void Admin::end_live_access(const Enrollment& e, const std::string& operation, const std::string& why) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/core/intent.h"
 #include "daemon/core/jumphost.h"
 #include "daemon/core/plan.h"
 #include "daemon/core/sessions.h"
@@ -130,6 +131,10 @@ class Admin {
   FirewallSpec firewall_for(const State& s) const;
   // The firewall for `next`; the undo puts back the current state's.
   Step firewall_step(const State& next, Touch t);
+  // Runs the plan with the record of it in place (intent.h): written
+  // before the first step (the plan does not run when it cannot be),
+  // removed after the last or the rollback.
+  Status run_recorded(Plan& plan, const Intent& intent);
   // The BMC takes `e`'s credentials (checker_), or the step fails.
   Step check_step(const Enrollment& e);
 

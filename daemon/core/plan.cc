@@ -1,14 +1,43 @@
 #include "daemon/core/plan.h"
 
+#include <csignal>
+#include <cstdlib>
+
 #include "common/base/log.h"
 
 namespace ij {
+namespace {
+
+#ifdef IJ_TEST_HOOKS
+// Test builds only (BUILD_TESTING; the package is built without): with
+// IJ_TEST_CRASH_AFTER_STEP=K in its environment the daemon kills itself
+// right after step K of its first plan, as a crash would, so the tests can
+// prove the start-up repairs a change stopped between any two steps.
+void crash_point(size_t step) {
+  static const long after = [] {
+    const char* v = std::getenv("IJ_TEST_CRASH_AFTER_STEP");
+    return v ? std::strtol(v, nullptr, 10) : 0L;
+  }();
+  if (after > 0 && static_cast<size_t>(after) == step) {
+    log::warning("IJ_TEST_CRASH_AFTER_STEP=" + std::to_string(after) + ": killing the daemon after step " +
+                 std::to_string(step));
+    std::raise(SIGKILL);
+  }
+}
+#else
+void crash_point(size_t) {}
+#endif
+
+}  // namespace
 
 Status Plan::run() {
   const size_t n = steps_.size();
   for (size_t i = 0; i < n; ++i) {
     Status s = steps_[i].apply();
-    if (s) continue;
+    if (s) {
+      crash_point(i + 1);
+      continue;
+    }
     bool clean = true;
     for (size_t j = i; j-- > 0;) {
       Status u = steps_[j].undo();

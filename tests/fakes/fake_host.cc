@@ -1,3 +1,4 @@
+#include <stdexcept>
 #include "tests/fakes/fake_host.h"
 
 #include <fnmatch.h>
@@ -100,6 +101,7 @@ Result<std::optional<std::string>> FakeFiles::read(const std::string& path) {
 
 Status FakeFiles::write(const std::string& path, const std::string& content, mode_t mode, const std::string& group) {
   if (path == fail_write_path) return make_error(Errc::failed, "cannot write " + path + ": injected failure");
+  if (path == crash_write_path) throw std::runtime_error("crash writing " + path);
   files[path] = content;
   modes[path] = Access{mode, group.empty() ? "root" : group};
   return ok_status();

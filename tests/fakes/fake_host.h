@@ -67,6 +67,9 @@ class FakeFiles : public Files {
   std::map<std::string, Access> modes;
   std::set<std::string> dirs;  // directories access() knows (root's, 0755)
   std::string fail_write_path;  // writes to this path fail
+  // A write to this path throws (nothing after it runs, no rollback): the
+  // daemon dying there, for the tests of an interrupted change.
+  std::string crash_write_path;
 };
 
 class FakeSshd : public Sshd {
