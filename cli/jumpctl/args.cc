@@ -1,6 +1,7 @@
 #include "cli/jumpctl/args.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "common/base/strings.h"
 
@@ -236,6 +237,8 @@ std::string usage() {
   }
   out += "  jumpctl help [COMMAND]\n";
   out += "  jumpctl --version\n";
+  out += "-H [USER@]HOST[:PORT] before a command runs it on that jumphost's daemon, over ssh as USER\n";
+  out += "(its systemd-stdio-bridge; the same rights as there: root or jumphost-admin); not console.\n";
   out += "A command's options and an example: jumpctl COMMAND --help.\n";
   out += "Exit status: 0 done, 1 the operation failed, 2 bad usage. See jumpctl(8).\n";
   return out;
@@ -257,20 +260,76 @@ std::string usage_hint(const std::vector<std::string>& argv) {
   return topic.empty() ? "try 'jumpctl --help'" : "try 'jumpctl " + topic + " --help'";
 }
 
+Status validate_remote_host(const std::string& host) {
+  auto bad = [&](const std::string& why) {
+    return usage_error("-H '" + quote_for_message(host) + "': " + why + " (want [USER@]HOST[:PORT])");
+  };
+  if (host.empty()) return bad("empty");
+  std::string rest = host;
+  if (size_t at = rest.find('@'); at != std::string::npos) {
+    const std::string user = rest.substr(0, at);
+    if (user.empty() || !(std::islower(static_cast<unsigned char>(user[0])) || user[0] == '_')) return bad("not a user name");
+    for (char ch : user)
+      if (!(std::islower(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)) || ch == '_' ||
+            ch == '-' || ch == '.'))
+        return bad("not a user name");
+    rest = rest.substr(at + 1);
+  }
+  std::string port;
+  if (!rest.empty() && rest[0] == '[') {  // [IPv6]:PORT
+    size_t close = rest.find(']');
+    if (close == std::string::npos) return bad("no ']'");
+    std::string tail = rest.substr(close + 1);
+    rest = rest.substr(1, close - 1);
+    if (!tail.empty()) {
+      if (tail[0] != ':') return bad("junk after ']'");
+      port = tail.substr(1);
+    }
+    for (char ch : rest)
+      if (!(std::isxdigit(static_cast<unsigned char>(ch)) || ch == ':' || ch == '.')) return bad("not an IPv6 address");
+  } else {
+    if (size_t colon = rest.find(':'); colon != std::string::npos) {
+      port = rest.substr(colon + 1);
+      rest = rest.substr(0, colon);
+    }
+    for (char ch : rest)
+      if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-')) return bad("not a host name");
+  }
+  if (rest.empty() || rest[0] == '-') return bad("not a host name");
+  if (!port.empty()) {
+    unsigned long p = 0;
+    if (!parse_uint(port, 1, 65535, &p)) return bad("not a port in 1-65535");
+  }
+  return ok_status();
+}
+
 Result<Command> parse_command_line(const std::vector<std::string>& argv) {
   Command c;
   if (argv.empty()) return usage_error("no command given");
   size_t i = 0;
+  // -H HOST, --host HOST or --host=HOST: before the command, as systemctl's.
+  if (argv[0] == "-H" || argv[0] == "--host" || starts_with(argv[0], "--host=")) {
+    if (argv[0] == "-H" || argv[0] == "--host") {
+      if (argv.size() < 2) return usage_error(argv[0] + " needs [USER@]HOST");
+      c.host = argv[1];
+      i = 2;
+    } else {
+      c.host = argv[0].substr(7);
+      i = 1;
+    }
+    IJ_TRY(validate_remote_host(c.host));
+    if (i >= argv.size()) return usage_error("no command given");
+  }
   const std::string first = argv[i++];
   if (first == "help" || is_help(first)) {
     c.verb = "help";
-    auto topic = help_topic(std::vector<std::string>(argv.begin() + 1, argv.end()));
+    auto topic = help_topic(std::vector<std::string>(argv.begin() + static_cast<std::ptrdiff_t>(i), argv.end()));
     if (!topic) return topic.error();
     c.help_topic = *topic;
     return c;
   }
   if (first == "--version") {
-    if (argv.size() > 1) return usage_error("--version takes no argument");
+    if (argv.size() > i) return usage_error("--version takes no argument");
     c.verb = "version";
     return c;
   }

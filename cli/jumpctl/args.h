@@ -16,6 +16,7 @@ struct Command {
   // switch-config, doctor, console, consoles, console-log, power, check;
   // help and version print and exit.
   std::string verb;
+  std::string host;                 // -H [USER@]HOST[:PORT]: another jumphost's daemon, over ssh
   std::vector<std::string> args;    // positional arguments after the verb
   std::string help_topic;           // help: empty for the whole usage, else a topic of command_help()
   bool json = false;
@@ -42,6 +43,11 @@ struct Command {
   std::string fanout;               // power --fanout
   std::vector<std::string> clear;   // set --no-X: bmc-password, switch-port, ipmi-workarounds
 };
+
+// Whether `host` is a -H argument jumpctl passes on to ssh: [USER@]HOST[:PORT]
+// with a user name, a host name or address (IPv6 in brackets) and a port;
+// nothing ssh could read as an option.
+Status validate_remote_host(const std::string& host);
 
 // Errors are usage errors (exit 2), with a message naming the bad argument.
 Result<Command> parse_command_line(const std::vector<std::string>& argv);

@@ -58,7 +58,9 @@ class Client : public ij::bus::Client {
   // so giving up early would only report a failure that did not happen:
   // wait up to 10 minutes, not sd-bus's 25 s (a doctor with thousands of
   // tenants, or an enroll on a slow machine, can take longer than that).
-  Client() : ij::bus::Client(std::chrono::minutes(10)) {}
+  Client() : ij::bus::Client(std::chrono::minutes(10), remote_host) {}
+  // -H: the jumphost whose daemon every call goes to (empty: this one).
+  static inline std::string remote_host;
 };
 
 std::string ports_text(const std::vector<unsigned>& ports) {
@@ -339,6 +341,11 @@ int run(const ij::cli::Command& c) {
     return 0;
   }
   if (c.verb == "console") {
+    // A console is a socket the daemon hands over the bus; ssh's pipe to
+    // systemd-stdio-bridge carries no file descriptors.
+    if (!Client::remote_host.empty())
+      throw Failure{1, "console cannot go through -H (ssh's pipe to the remote bus carries no sockets): "
+                       "ssh -t " + Client::remote_host + " jumpctl console " + c.args[0]};
     sdbus::UnixFd fd = Client().call<ij::bus::OperatorConsole>(c.args[0], c.console_mode);
     return ij::console::run_console(fd.get(), c.args[0]);
   }
@@ -370,6 +377,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "jumpctl: %s\n%s\n", command.error().message.c_str(), ij::cli::usage_hint(args).c_str());
     return 2;
   }
+  Client::remote_host = command->host;
   try {
     return run(*command);
   } catch (const Failure& f) {
@@ -382,9 +390,17 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "jumpctl: %s\n", e.getMessage().c_str());
     } else if (name == "org.freedesktop.DBus.Error.ServiceUnknown" || name == "org.freedesktop.DBus.Error.NoReply" ||
                name == "org.freedesktop.DBus.Error.FileNotFound" || name == "sdbus.Error" ||
-               name == "org.freedesktop.DBus.Error.NoServer") {
-      std::fprintf(stderr, "jumpctl: cannot reach ipmi-jumphostd on the system bus (%s): is the service running?\n",
-                   e.getMessage().c_str());
+               name == "org.freedesktop.DBus.Error.NoServer" ||
+               // Over -H, ssh or the bridge failing shows as the transport's errno.
+               (!Client::remote_host.empty() && ij::starts_with(name, "System.Error."))) {
+      if (Client::remote_host.empty())
+        std::fprintf(stderr, "jumpctl: cannot reach ipmi-jumphostd on the system bus (%s): is the service running?\n",
+                     e.getMessage().c_str());
+      else
+        std::fprintf(stderr,
+                     "jumpctl: cannot reach ipmi-jumphostd on %s over ssh (%s): jumpctl runs ssh there with the "
+                     "command systemd-stdio-bridge; check that ssh logs in and that the service runs there\n",
+                     Client::remote_host.c_str(), e.getMessage().c_str());
     } else {
       std::fprintf(stderr, "jumpctl: %s: %s\n", name.c_str(), e.getMessage().c_str());
     }

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -17,8 +18,10 @@ namespace ij::bus {
 
 class Client {
  public:
-  // timeout 0: sd-bus's default (25 s).
-  explicit Client(std::chrono::microseconds timeout = std::chrono::microseconds{0});
+  // timeout 0: sd-bus's default (25 s). `host` ([USER@]HOST[:PORT]): the
+  // system bus of that machine over ssh (sd-bus's remote transport: ssh
+  // runs systemd-stdio-bridge there, as USER), instead of this one's.
+  explicit Client(std::chrono::microseconds timeout = std::chrono::microseconds{0}, const std::string& host = "");
 
   // Calls method M; errors arrive as sdbus::Error, answers of another shape
   // as nlohmann::json::exception.

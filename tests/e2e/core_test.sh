@@ -491,6 +491,45 @@ else
     "$jumpctl" enroll web02 --vlan 102 --owner carol --key "$keys/carol.pub"
 fi
 
+echo "# jumpctl -H: another jumphost's daemon over ssh (here this one's, through its sshd)"
+# ssh reads the invoking user's ~/.ssh from the user database: homes on
+# the sandbox's /run, keys and a client configuration of their own.
+remote_user() {  # USER [GROUPS]
+  local u=$1 home=/run/home-$1
+  id "$u" >/dev/null 2>&1 || useradd -M -s /bin/sh ${2:+-G "$2"} "$u"
+  usermod -d "$home" "$u"
+  mkdir -p "$home/.ssh"
+  ssh-keygen -q -t ed25519 -N '' -f "$home/.ssh/id_ed25519"
+  cp "$home/.ssh/id_ed25519.pub" "$home/.ssh/authorized_keys"
+  printf 'Host *\n\tStrictHostKeyChecking no\n\tUserKnownHostsFile /dev/null\n\tLogLevel ERROR\n\tBatchMode yes\n' \
+    > "$home/.ssh/config"
+  chown -R "$u:" "$home"
+  chmod 0700 "$home" "$home/.ssh"
+}
+remote_user opadmin
+remote_user plainuser
+run_as opadmin "$jumpctl" list
+local_list=$out
+run_as opadmin "$jumpctl" -H opadmin@127.0.0.1 list
+check_eq "jumpctl -H opadmin@127.0.0.1 list: what jumpctl list says here" "0:$local_list" "$rc:$out"
+run_as opadmin "$jumpctl" -H opadmin@127.0.0.1:22 show web01 --json
+check "  show --json too (with a port)" grep -q '"name": "web01"' <<<"$out"
+run_as plainuser "$jumpctl" list
+local_refusal="$rc:$err"
+run_as plainuser "$jumpctl" -H plainuser@127.0.0.1 list
+check_eq "  a user outside jumphost-admin there is refused there, as here" "$local_refusal" "$rc:$err"
+check "  (refused)" test "$rc" = 1
+run_as opadmin "$jumpctl" -H opadmin@127.0.0.1 console web01
+check_eq "  console is refused with the way to do it" \
+  "1:jumpctl: console cannot go through -H (ssh's pipe to the remote bus carries no sockets): ssh -t opadmin@127.0.0.1 jumpctl console web01" \
+  "$rc:$err"
+run_as opadmin "$jumpctl" -H opadmin@127.0.0.1:2 list
+check_eq "  a host ssh cannot reach: exit 1" 1 "$rc"
+check "  ssh says why, and jumpctl what to try" \
+  grep -qx "jumpctl: cannot reach ipmi-jumphostd on opadmin@127.0.0.1:2 over ssh (.*): jumpctl runs ssh there with the command systemd-stdio-bridge; check that ssh logs in and that the service runs there" <<<"$err"
+expect opadmin 2 "jumpctl: -H '-oProxyCommand=x': not a host name (want [USER@]HOST[:PORT])
+try 'jumpctl --help'" "$jumpctl" -H -oProxyCommand=x list
+
 echo "# revoke removes every artifact"
 run_as opadmin "$jumpctl" revoke web01
 check_eq "revoke web01" "revoked web01" "$out"

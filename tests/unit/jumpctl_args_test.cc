@@ -28,6 +28,29 @@ TEST(JumpctlArgs, Enroll) {
   EXPECT_EQ(c->switch_port, "sw1/0/7");
 }
 
+// -H: another jumphost's daemon over ssh; the host goes to ssh as one
+// argument, so nothing in it may read as an option.
+TEST(JumpctlArgs, RemoteHost) {
+  auto c = parse({"-H", "ops@jump2.example.org", "list", "--json"});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->host, "ops@jump2.example.org");
+  EXPECT_EQ(c->verb, "list");
+  EXPECT_TRUE(c->json);
+  EXPECT_EQ(parse({"--host=10.0.0.5:2222", "doctor"})->host, "10.0.0.5:2222");
+  EXPECT_EQ(parse({"--host", "[fe80::1]:22", "show", "web01"})->host, "[fe80::1]:22");
+  EXPECT_EQ(parse({"-H", "jump2", "help"})->verb, "help");
+  EXPECT_EQ(parse({"list"})->host, "");
+  for (const char* bad : {"-oProxyCommand=sh", "ops@-x", "", "a b", "ops@host:0", "ops@host:99999", "Ops@host",
+                          "[fe80::1", "host;rm", "@host"}) {
+    auto r = parse({"-H", bad, "list"});
+    EXPECT_FALSE(r.ok()) << bad;
+  }
+  EXPECT_FALSE(parse({"-H"}).ok());
+  EXPECT_FALSE(parse({"-H", "jump2"}).ok());
+  // Only before the command, as systemctl's.
+  EXPECT_FALSE(parse({"list", "-H", "jump2"}).ok());
+}
+
 TEST(JumpctlArgs, OtherVerbs) {
   EXPECT_EQ(parse({"key", "add", "alice", "k.pub"})->verb, "key-add");
   EXPECT_EQ(parse({"key", "remove", "alice", "SHA256:x"})->args, (std::vector<std::string>{"alice", "SHA256:x"}));
