@@ -152,7 +152,9 @@ echo "# commands"
 expect "check client-config console console-log consoles doctor enroll help key list power revoke set show switch-config" \
   jumpctl ""
 expect "set show switch-config" jumpctl s
-expect "--help --version" jumpctl -
+expect "--help --host --version -H" jumpctl -
+expect "--help --json" jumpctl -H ops@jump2 show web01 --
+expect "" jumpctl -H ops@jump2 show ""
 expect "add remove" jumpctl key ""
 expect "console console-log consoles" jumpctl cons
 expect "check client-config console console-log consoles doctor enroll key list power revoke set show switch-config" \

@@ -1,44 +1,67 @@
 #!/bin/bash
-# vlan_scale_bench.sh: enroll, revoke and the start-up reconcile with real
-# 802.1Q links, with N BMCs already enrolled (one tenant each). Needs a
-# kernel with 802.1Q, so it runs in the VM:
+# vlan_scale_bench.sh: what changes cost with N BMCs already enrolled (one
+# tenant each), with real 802.1Q links, so it runs in the VM:
 #
 #   tests/vm/run-in-vm.sh tests/e2e/run-sandbox.sh build tests/bench/vlan_scale_bench.sh
 #
 # For each N: the first start (the reconcile makes N links, hardens them,
 # writes the firewall, N keys files and the drop-in; the N users are written
 # straight into passwd/shadow beforehand, as useradd is not what is
-# measured here), a start after a "reboot" (every VLAN link deleted), a
-# restart with nothing to change, then OPS enrolls of new tenants and their
-# revokes through jumpctl, and the daemon's memory. It also prints what
-# starting /bin/true costs here, since under QEMU's TCG every process start
-# (useradd, nft, sshd -T) costs far more than on hardware.
-# COUNTS (default "1 100 1000"), RUNS (default 5) and OPS (default 10).
+# measured), a start after a "reboot" (every VLAN link deleted), a restart
+# with nothing to change; then OPS revokes of enrolled BMCs (a tenant's
+# last), OPS enrolls of new tenants on the VLANs they freed, OPS key adds,
+# OPS `set --ports`, the doctor, the daemon's memory, and a tenant's
+# `ssh tN power status` against a real ipmi_sim BMC (b1, VLAN 1, behind a
+# bridge playing the switch) while the daemon is idle and while a doctor
+# runs. It also prints what starting /bin/true costs here, since under
+# QEMU's TCG every process start (useradd, sshd -T, ssh) costs far more than
+# on hardware.
+# COUNTS (default "1 100 1000 4094"), RUNS (default 5), OPS (default 10).
 set -u
 . "$IJ_SRC/tests/e2e/lib.sh"
+. "$IJ_SRC/tests/e2e/bmc_sim.sh"
 . "$IJ_SRC/tests/bench/bench_lib.sh"
 have_8021q || { echo "vlan_scale_bench.sh: this kernel has no 802.1Q; run it in the VM (see the header)"; exit 77; }
 export IJ_DAEMON_START_TENTHS=60000 IJ_DAEMON_POLL=0.01
-COUNTS=${COUNTS:-"1 100 1000"}
+COUNTS=${COUNTS:-"1 100 1000 4094"}
 RUNS=${RUNS:-5}
 OPS=${OPS:-10}
+jumpctl=$IJ_BIN/jumpctl
 mkdir -p /etc/ipmi-jumphost
 printf 'trunk = eth1\nwrapper = %s/ipmi-wrapper\n' "$IJ_BIN" > /etc/ipmi-jumphost/jumphost.conf
 ssh-keygen -q -t ed25519 -N '' -f "$IJ_T/k"
-chmod 0644 "$IJ_T/k.pub"
+ssh-keygen -q -t ed25519 -N '' -f "$IJ_T/k2"
+chmod 0644 "$IJ_T/k.pub" "$IJ_T/k2.pub"
 groupadd -f ipmi-tenants
 gid=$(getent group ipmi-tenants | cut -d: -f3)
 cp /etc/passwd "$IJ_T/passwd"; cp /etc/shadow "$IJ_T/shadow"
 timed_start() { local s e; s=$(now); start_daemon; e=$(now); took=$(ms "$s" "$e"); }
 delete_links() { ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep '^eth1\.' | while read -r l; do ip link del "$l"; done; }
+ssh_t1() {
+  timeout 120 ssh -F /dev/null -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no \
+    -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -i "$IJ_T/k" -T t1@127.0.0.1 "$@"
+}
+
+# The one real BMC: b1 on VLAN 1, its port untagged in VLAN 1, the trunk's
+# port tagged.
+ip link add sw type bridge vlan_filtering 1
+ip link set eth1-peer master sw
+ip link set sw up
+start_bmc b1 1 10.0.1.2/30 10.0.1.1/30 pw-b1
+bridge vlan del dev eth1-peer vid 1
+bridge vlan add dev eth1-peer vid 1
 
 spawn=$(repeat 10 /bin/true | summary)
-printf '%5s  %16s  %20s  %24s  %18s  %18s  %s\n' BMCs "first start ms" "after reboot ms" "restart, nothing ms" "enroll ms" "revoke ms" "RSS KiB"
+: > "$IJ_T/table1"; : > "$IJ_T/table2"
 for n in $COUNTS; do
   : > "$IJ_T/enrollments"
   tenants=()
   for i in $(seq 1 "$n"); do
-    enrollment "b$i" $((1000 + i)) "t$i" "10.$((i / 256)).$((i % 256)).2/30" "10.$((i / 256)).$((i % 256)).1/30" >> "$IJ_T/enrollments"
+    if [ "$i" = 1 ]; then
+      enrollment b1 1 t1 10.0.1.2/30 10.0.1.1/30 pw-b1 >> "$IJ_T/enrollments"
+    else
+      enrollment "b$i" "$i" "t$i" "10.$((i / 256)).$((i % 256)).2/30" "10.$((i / 256)).$((i % 256)).1/30" >> "$IJ_T/enrollments"
+    fi
     tenants+=("t$i")
     echo "t$i:x:$((20000 + i)):$gid::/nonexistent:$IJ_BIN/ipmi-wrapper" >> /etc/passwd
     echo "t$i:*:20000:0:99999:7:::" >> /etc/shadow
@@ -50,15 +73,57 @@ for n in $COUNTS; do
   timed_start; reboot=$took
   : > "$IJ_T/restarts"
   for _ in $(seq 1 "$RUNS"); do stop_daemon; timed_start; echo "$took" >> "$IJ_T/restarts"; done
-  : > "$IJ_T/enrolls"; : > "$IJ_T/revokes"
-  for j in $(seq 1 "$OPS"); do
-    timed "$IJ_BIN/jumpctl" enroll "e$j" --vlan $((3000 + j)) --owner "u$j" --key "$IJ_T/k.pub" >> "$IJ_T/enrolls" || exit 1
+  ops=$OPS; [ "$ops" -ge "$n" ] && ops=$((n - 1)); [ "$ops" -lt 1 ] && ops=1
+  : > "$IJ_T/revokes"; : > "$IJ_T/enrolls"; : > "$IJ_T/keys"; : > "$IJ_T/sets"
+  # The BMCs at the end of the list, so b1 (the real one) stays; at N=1
+  # b1 itself goes and comes back.
+  for j in $(seq 1 "$ops"); do
+    k=$((n - j + 1))
+    timed "$jumpctl" revoke "b$k" >> "$IJ_T/revokes" || exit 1
   done
-  for j in $(seq 1 "$OPS"); do timed "$IJ_BIN/jumpctl" revoke "e$j" >> "$IJ_T/revokes" || exit 1; done
-  printf '%5d  %16s  %20s  %24s  %18s  %18s  %s\n' "$n" "$first" "$reboot" "$(summary < "$IJ_T/restarts")" \
-    "$(summary < "$IJ_T/enrolls")" "$(summary < "$IJ_T/revokes")" "$(daemon_rss)"
+  for j in $(seq 1 "$ops"); do
+    k=$((n - j + 1))
+    if [ "$k" = 1 ]; then
+      timed "$jumpctl" enroll b1 --vlan 1 --owner t1 --key "$IJ_T/k.pub" --bmc-ip 10.0.1.2/30 --bmc-user ADMIN \
+        --bmc-password-file <(printf 'pw-b1\n') --ipmi-workarounds opensesspriv >> "$IJ_T/enrolls" || exit 1
+    else
+      timed "$jumpctl" enroll "e$j" --vlan "$k" --owner "u$j" --key "$IJ_T/k.pub" >> "$IJ_T/enrolls" || exit 1
+    fi
+  done
+  for j in $(seq 1 "$ops"); do
+    timed "$jumpctl" key add "t$j" "$IJ_T/k2.pub" >> "$IJ_T/keys" || exit 1
+    "$jumpctl" key remove "t$j" "$(ssh-keygen -lf "$IJ_T/k2.pub" | awk '{print $2}')" >/dev/null || exit 1
+  done
+  for j in $(seq 1 "$ops"); do
+    p=22,443; [ $((j % 2)) = 0 ] && p=22,80
+    timed "$jumpctl" set "b$j" --ports "$p" >> "$IJ_T/sets" || exit 1
+  done
+  doctors=$(repeat 3 sh -c '"$1" doctor >/dev/null; true' sh "$jumpctl" | summary)
+  rss=$(daemon_rss)
+  # A tenant's power status, idle and during a doctor.
+  ssh_t1 power status b1 | grep -q 'b1: ' || { echo "bench: ssh t1 power status b1 failed"; exit 1; }
+  idle=$(repeat "$RUNS" ssh_t1 power status b1 | summary)
+  : > "$IJ_T/during"
+  for _ in $(seq 1 "$RUNS"); do
+    "$jumpctl" doctor >/dev/null 2>&1 &
+    d=$!
+    sleep 0.2
+    kill -0 "$d" 2>/dev/null && timed ssh_t1 power status b1 >> "$IJ_T/during"
+    wait "$d"
+  done
+  printf '%5d  %10s  %12s  %22s  %s\n' "$n" "$first" "$reboot" "$(summary < "$IJ_T/restarts")" "$rss" >> "$IJ_T/table1"
+  printf '%5d  %20s  %20s  %20s  %20s  %16s  %20s  %20s (%s of %s)\n' "$n" "$(summary < "$IJ_T/enrolls")" \
+    "$(summary < "$IJ_T/revokes")" "$(summary < "$IJ_T/keys")" "$(summary < "$IJ_T/sets")" "$doctors" "$idle" \
+    "$(summary < "$IJ_T/during")" "$(wc -l < "$IJ_T/during")" "$RUNS" >> "$IJ_T/table2"
   stop_daemon; delete_links
   cp "$IJ_T/passwd" /etc/passwd; cp "$IJ_T/shadow" /etc/shadow
-  rm -f /etc/ipmi-jumphost/keys/* /etc/ssh/sshd_config.d/*ipmi-jumphost*.conf
+  for u in $(seq 1 "$OPS"); do userdel "u$u" 2>/dev/null; done
+  rm -f /etc/ipmi-jumphost/keys/* /etc/ssh/sshd_config.d/*ipmi-jumphost*.conf /var/lib/ipmi-jumphost/state.json
+  sed -i '/^# BEGIN ipmi-jumphost/,/^# END ipmi-jumphost/d' /etc/hosts
 done
+printf '%5s  %10s  %12s  %22s  %s\n' BMCs "first ms" "reboot ms" "restart, nothing ms" "RSS KiB"
+cat "$IJ_T/table1"
+printf '%5s  %20s  %20s  %20s  %20s  %16s  %20s  %20s\n' BMCs "enroll ms" "revoke ms" "key add ms" "set ms" "doctor ms" \
+  "power status idle" "power status in doctor"
+cat "$IJ_T/table2"
 echo "(/bin/true takes $spawn ms here; $(machine))"
