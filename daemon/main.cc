@@ -17,6 +17,8 @@
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
+#include <net/if.h>
+#include <set>
 #include <functional>
 #include <string>
 
@@ -200,30 +202,45 @@ class TrunkWatch {
   // (another runs): the next tick tries again.
   TrunkWatch(ij::Jumphost& jh, std::function<bool()> reconcile) : jh_(jh), reconcile_(std::move(reconcile)) {
     present_ = present();
-    if (!present_)
-      ij::log::warning("trunk " + jh_.config.trunk + " does not exist (yet); its VLAN links are made when it appears");
+    for (const std::string& t : jh_.config.trunks)
+      if (!present_.count(t))
+        ij::log::warning("trunk " + t + " does not exist (yet); its VLAN links are made when it appears");
   }
   void tick() {
-    bool now = present();
-    if (now && !present_) {
-      if (!reconcile_()) return;  // present_ stays false: again at the next tick
-      ij::log::notice("trunk " + jh_.config.trunk + " appeared; reconciling");
-    } else if (!now && present_) {
-      ij::log::warning("trunk " + jh_.config.trunk + " is gone; its VLAN links come back when it does");
+    const std::set<std::string> now = present();
+    std::vector<std::string> appeared;
+    for (const std::string& t : now)
+      if (!present_.count(t)) appeared.push_back(t);
+    for (const std::string& t : present_)
+      if (!now.count(t)) ij::log::warning("trunk " + t + " is gone; its VLAN links come back when it does");
+    if (!appeared.empty()) {
+      if (!reconcile_()) {  // again at the next tick
+        present_ = drop(now, appeared);
+        return;
+      }
+      ij::log::notice("trunk " + ij::join(appeared, ", ") + " appeared; reconciling");
     }
     present_ = now;
   }
-  // After a reload (the trunk may be another one now).
+  // After a reload (the trunks may be others now).
   void reset() { present_ = present(); }
 
  private:
-  bool present() {
-    auto info = jh_.host.links.inspect(jh_.config.trunk);
-    return info && info->has_value();
+  // By name, without a netlink dump: this runs every few seconds, and a
+  // dump of the addresses costs what the number of BMC links does.
+  std::set<std::string> present() const {
+    std::set<std::string> out;
+    for (const std::string& t : jh_.config.trunks)
+      if (if_nametoindex(t.c_str()) != 0) out.insert(t);
+    return out;
+  }
+  static std::set<std::string> drop(std::set<std::string> from, const std::vector<std::string>& names) {
+    for (const std::string& n : names) from.erase(n);
+    return from;
   }
   ij::Jumphost& jh_;
   std::function<bool()> reconcile_;
-  bool present_ = false;
+  std::set<std::string> present_;
 };
 
 // SIGTERM, SIGINT and SIGHUP are read from a signalfd between requests. They
@@ -364,7 +381,7 @@ int main(int argc, char** argv) {
     tenants.sync_consoles();  // `always` consoles connect (and log) from now on
     ij::BusService service(*connection, jumphost, tenants, consoles, completions, clock);
     ij::log::notice("ipmi-jumphostd ready on " + std::string(ij::bus::kServiceName) + " (trunk " +
-                    jumphost.config.trunk + ", " + std::to_string(jumphost.state.enrollments.size()) +
+                    ij::join(jumphost.config.trunks, " ") + ", " + std::to_string(jumphost.state.enrollments.size()) +
                     " enrolled)");
     // The reconciles after the start run on a worker (the bus answers
     // tenants meanwhile; changes wait for them): the configuration and the

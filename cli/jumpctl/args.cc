@@ -36,14 +36,15 @@ const Option kCheck = {"--check", nullptr, "first try an IPMI session with the c
 const std::vector<Spec>& specs() {
   static const std::vector<Spec> table = {
       {"enroll", "enroll", 1,
-       {"NAME --vlan VID [--owner USER] [--bmc-ip ADDR/PREFIX] [--key FILE]...",
+       {"NAME --vlan VID [--trunk IFNAME] [--owner USER] [--bmc-ip ADDR/PREFIX] [--key FILE]...",
         "[--ports 22,80,443,5900] [--bmc-user USER --bmc-password-file FILE]",
         "[--switch-port LABEL] [--ipmi-privilege user|operator|admin]",
         "[--cipher-suite ID] [--ipmi-workarounds W1,W2,...]",
         "[--console-log always|attached|off] [--check]"},
        "Gives tenant USER access to BMC NAME on VLAN VID: the VLAN link, the Unix user,\n"
        "the /etc/hosts entry, the keys and sshd's block; all of it or, on a failure, none.",
-       {{"--vlan", "VID", "the BMC's 802.1Q VLAN ID, 1-4094 (required)"},
+       {{"--vlan", "VID", "the BMC's 802.1Q VLAN ID, 1-4094 (required), unique on its trunk"},
+        {"--trunk", "IFNAME", "the trunk the VLAN is on, one of 'trunks' (default: 'trunk')"},
         {"--owner", "USER", "the tenant's Unix user (default: NAME)"},
         {"--bmc-ip", "ADDR/PREFIX", "the BMC's address (default: from address_pool)"},
         {"--key", "FILE", "the tenant's public keys, one per line; repeatable"},
@@ -173,6 +174,7 @@ std::string* value_slot(Command& c, const std::string& option) {
   if (option == "--vlan") return &c.vlan;
   if (option == "--owner") return &c.owner;
   if (option == "--bmc-ip") return &c.bmc_ip;
+  if (option == "--trunk") return &c.trunk;
   if (option == "--ports") return &c.ports;
   if (option == "--bmc-user") return &c.bmc_user;
   if (option == "--bmc-password-file") return &c.bmc_password_file;

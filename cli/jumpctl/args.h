@@ -23,6 +23,7 @@ struct Command {
   std::string vendor;               // switch-config
   // enroll
   std::string vlan;
+  std::string trunk;
   std::string owner;
   std::string bmc_ip;
   std::vector<std::string> key_files;

@@ -219,6 +219,7 @@ int run(const ij::cli::Command& c) {
     if (!ij::parse_uint(c.vlan, 0, 4294967295UL, &vid)) throw Failure{2, "--vlan '" + c.vlan + "' is not a number"};
     ij::bus::EnrollOptions options = options_of(c);
     options.bmc_address = given(c.bmc_ip);
+    options.trunk = given(c.trunk);
     if (!c.key_files.empty()) {
       options.keys.emplace();
       for (const std::string& f : c.key_files) options.keys->push_back({f, read_input_file(f, "key file")});

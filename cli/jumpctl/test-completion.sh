@@ -162,7 +162,7 @@ expect "check client-config console console-log consoles doctor enroll key list 
 expect "add remove" jumpctl help key ""
 
 echo "# options and their values"
-expect "--bmc-ip --bmc-password-file --bmc-user --check --cipher-suite --console-log --help --ipmi-privilege --ipmi-workarounds --key --owner --ports --switch-port --vlan" \
+expect "--bmc-ip --bmc-password-file --bmc-user --check --cipher-suite --console-log --help --ipmi-privilege --ipmi-workarounds --key --owner --ports --switch-port --trunk --vlan" \
   jumpctl enroll web09 --
 expect "--bmc-ip --bmc-password-file --bmc-user" jumpctl enroll web09 --vlan 109 --bmc
 expect "--help --json" jumpctl show web01 --

@@ -27,6 +27,7 @@ struct KeyFile {
 struct EnrollOptions {
   std::optional<std::string> owner;           // default: the BMC's name
   std::optional<std::string> bmc_address;     // "ADDR/PREFIX"; default: from the pool
+  std::optional<std::string> trunk;           // enroll only; default: the configuration's trunk
   std::optional<std::vector<KeyFile>> keys;
   std::optional<std::vector<uint16_t>> ports;  // default: config default_ports
   std::optional<std::string> bmc_user;
@@ -46,6 +47,7 @@ struct EnrollOptions {
   static void fields(Self& o, F&& f) {
     f("owner", o.owner);
     f("bmc_address", o.bmc_address);
+    f("trunk", o.trunk);
     f("keys", o.keys);
     f("ports", o.ports);
     f("bmc_user", o.bmc_user);

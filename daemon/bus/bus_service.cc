@@ -18,6 +18,7 @@ EnrollRequest enroll_request(const std::string& name, uint32_t vlan, const bus::
   r.vlan = vlan;
   r.owner = o.owner.value_or("");
   r.bmc_address = o.bmc_address.value_or("");
+  r.trunk = o.trunk.value_or("");
   for (const bus::KeyFile& k : o.keys.value_or(std::vector<bus::KeyFile>{})) r.keys.push_back(KeySource{k.label, k.text});
   if (o.ports) r.ports = std::vector<unsigned>(o.ports->begin(), o.ports->end());
   r.bmc_user = o.bmc_user.value_or("");
@@ -129,6 +130,8 @@ void BusService::serve_manager() {
     if (o->keys) return make_error(Errc::invalid_argument, context + ": keys change with key add and key remove");
     if (o->bmc_address)
       return make_error(Errc::invalid_argument, context + ": the BMC's address does not change in place: revoke and enroll");
+    if (o->trunk)
+      return make_error(Errc::invalid_argument, context + ": the BMC's trunk does not change in place: revoke and enroll");
     SetRequest r;
     r.name = name;
     r.owner = o->owner;

@@ -50,6 +50,22 @@ const std::map<std::string, Setter>& setters() {
          c.trunk = v;
          return ok_status();
        }},
+      {"trunks",
+       [](Config& c, const std::string& v) -> Status {
+         std::vector<std::string> names;
+         std::string spaced = v;
+         std::replace(spaced.begin(), spaced.end(), ',', ' ');
+         for (const std::string& field : split_ws(spaced)) {
+           IJ_TRY(validate_ifname(field));
+           IJ_TRY(vlan_link_name(field, kMaxVlan));
+           if (std::find(names.begin(), names.end(), field) != names.end())
+             return bad("'" + quote_for_message(field) + "' is named twice");
+           names.push_back(field);
+         }
+         if (names.empty()) return bad("no interface named");
+         c.trunks = names;
+         return ok_status();
+       }},
       {"address_pool",
        [](Config& c, const std::string& v) -> Status {
          auto cidr = parse_ipv4_cidr(v);
@@ -184,13 +200,56 @@ Result<Config> parse_config(std::string_view source, std::string_view text) {
     if (eq == std::string_view::npos) return bad(where + ": expected 'key = value'");
     std::string key(trim(line.substr(0, eq)));
     std::string value(trim(line.substr(eq + 1)));
+    // switch_vendor.TRUNK and switch_trunk_port.TRUNK: that trunk's switch.
+    if (size_t dot = key.find('.'); dot != std::string::npos) {
+      const std::string base = key.substr(0, dot), trunk = key.substr(dot + 1);
+      if (base != "switch_vendor" && base != "switch_trunk_port")
+        return bad(where + ": unknown key '" + quote_for_message(key) + "'");
+      if (Status t = validate_ifname(trunk); !t) return t.error().with_context(where + ": " + base + ".TRUNK");
+      Config scratch;
+      Status s = setters().at(base)(scratch, value);
+      if (!s) return s.error().with_context(where + ": " + key);
+      if (base == "switch_vendor") c.switch_vendors[trunk] = scratch.switch_vendor;
+      else c.switch_trunk_ports[trunk] = scratch.switch_trunk_port;
+      c.origins[key] = where;
+      continue;
+    }
     auto it = setters().find(key);
     if (it == setters().end()) return bad(where + ": unknown key '" + quote_for_message(key) + "'");
     Status s = it->second(c, value);
     if (!s) return s.error().with_context(where + ": " + key);
     c.origins[key] = where;
   }
+  // trunk and trunks agree: trunks alone makes its first the default trunk;
+  // trunk alone is the one trunk; both: trunk must be among trunks.
+  if (!c.origins.count("trunks")) {
+    c.trunks = {c.trunk};
+  } else if (!c.origins.count("trunk")) {
+    c.trunk = c.trunks.front();
+  } else if (!c.has_trunk(c.trunk)) {
+    return bad(c.origins["trunk"] + ": trunk " + c.trunk + " is not among trunks (" + join(c.trunks, " ") + ", " +
+               c.origins["trunks"] + ")");
+  }
+  for (const auto* per : {&c.switch_vendors, &c.switch_trunk_ports})
+    for (const auto& [trunk, value] : *per)
+      if (!c.has_trunk(trunk))
+        return bad(c.origins[(per == &c.switch_vendors ? "switch_vendor." : "switch_trunk_port.") + trunk] + ": " +
+                   trunk + " is not a trunk (trunks = " + join(c.trunks, " ") + ")");
   return c;
+}
+
+bool Config::has_trunk(const std::string& name) const {
+  return std::find(trunks.begin(), trunks.end(), name) != trunks.end();
+}
+
+std::string Config::vendor_for(const std::string& t) const {
+  auto it = switch_vendors.find(t);
+  return it == switch_vendors.end() ? switch_vendor : it->second;
+}
+
+std::string Config::switch_port_for(const std::string& t) const {
+  auto it = switch_trunk_ports.find(t);
+  return it == switch_trunk_ports.end() ? switch_trunk_port : it->second;
 }
 
 Result<Config> load_config(const std::string& path, bool must_exist) {

@@ -14,7 +14,11 @@
 namespace ij {
 
 struct Config {
-  std::string trunk = "eth1";                        // interface carrying the tagged BMC VLANs
+  std::string trunk = "eth1";                        // the trunk an enroll without --trunk uses
+  // Every interface carrying tagged BMC VLANs (trunks = eth1 eth2; default:
+  // the one trunk). One 802.1Q trunk carries at most 4,094 VLANs: more BMCs,
+  // or a second switch, need another trunk. A VLAN ID is unique per trunk.
+  std::vector<std::string> trunks{"eth1"};
   // Whether the trunk may carry untagged traffic for the host (trunk_untagged
   // = allow): by default (drop) the trunk is hardened like a BMC link and the
   // firewall drops everything that arrives on it untagged.
@@ -40,6 +44,9 @@ struct Config {
   // jumpctl switch-config
   std::string switch_vendor = "procurve";            // procurve, aoscx, ios, junos, linux
   std::string switch_trunk_port;                     // the jumphost's port on the switch
+  // Per trunk (switch_vendor.eth2 = junos, switch_trunk_port.eth2 = xe-0/0/1):
+  // a trunk to another switch; a trunk without one takes the keys above.
+  std::map<std::string, std::string> switch_vendors, switch_trunk_ports;
   unsigned switch_quarantine_vlan = 0;               // revoked BMCs' ports go here; 0: shut them down
   std::string switch_bridge = "br0";                 // vendor linux: the VLAN-filtering bridge
   // Consoles (daemon/console/console_server.h)
@@ -54,6 +61,9 @@ struct Config {
   std::map<std::string, std::string> origins;
 
   std::string state_file() const { return state_dir + "/state.json"; }
+  bool has_trunk(const std::string& name) const;
+  std::string vendor_for(const std::string& trunk) const;
+  std::string switch_port_for(const std::string& trunk) const;
   std::string origin(const std::string& key) const {
     auto it = origins.find(key);
     return it == origins.end() ? "the default " + key : it->first + " at " + it->second;

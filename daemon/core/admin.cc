@@ -134,11 +134,34 @@ Result<Enrollment> Admin::build_enrollment(const EnrollRequest& r, const std::st
     return make_error(Errc::invalid_argument, "--check needs the BMC's password (--bmc-password-file): "
                                               "without one there is nothing to check");
   if (jh_.state.find(e.name)) return make_error(Errc::exists, "BMC " + e.name + " is already enrolled");
+  const std::string trunk = r.trunk.empty() ? jh_.config.trunk : r.trunk;
+  if (!jh_.config.has_trunk(trunk))
+    return make_error(Errc::invalid_argument, "--trunk '" + quote_for_message(trunk) + "'" +
+                                                  " is not a trunk of this jumphost (trunks: " +
+                                                  join(jh_.config.trunks, " ") + ")");
+  // A VLAN ID is unique per trunk; one trunk carries 4,094 at most.
+  size_t on_trunk = 0;
+  const std::string* holder = nullptr;  // the BMC on this VLAN of this trunk
   for (const auto& [name, other] : jh_.state.enrollments) {
-    if (other.vlan == e.vlan)
-      return make_error(Errc::exists, "VLAN " + std::to_string(e.vlan) + " is already used by BMC " + name);
+    const bool same_trunk = other.trunk() == trunk;
+    on_trunk += same_trunk;
+    if (same_trunk && other.vlan == e.vlan) holder = &name;
     if (!e.switch_port.empty() && other.switch_port == e.switch_port)
       return make_error(Errc::exists, "switch port " + e.switch_port + " is already the port of BMC " + name);
+  }
+  if (holder && on_trunk < kMaxVlan)
+    return make_error(Errc::exists, "VLAN " + std::to_string(e.vlan) + " is already used by BMC " + *holder +
+                                        (jh_.config.trunks.size() > 1 ? " on trunk " + trunk : std::string()));
+  if (on_trunk >= kMaxVlan) {
+    std::vector<std::string> others;
+    for (const std::string& t : jh_.config.trunks)
+      if (t != trunk) others.push_back(t);
+    return make_error(Errc::exists, "the trunk " + trunk + " carries " + std::to_string(kMaxVlan) +
+                                        " BMC VLANs, every VLAN ID 802.1Q has: " +
+                                        (others.empty() ? std::string()
+                                                        : "enroll on another trunk (--trunk " + join(others, "|") + "), or ") +
+                                        "connect another port of the jumphost to the switch (or to a second switch), "
+                                        "add it to 'trunks' in jumphost.conf and enroll with --trunk IFNAME");
   }
 
   // One netlink dump for every check against the host's links and routes.
@@ -159,7 +182,7 @@ Result<Enrollment> Admin::build_enrollment(const EnrollRequest& r, const std::st
   IJ_TRY(check_address_free(e.bmc_address));
   IJ_TRY(check_host_networks(e.bmc_address, *links));
 
-  auto link = vlan_link_name(jh_.config.trunk, e.vlan);
+  auto link = vlan_link_name(trunk, e.vlan);
   if (!link) return link.error();
   e.link = *link;
 
@@ -176,17 +199,17 @@ Result<Enrollment> Admin::build_enrollment(const EnrollRequest& r, const std::st
     if (*group)
       return make_error(Errc::exists, "a group named " + e.owner + " exists: choose another --owner");
   }
-  auto trunk = links->find(jh_.config.trunk);
-  if (trunk == links->end())
-    return make_error(Errc::not_found, "trunk interface " + jh_.config.trunk +
-                                           " does not exist: set 'trunk' in the configuration");
+  auto trunk_link = links->find(trunk);
+  if (trunk_link == links->end())
+    return make_error(Errc::not_found, "trunk interface " + trunk +
+                                           " does not exist: set 'trunk' (or 'trunks') in the configuration");
   // Closing the trunk to untagged traffic would cut the host's own traffic
   // on it: say so rather than lock an operator out.
-  if (!jh_.config.trunk_untagged_allowed && trunk->second.has_host_address())
+  if (!jh_.config.trunk_untagged_allowed && trunk_link->second.has_host_address())
     return make_error(Errc::invalid_argument,
-                      "the trunk " + jh_.config.trunk + " has " +
-                          (trunk->second.addresses.empty() ? std::string("an IPv6 address")
-                                                           : "the address " + trunk->second.addresses.front().str()) +
+                      "the trunk " + trunk + " has " +
+                          (trunk_link->second.addresses.empty() ? std::string("an IPv6 address")
+                                                           : "the address " + trunk_link->second.addresses.front().str()) +
                           " and trunk_untagged = drop would cut the host's untagged traffic on it: move the address to "
                           "another interface, or set trunk_untagged = allow in the configuration");
   if (links->count(e.link))
@@ -324,7 +347,8 @@ Result<Enrollment> Admin::set(const SetRequest& r, const std::string& who) {
   if (e.switch_port != old.switch_port) {
     next.released_ports.erase(e.switch_port);
     if (!old.switch_port.empty())
-      next.released_ports[old.switch_port] = ReleasedPort{old.switch_port, old.vlan, old.name, rfc3339(jh_.clock.now())};
+      next.released_ports[old.switch_port] =
+          ReleasedPort{old.switch_port, old.vlan, old.name, rfc3339(jh_.clock.now()), old.trunk()};
   }
   const bool old_owner_leaves = new_owner && next.owned_by(old.owner).empty();
   if (new_owner) {
@@ -391,7 +415,8 @@ Status Admin::revoke(const std::string& name, const std::string& who) {
   const Enrollment e = *found;
   State next = jh_.state;
   next.enrollments.erase(name);
-  if (!e.switch_port.empty()) next.released_ports[e.switch_port] = ReleasedPort{e.switch_port, e.vlan, e.name, rfc3339(jh_.clock.now())};
+  if (!e.switch_port.empty())
+    next.released_ports[e.switch_port] = ReleasedPort{e.switch_port, e.vlan, e.name, rfc3339(jh_.clock.now()), e.trunk()};
   const bool last = next.owned_by(e.owner).empty();
   std::optional<Tenant> removed_tenant;
   if (last) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/core/desired.h"
 #include "daemon/core/intent.h"
 #include "daemon/core/jumphost.h"
 #include "daemon/core/plan.h"
@@ -29,6 +30,7 @@ struct KeySource {
 struct EnrollRequest {
   std::string name;
   unsigned vlan = 0;
+  std::string trunk;        // empty: the configuration's trunk
   std::string owner;        // empty: the BMC's name
   std::string bmc_address;  // empty: allocate from the pool
   std::vector<KeySource> keys;
@@ -106,11 +108,11 @@ class Admin {
   // What one change touches in the firewall: its BMCs and tenants, their
   // uids (looked up before any step, so that a revoke still knows the uid
   // of the user it removed; a user the change creates is added when it is)
-  // and whether the trunk has an address of the host.
+  // and which trunks have an address of the host.
   struct FirewallTouch {
     std::set<std::string> bmcs, users;
     std::map<std::string, uid_t> uids;
-    bool trunk_has_address = false;
+    AddressedTrunks addressed;
   };
   using Touch = std::shared_ptr<FirewallTouch>;
   Result<Touch> touch(std::set<std::string> bmcs, std::set<std::string> users) const;

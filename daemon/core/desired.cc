@@ -7,19 +7,38 @@
 
 namespace ij {
 
-bool trunk_closed(const Config& config, const State& state, bool trunk_has_address) {
-  return !config.trunk_untagged_allowed && !state.enrollments.empty() && !trunk_has_address;
+namespace {
+std::set<std::string> trunks_in_use(const State& state) {
+  std::set<std::string> out;
+  for (const auto& [name, e] : state.enrollments) out.insert(e.trunk());
+  return out;
+}
+}  // namespace
+
+bool trunk_closed(const Config& config, const State& state, const std::string& trunk, const AddressedTrunks& addressed) {
+  if (config.trunk_untagged_allowed || addressed.count(trunk)) return false;
+  for (const auto& [name, e] : state.enrollments)
+    if (e.trunk() == trunk) return true;
+  return false;
+}
+
+std::vector<std::string> closed_trunks(const Config& config, const State& state, const AddressedTrunks& addressed) {
+  std::vector<std::string> out;
+  if (config.trunk_untagged_allowed) return out;
+  const std::set<std::string> used = trunks_in_use(state);
+  for (const std::string& t : config.trunks)
+    if (used.count(t) && !addressed.count(t)) out.push_back(t);
+  return out;
 }
 
 FirewallSpec desired_firewall(const Config& config, const State& state, const std::map<std::string, uid_t>& uids,
-                              bool trunk_has_address, FirewallScope scope) {
-  std::vector<std::string> closed;
-  if (trunk_closed(config, state, trunk_has_address)) closed.push_back(config.trunk);
-  return firewall_spec(state, uids, closed, scope);
+                              const AddressedTrunks& addressed, FirewallScope scope) {
+  return firewall_spec(state, uids, closed_trunks(config, state, addressed), scope);
 }
 
 DesiredLink desired_link(const Config& config, const Enrollment& e) {
-  return DesiredLink{e.name, e.link, config.trunk, e.vlan, e.jumphost_address, link_hardening(e.link)};
+  (void)config;
+  return DesiredLink{e.name, e.link, e.trunk(), e.vlan, e.jumphost_address, link_hardening(e.link)};
 }
 
 DesiredFile desired_hosts(const Config& config, const State& state) {
@@ -49,13 +68,20 @@ DesiredFile desired_dropin(const Config& config, const State& state) {
 }
 
 DesiredHost desired_host(const Config& config, const State& state, const std::map<std::string, uid_t>& uids,
-                         bool trunk_has_address) {
+                         const AddressedTrunks& addressed) {
   DesiredHost d;
-  d.firewall = desired_firewall(config, state, uids, trunk_has_address);
-  d.trunk = config.trunk;
-  d.trunk_has_address = trunk_has_address;
-  d.trunk_closed = trunk_closed(config, state, trunk_has_address);
-  if (d.trunk_closed) d.trunk_hardening = link_hardening(config.trunk);
+  d.firewall = desired_firewall(config, state, uids, addressed);
+  d.addressed = addressed;
+  const std::set<std::string> used = trunks_in_use(state);
+  for (const std::string& name : config.trunks) {
+    DesiredTrunk t;
+    t.name = name;
+    t.in_use = used.count(name) > 0;
+    t.has_address = addressed.count(name) > 0;
+    t.closed = t.in_use && !t.has_address && !config.trunk_untagged_allowed;
+    if (t.closed) t.hardening = link_hardening(name);
+    d.trunks.push_back(std::move(t));
+  }
   for (const auto& [user, t] : state.tenants) d.users.push_back(user);
   for (const auto& [name, e] : state.enrollments) d.links.push_back(desired_link(config, e));
   d.files.push_back(desired_hosts(config, state));

@@ -57,17 +57,26 @@ struct OwnedDir {
   bool sshd = false;
 };
 
+// A trunk, closed to untagged traffic (hardened like a BMC link, and the
+// firewall drops what it carries untagged), or open: when the configuration
+// says so (trunk_untagged = allow), when it has no BMC yet, or when it
+// carries an address of the host's (closing it would cut that traffic: the
+// checks report it instead).
+struct DesiredTrunk {
+  std::string name;
+  bool in_use = false;  // a BMC's VLAN is on it
+  bool has_address = false;
+  bool closed = false;
+  std::vector<KernelSetting> hardening;  // when closed
+};
+
+// The trunks that carry an address of the host's (observed).
+using AddressedTrunks = std::set<std::string>;
+
 struct DesiredHost {
   FirewallSpec firewall;               // the table's elements
-  // The trunk, closed to untagged traffic (hardened like a BMC link, and
-  // the firewall drops what it carries untagged), or open: when the
-  // configuration says so (trunk_untagged = allow), when there is no BMC
-  // yet, or when it carries an address of the host's (closing it would cut
-  // that traffic: the checks report it instead).
-  std::string trunk;
-  bool trunk_closed = false;
-  bool trunk_has_address = false;
-  std::vector<KernelSetting> trunk_hardening;  // when closed
+  std::vector<DesiredTrunk> trunks;    // the configuration's, in its order
+  AddressedTrunks addressed;
   std::vector<std::string> users;      // tenants, sorted
   std::vector<DesiredLink> links;      // by BMC name
   std::vector<DesiredFile> files;
@@ -75,11 +84,15 @@ struct DesiredHost {
 };
 
 // The pieces, for the steps of a change (each for the state after it).
-// `trunk_has_address`: whether the trunk has an IPv4 address now (observed).
-bool trunk_closed(const Config& config, const State& state, bool trunk_has_address);
+// `addressed`: the trunks with an address of the host now (observed).
+// Whether `trunk` is closed: some BMC is on it, the configuration drops
+// untagged traffic, and the host has no address on it.
+bool trunk_closed(const Config& config, const State& state, const std::string& trunk, const AddressedTrunks& addressed);
+// The closed ones among the configuration's trunks, in one pass over the state.
+std::vector<std::string> closed_trunks(const Config& config, const State& state, const AddressedTrunks& addressed);
 // `scope`: only the elements of those BMCs and tenants (and the closed trunks).
 FirewallSpec desired_firewall(const Config& config, const State& state, const std::map<std::string, uid_t>& uids,
-                              bool trunk_has_address, FirewallScope scope = {});
+                              const AddressedTrunks& addressed, FirewallScope scope = {});
 DesiredLink desired_link(const Config& config, const Enrollment& e);
 DesiredFile desired_hosts(const Config& config, const State& state);
 DesiredFile desired_keys(const Config& config, const State& state, const std::string& user);
@@ -87,6 +100,6 @@ DesiredFile desired_dropin(const Config& config, const State& state);
 
 // The whole host.
 DesiredHost desired_host(const Config& config, const State& state, const std::map<std::string, uid_t>& uids,
-                         bool trunk_has_address);
+                         const AddressedTrunks& addressed);
 
 }  // namespace ij

@@ -178,7 +178,7 @@ std::vector<bus::Finding> doctor(const Config& config, const State& state, Host&
     out.push_back({true, "wrapper " + config.wrapper + " is root's and executable", ""});
   auto uids = host.users.lookup_many(state.tenant_names());
   DesiredHost desired = desired_host(config, state, uids ? *uids : std::map<std::string, uid_t>{},
-                                     trunk_has_address(config, host));
+                                     trunks_with_address(config, host));
   for (const Check& c : find_drift(config, desired, host)) out.push_back({c.ok, c.what, c.ok ? "" : c.fix});
   audit_sshd(config, state, uids ? *uids : std::map<std::string, uid_t>{}, host.users, host.sshd, out);
   return out;

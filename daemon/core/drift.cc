@@ -65,7 +65,7 @@ void check_firewall(const DesiredHost& d, Host& host, std::vector<Check>& out) {
                              Repair::apply_firewall, table));
 }
 
-void check_links(const Config& config, const DesiredHost& d, Host& host, std::vector<Check>& out) {
+void check_links(const DesiredHost& d, Host& host, std::vector<Check>& out) {
   if (d.links.empty()) return;
   auto links = host.links.inspect_all();
   if (!links) {
@@ -83,7 +83,7 @@ void check_links(const Config& config, const DesiredHost& d, Host& host, std::ve
       continue;
     }
     const LinkInfo& l = found->second;
-    if (!l.is_vlan || l.vlan_id != want.vid || l.parent != config.trunk) {
+    if (!l.is_vlan || l.vlan_id != want.vid || l.parent != want.trunk) {
       out.push_back(problem("link " + want.name + " is not VLAN " + std::to_string(want.vid) + " on " + want.trunk,
                             "remove it by hand, then restart ipmi-jumphostd", Repair::none, want.name));
       continue;
@@ -103,27 +103,27 @@ void check_links(const Config& config, const DesiredHost& d, Host& host, std::ve
   }
 }
 
-void check_trunk(const Config& config, const DesiredHost& d, Host& host, std::vector<Check>& out) {
-  if (d.links.empty()) return;  // no BMC: the trunk is left as it is
+void check_trunk(const Config& config, const DesiredTrunk& t, Host& host, std::vector<Check>& out) {
+  if (!t.in_use) return;  // no BMC on it: the trunk is left as it is
   if (config.trunk_untagged_allowed) {
-    out.push_back(problem("the trunk " + d.trunk + " takes untagged traffic (" + config.origin("trunk_untagged") +
+    out.push_back(problem("the trunk " + t.name + " takes untagged traffic (" + config.origin("trunk_untagged") +
                               " = allow): a host on the switch's native VLAN reaches the jumphost there",
                           "unless the host really uses the trunk untagged, set trunk_untagged = drop", Repair::none,
-                          d.trunk));
+                          t.name));
     return;
   }
-  if (d.trunk_has_address) {
-    out.push_back(problem("the trunk " + d.trunk + " has an address of the host, so it is left open to untagged "
+  if (t.has_address) {
+    out.push_back(problem("the trunk " + t.name + " has an address of the host, so it is left open to untagged "
                               "traffic although trunk_untagged = drop",
                           "move the address to another interface, or set trunk_untagged = allow if the trunk "
                           "carries the host's own traffic untagged",
-                          Repair::none, d.trunk));
+                          Repair::none, t.name));
     return;
   }
   std::vector<std::string> wrong;
-  compare_settings(d.trunk_hardening, host.files, wrong);
-  if (wrong.empty()) out.push_back(ok("the trunk " + d.trunk + " is closed to untagged traffic"));
-  else out.push_back(problem(join(wrong, "; "), kRestart, Repair::harden_trunk, d.trunk));
+  compare_settings(t.hardening, host.files, wrong);
+  if (wrong.empty()) out.push_back(ok("the trunk " + t.name + " is closed to untagged traffic"));
+  else out.push_back(problem(join(wrong, "; "), kRestart, Repair::harden_trunk, t.name));
 }
 
 void check_file(const DesiredFile& want, Host& host, std::vector<Check>& out) {
@@ -229,9 +229,13 @@ Status check_wrapper(Files& files, const std::string& path) {
   return check(slash == 0 ? "/" : path.substr(0, slash), true);
 }
 
-bool trunk_has_address(const Config& config, Host& host) {
-  auto trunk = host.links.inspect(config.trunk);
-  return trunk && trunk->has_value() && (*trunk)->has_host_address();
+AddressedTrunks trunks_with_address(const Config& config, Host& host) {
+  AddressedTrunks out;
+  for (const std::string& name : config.trunks) {
+    auto trunk = host.links.inspect(name);
+    if (trunk && trunk->has_value() && (*trunk)->has_host_address()) out.insert(name);
+  }
+  return out;
 }
 
 std::vector<Check> find_drift(const Config& config, const DesiredHost& desired, Host& host) {
@@ -241,8 +245,8 @@ std::vector<Check> find_drift(const Config& config, const DesiredHost& desired, 
   std::vector<Check> out;
   check_users(desired, host, out);
   check_firewall(desired, host, out);
-  check_trunk(config, desired, host, out);
-  check_links(config, desired, host, out);
+  for (const DesiredTrunk& t : desired.trunks) check_trunk(config, t, host, out);
+  check_links(desired, host, out);
   for (Check& c : find_file_drift(desired, host)) out.push_back(std::move(c));
   return out;
 }

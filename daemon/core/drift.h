@@ -42,8 +42,8 @@ struct Check {
 // group or others, in a directory the same holds for). The error says which.
 Status check_wrapper(Files& files, const std::string& path);
 
-// Whether the trunk has an IPv4 address now (an input of the desired host).
-bool trunk_has_address(const Config& config, Host& host);
+// The trunks with an address of the host now (an input of the desired host).
+AddressedTrunks trunks_with_address(const Config& config, Host& host);
 
 // Reads the host (never changes it) and compares. `desired` must have been
 // derived with the uids the host has now.

@@ -11,7 +11,7 @@ ReconcileReport reconcile(Jumphost& jh) {
   ReconcileReport report;
   auto uids = jh.host.users.lookup_many(jh.state.tenant_names());
   DesiredHost desired = desired_host(jh.config, jh.state, uids ? *uids : std::map<std::string, uid_t>{},
-                                     trunk_has_address(jh.config, jh.host));
+                                     trunks_with_address(jh.config, jh.host));
   std::vector<Check> checks = find_drift(jh.config, desired, jh.host);
 
   bool users_added = false, sshd_changed = false, firewall_done = false;
@@ -24,7 +24,7 @@ ReconcileReport reconcile(Jumphost& jh) {
       firewall_done = true;
       auto now = jh.host.users.lookup_many(jh.state.tenant_names());
       desired.firewall = desired_firewall(jh.config, jh.state, now ? *now : std::map<std::string, uid_t>{},
-                                          desired.trunk_has_address);
+                                          desired.addressed);
       auto same = jh.host.firewall.matches(desired.firewall);
       if (!same || !*same || firewall_check) {
         if (Status s = jh.host.firewall.apply(desired.firewall); !s) {

@@ -77,7 +77,7 @@ FirewallSpec Admin::firewall_for(const State& s) const {
   // A user that cannot be looked up gets no rule: it can open nothing.
   auto uids = jh_.host.users.lookup_many(s.tenant_names());
   return desired_firewall(jh_.config, s, uids ? *uids : std::map<std::string, uid_t>{},
-                          trunk_has_address(jh_.config, jh_.host));
+                          trunks_with_address(jh_.config, jh_.host));
 }
 
 Result<Admin::Touch> Admin::touch(std::set<std::string> bmcs, std::set<std::string> users) const {
@@ -89,15 +89,15 @@ Result<Admin::Touch> Admin::touch(std::set<std::string> bmcs, std::set<std::stri
     if (!uid) return uid.error();
     if (uid->has_value()) t->uids[user] = **uid;
   }
-  t->trunk_has_address = trunk_has_address(jh_.config, jh_.host);
+  t->addressed = trunks_with_address(jh_.config, jh_.host);
   return t;
 }
 
 Status Admin::move_firewall(const State& from, const std::map<std::string, uid_t>& from_uids, const State& to,
                             const FirewallTouch& t) {
   const FirewallScope scope{&t.bmcs, &t.users};
-  const FirewallSpec have = desired_firewall(jh_.config, from, from_uids, t.trunk_has_address, scope);
-  const FirewallSpec want = desired_firewall(jh_.config, to, t.uids, t.trunk_has_address, scope);
+  const FirewallSpec have = desired_firewall(jh_.config, from, from_uids, t.addressed, scope);
+  const FirewallSpec want = desired_firewall(jh_.config, to, t.uids, t.addressed, scope);
   Status s = jh_.host.firewall.change(want, firewall_minus(have, want));
   if (s) return s;
   // The table is missing, or not as the daemon left it: write it whole,
@@ -176,7 +176,7 @@ Step Admin::link_step(const State& next, const Enrollment& e, bool create, Touch
     return r;
   };
   auto up = [=, this](const State& rules, const State& fallback) -> Status {
-    if (trunk_closed(jh_.config, rules, t->trunk_has_address) && !trunk_closed(jh_.config, fallback, false)) {
+    if (trunk_closed(jh_.config, rules, link.trunk, t->addressed) && !trunk_closed(jh_.config, fallback, link.trunk, {})) {
       auto before = links->harden(link.trunk);
       if (!before) return before.error();
       *trunk_before = *before;

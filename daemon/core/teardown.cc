@@ -37,7 +37,7 @@ TeardownReport teardown(Jumphost& jh) {
   // state, through the reconcile's own checks and repairs: the drop-in and
   // every keys file removed (no tenant logs in again), the hosts block
   // taken out of the operator's file.
-  const DesiredHost none = desired_host(c, State{}, {}, false);
+  const DesiredHost none = desired_host(c, State{}, {}, {});
   bool sshd_changed = false;
   for (const Check& check : find_file_drift(none, host)) {
     if (check.ok) continue;
@@ -76,8 +76,8 @@ TeardownReport teardown(Jumphost& jh) {
                         ": a reinstall restores everything from it; a purge deletes it");
   report.kept.push_back("the configuration in /etc/ipmi-jumphost, the groups " + c.tenant_group + " and " +
                         c.admin_group);
-  if (!jh.state.enrollments.empty() && !c.trunk_untagged_allowed)
-    report.kept.push_back("the trunk " + c.trunk + "'s hardened per-link settings, until the next boot");
+  for (const std::string& trunk : closed_trunks(c, jh.state, {}))
+    report.kept.push_back("the trunk " + trunk + "'s hardened per-link settings, until the next boot");
   return report;
 }
 

@@ -1,5 +1,7 @@
 #include "daemon/core/views.h"
 
+#include <set>
+
 #include "common/base/strings.h"
 #include "common/model/names.h"
 #include "daemon/render/sshd.h"
@@ -53,9 +55,31 @@ Result<std::string> client_config(const Config& config, const State& state, cons
 
 Result<std::string> switch_config(const Config& config, const State& state, const std::string& vendor,
                                   const std::vector<std::string>& names) {
-  auto plan = make_switch_plan(config, state, vendor, names);
-  if (!plan) return plan.error().with_context("switch-config");
-  return render_switch_config(*plan);
+  // One configuration per switch, that is per trunk: those of the named
+  // BMCs, or every trunk with a BMC or a released port (the configuration's
+  // trunk when there is none).
+  std::set<std::string> wanted;
+  for (const std::string& n : names) {
+    const Enrollment* e = state.find(n);
+    if (!e) return make_error(Errc::not_found, "switch-config: no BMC named " + quote_for_message(n) + " is enrolled");
+    wanted.insert(e->trunk());
+  }
+  if (names.empty()) {
+    for (const auto& [name, e] : state.enrollments) wanted.insert(e.trunk());
+    for (const auto& [port, r] : state.released_ports) wanted.insert(r.trunk.empty() ? config.trunk : r.trunk);
+    if (wanted.empty()) wanted.insert(config.trunk);
+  }
+  std::string out;
+  for (const std::string& trunk : config.trunks) {
+    if (!wanted.count(trunk)) continue;
+    auto plan = make_switch_plan(config, state, vendor, names, trunk);
+    if (!plan) return plan.error().with_context("switch-config");
+    auto text = render_switch_config(*plan);
+    if (!text) return text.error().with_context("switch-config");
+    if (!out.empty()) out += "\n";
+    out += *text;
+  }
+  return out;
 }
 
 }  // namespace ij

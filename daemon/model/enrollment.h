@@ -20,6 +20,9 @@ struct Enrollment {
   unsigned vlan = 0;          // 802.1Q VID
   std::string owner;          // tenant's Unix user
   std::string link;           // "TRUNK.VID"
+  // The trunk the BMC's VLAN is on: the link's name without ".VID" (link
+  // names are exactly TRUNK.VID, never shortened: vlan_link_name).
+  std::string trunk() const { return link.substr(0, link.rfind('.')); }
   Ipv4Cidr bmc_address;       // the BMC's address and subnet
   Ipv4Cidr jumphost_address;  // the link's address in that subnet
   std::vector<unsigned> ports;
@@ -45,6 +48,7 @@ struct ReleasedPort {
   unsigned vlan = 0;        // the VLAN it was in
   std::string bmc;          // the BMC it served
   std::string revoked_at;   // RFC 3339
+  std::string trunk;        // the trunk (so the switch) it was on; empty in states before trunks: the trunk
 };
 
 struct State {

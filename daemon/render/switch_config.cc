@@ -20,7 +20,8 @@ std::string vids(const std::vector<SwitchVlan>& vlans, const char* sep) {
 std::string header(const SwitchPlan& p, const char* comment) {
   std::string c = comment;
   std::string out = c + " ipmi-jumphost: switch configuration for " + std::to_string(p.vlans.size()) + " BMC VLAN(s) (" +
-                    std::string(switch_vendor_name(p.vendor)) + ")\n";
+                    std::string(switch_vendor_name(p.vendor)) + ")" +
+                    (p.trunk.empty() ? std::string() : ", the switch of the jumphost's trunk " + p.trunk) + "\n";
   out += c + " The jumphost's port " + p.trunk_port + " is tagged in every BMC VLAN; each BMC's port is untagged in\n";
   out += c + " its own VLAN and in no other. " +
          (p.trunk_untagged ? "Port " + p.trunk_port + " keeps its untagged VLAN (trunk_untagged = allow)"
@@ -323,15 +324,19 @@ static_assert(every_vendor_has_its_renderer(), "kRenderers must list kSwitchVend
 }  // namespace
 
 Result<SwitchPlan> make_switch_plan(const Config& config, const State& state, const std::string& vendor,
-                                    const std::vector<std::string>& names) {
+                                    const std::vector<std::string>& names, const std::string& trunk) {
   SwitchPlan p;
-  auto parsed = parse_switch_vendor(vendor.empty() ? config.switch_vendor : vendor);
+  auto parsed = parse_switch_vendor(vendor.empty() ? config.vendor_for(trunk) : vendor);
   if (!parsed) return parsed.error();
   p.vendor = *parsed;
-  if (config.switch_trunk_port.empty())
+  if (config.switch_port_for(trunk).empty())
     return make_error(Errc::invalid_argument,
-                      "the jumphost's switch port is not configured: set switch_trunk_port in the configuration");
-  p.trunk_port = config.switch_trunk_port;
+                      config.trunks.size() == 1
+                          ? "the jumphost's switch port is not configured: set switch_trunk_port in the configuration"
+                          : "the switch port of trunk " + trunk + " is not configured: set switch_trunk_port." + trunk +
+                                " (or switch_trunk_port) in the configuration");
+  p.trunk_port = config.switch_port_for(trunk);
+  if (config.trunks.size() > 1) p.trunk = trunk;
   p.bridge = config.switch_bridge;
   p.quarantine_vlan = config.switch_quarantine_vlan;
   p.parking_vlan = p.quarantine_vlan ? p.quarantine_vlan : kSwitchParkingVlan;
@@ -340,12 +345,14 @@ Result<SwitchPlan> make_switch_plan(const Config& config, const State& state, co
   for (const std::string& n : wanted)
     if (!state.find(n)) return make_error(Errc::not_found, "no BMC named " + quote_for_message(n) + " is enrolled");
   for (const auto& [name, e] : state.enrollments) {
+    if (e.trunk() != trunk) continue;  // another trunk, another switch
     if (!e.switch_port.empty()) p.all_access_ports.push_back(e.switch_port);
     p.used_vlans.insert(e.vlan);
     p.used_names.insert(e.name);
     if (wanted.empty() || wanted.count(name)) p.vlans.push_back(SwitchVlan{e.vlan, e.name, e.switch_port});
   }
   for (const auto& [port, r] : state.released_ports) {
+    if ((r.trunk.empty() ? config.trunk : r.trunk) != trunk) continue;
     p.released.push_back(r);
     p.all_access_ports.push_back(port);
   }

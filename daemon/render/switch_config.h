@@ -74,6 +74,7 @@ struct SwitchVlan {
 
 struct SwitchPlan {
   SwitchVendor vendor = SwitchVendor::procurve;
+  std::string trunk;           // the jumphost's interface, named when it has several
   std::string trunk_port;
   std::string bridge;          // linux only
   unsigned quarantine_vlan = 0;
@@ -86,10 +87,14 @@ struct SwitchPlan {
   std::set<std::string> used_names;            // of every enrollment, listed or not
 };
 
-// The plan for `names` (all enrollments when empty); an unknown name is an
-// error. Released ports are always included: they must not be forgotten.
+// The plan for the switch of `trunk` (its switch_trunk_port and
+// switch_vendor; `vendor` overrides the latter when not empty): the
+// enrollments on that trunk among `names` (all when empty; an unknown name
+// is an error) and, always, the ports released there: they must not be
+// forgotten. A released port of a state from before trunks counts as on
+// the configuration's trunk.
 Result<SwitchPlan> make_switch_plan(const Config& config, const State& state, const std::string& vendor,
-                                    const std::vector<std::string>& names);
+                                    const std::vector<std::string>& names, const std::string& trunk);
 
 Result<std::string> render_switch_config(const SwitchPlan& plan);
 

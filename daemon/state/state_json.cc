@@ -1,5 +1,9 @@
 #include "daemon/state/state_json.h"
 
+#include <tuple>
+
+#include <algorithm>
+
 #include <map>
 
 #include "common/base/strings.h"
@@ -126,7 +130,13 @@ Result<ReleasedPort> parse_released(const json& j) {
   IJ_TRY(validate_vlan(vlan));
   IJ_TRY(validate_bmc_name(bmc));
   IJ_TRY(validate_text("revoked_at", revoked_at, 32, false));
-  return ReleasedPort{port, static_cast<unsigned>(vlan), bmc, revoked_at};
+  std::string trunk;  // written since several trunks; optional
+  if (j.contains("trunk")) {
+    if (!j["trunk"].is_string()) return bad("'trunk' is not a string");
+    trunk = j["trunk"].get<std::string>();
+    IJ_TRY(validate_ifname(trunk));
+  }
+  return ReleasedPort{port, static_cast<unsigned>(vlan), bmc, revoked_at, trunk};
 }
 
 }  // namespace
@@ -141,8 +151,11 @@ std::string serialize_state(const State& state) {
     tenants.push_back({{"user", user}, {"keys", keys}});
   }
   json released = json::array();
-  for (const auto& [port, r] : state.released_ports)
-    released.push_back({{"port", r.port}, {"vlan", r.vlan}, {"bmc", r.bmc}, {"revoked_at", r.revoked_at}});
+  for (const auto& [port, r] : state.released_ports) {
+    json one = {{"port", r.port}, {"vlan", r.vlan}, {"bmc", r.bmc}, {"revoked_at", r.revoked_at}};
+    if (!r.trunk.empty()) one["trunk"] = r.trunk;
+    released.push_back(std::move(one));
+  }
   json j = {{"version", kStateVersion}, {"enrollments", enrollments}, {"tenants", tenants}, {"released_ports", released}};
   return j.dump(2) + "\n";
 }
@@ -187,12 +200,13 @@ Result<State> parse_state(std::string_view source, std::string_view text) {
       state.released_ports[r->port] = *r;
     }
   }
-  std::map<unsigned, std::string> vlans;
+  // A VLAN ID is unique per trunk: two enrollments with one link name.
+  std::map<std::string, std::string> links;
   for (const auto& [name, e] : state.enrollments) {
-    auto [it, fresh] = vlans.emplace(e.vlan, name);
+    auto [it, fresh] = links.emplace(e.link, name);
     if (!fresh)
       return make_error(Errc::invalid_argument, where + ": enrollments '" + it->second + "' and '" + name +
-                                                    "' both use VLAN " + std::to_string(e.vlan));
+                                                    "' both use VLAN " + std::to_string(e.vlan) + " on " + e.trunk());
   }
   for (const auto& [name, e] : state.enrollments)
     if (!state.tenants.count(e.owner))
@@ -210,8 +224,20 @@ Result<State> parse_state(std::string_view source, std::string_view text) {
 
 Status check_state_for(std::string_view source, const Config& config, const State& state) {
   const std::string where(source);
+  // Each subnet as [first, last], sorted: neighbours are all that may overlap.
+  std::vector<std::tuple<uint64_t, uint64_t, std::string>> subnets;
   for (const auto& [name, e] : state.enrollments) {
-    auto link = vlan_link_name(config.trunk, e.vlan);
+    const std::string trunk = e.trunk();
+    if (trunk.empty() || e.link != trunk + "." + std::to_string(e.vlan))
+      return bad(where + ": enrollment '" + name + "' has link '" + e.link + "', not TRUNK." + std::to_string(e.vlan) +
+                 " (the trunk and its VLAN): restore the state");
+    if (!config.has_trunk(trunk)) {
+      const std::string which = config.trunks.size() == 1 ? "'trunk' (" + config.trunk + ")"
+                                                          : "'trunks' (" + join(config.trunks, " ") + ")";
+      return bad(where + ": enrollment '" + name + "' has link '" + e.link + "' on trunk " + trunk +
+                 ", which is not in " + which + ": restore the state, or set 'trunk' as it was");
+    }
+    auto link = vlan_link_name(trunk, e.vlan);
     if (!link) return link.error().with_context(where + ": enrollment '" + name + "'");
     if (e.link != *link)
       return bad(where + ": enrollment '" + name + "' has link '" + e.link + "', not " + *link +
@@ -219,10 +245,19 @@ Status check_state_for(std::string_view source, const Config& config, const Stat
     const Ipv4Cidr subnet{e.bmc_address.network(), e.bmc_address.prefix};
     if (std::string special = special_range_of(subnet); !special.empty())
       return bad(where + ": enrollment '" + name + "': BMC subnet " + subnet.str() + " overlaps " + special);
-    for (const auto& [other_name, other] : state.enrollments) {
-      if (&other == &e) break;  // each pair once
-      if (other.bmc_address.overlaps(e.bmc_address))
-        return bad(where + ": enrollments '" + other_name + "' and '" + name + "' have overlapping subnets");
+    subnets.emplace_back(subnet.network().value, subnet.broadcast().value, name);
+  }
+  std::sort(subnets.begin(), subnets.end());
+  uint64_t reach = 0;
+  std::string reach_name;
+  for (size_t i = 0; i < subnets.size(); ++i) {
+    const auto& [first, last, name] = subnets[i];
+    if (i > 0 && first <= reach)
+      return bad(where + ": enrollments '" + std::min(reach_name, name) + "' and '" + std::max(reach_name, name) +
+                 "' have overlapping subnets");
+    if (i == 0 || last > reach) {
+      reach = last;
+      reach_name = name;
     }
   }
   return ok_status();

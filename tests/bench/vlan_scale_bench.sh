@@ -32,6 +32,7 @@ printf 'trunk = eth1\nwrapper = %s/ipmi-wrapper\n' "$IJ_BIN" > /etc/ipmi-jumphos
 ssh-keygen -q -t ed25519 -N '' -f "$IJ_T/k"
 ssh-keygen -q -t ed25519 -N '' -f "$IJ_T/k2"
 chmod 0644 "$IJ_T/k.pub" "$IJ_T/k2.pub"
+printf 'pw-b1\n' > "$IJ_T/b1.pw" && chmod 0600 "$IJ_T/b1.pw"
 groupadd -f ipmi-tenants
 gid=$(getent group ipmi-tenants | cut -d: -f3)
 cp /etc/passwd "$IJ_T/passwd"; cp /etc/shadow "$IJ_T/shadow"
@@ -52,7 +53,7 @@ bridge vlan del dev eth1-peer vid 1
 bridge vlan add dev eth1-peer vid 1
 
 spawn=$(repeat 10 /bin/true | summary)
-: > "$IJ_T/table1"; : > "$IJ_T/table2"
+: > "$IJ_T/table1"; : > "$IJ_T/table2"; : > "$IJ_T/table3"
 for n in $COUNTS; do
   : > "$IJ_T/enrollments"
   tenants=()
@@ -85,7 +86,7 @@ for n in $COUNTS; do
     k=$((n - j + 1))
     if [ "$k" = 1 ]; then
       timed "$jumpctl" enroll b1 --vlan 1 --owner t1 --key "$IJ_T/k.pub" --bmc-ip 10.0.1.2/30 --bmc-user ADMIN \
-        --bmc-password-file <(printf 'pw-b1\n') --ipmi-workarounds opensesspriv >> "$IJ_T/enrolls" || exit 1
+        --bmc-password-file "$IJ_T/b1.pw" --ipmi-workarounds opensesspriv >> "$IJ_T/enrolls" || exit 1
     else
       timed "$jumpctl" enroll "e$j" --vlan "$k" --owner "u$j" --key "$IJ_T/k.pub" >> "$IJ_T/enrolls" || exit 1
     fi
@@ -100,21 +101,36 @@ for n in $COUNTS; do
   done
   doctors=$(repeat 3 sh -c '"$1" doctor >/dev/null; true' sh "$jumpctl" | summary)
   rss=$(daemon_rss)
-  # A tenant's power status, idle and during a doctor.
-  ssh_t1 power status b1 | grep -q 'b1: ' || { echo "bench: ssh t1 power status b1 failed"; exit 1; }
-  idle=$(repeat "$RUNS" ssh_t1 power status b1 | summary)
-  : > "$IJ_T/during"
+  # A tenant's call, idle and during a doctor: `ssh t1 list` (sshd, the
+  # wrapper, the bus, the daemon's bus thread); and `ssh t1 power status b1`
+  # (also an IPMI session to ipmi_sim) where the simulator answers: under
+  # TCG ipmi_sim 2.0.33 was seen to crash here, and a failed run is left out
+  # and counted.
+  if ! kill -0 "$(cat "$IJ_T/bmc-b1/sim.pid")" 2>/dev/null; then
+    echo "bench: b1's ipmi_sim had died; started again" >&2
+    restart_bmc_sim b1
+  fi
+  : > "$IJ_T/list_idle"; : > "$IJ_T/list_during"; : > "$IJ_T/power_idle"; : > "$IJ_T/power_during"
+  for _ in $(seq 1 "$RUNS"); do
+    timed ssh_t1 list >> "$IJ_T/list_idle" 2>/dev/null
+    timed ssh_t1 power status b1 >> "$IJ_T/power_idle" 2>/dev/null
+  done
   for _ in $(seq 1 "$RUNS"); do
     "$jumpctl" doctor >/dev/null 2>&1 &
     d=$!
-    sleep 0.2
-    kill -0 "$d" 2>/dev/null && timed ssh_t1 power status b1 >> "$IJ_T/during"
+    sleep 0.3  # jumpctl's start, under TCG
+    kill -0 "$d" 2>/dev/null && timed ssh_t1 list >> "$IJ_T/list_during" 2>/dev/null
+    kill -0 "$d" 2>/dev/null && timed ssh_t1 power status b1 >> "$IJ_T/power_during" 2>/dev/null
     wait "$d"
   done
+  count() { echo "$(wc -l < "$1")/$RUNS"; }
   printf '%5d  %10s  %12s  %22s  %s\n' "$n" "$first" "$reboot" "$(summary < "$IJ_T/restarts")" "$rss" >> "$IJ_T/table1"
-  printf '%5d  %20s  %20s  %20s  %20s  %16s  %20s  %20s (%s of %s)\n' "$n" "$(summary < "$IJ_T/enrolls")" \
-    "$(summary < "$IJ_T/revokes")" "$(summary < "$IJ_T/keys")" "$(summary < "$IJ_T/sets")" "$doctors" "$idle" \
-    "$(summary < "$IJ_T/during")" "$(wc -l < "$IJ_T/during")" "$RUNS" >> "$IJ_T/table2"
+  printf '%5d  %20s  %20s  %20s  %20s  %20s\n' "$n" "$(summary < "$IJ_T/enrolls")" \
+    "$(summary < "$IJ_T/revokes")" "$(summary < "$IJ_T/keys")" "$(summary < "$IJ_T/sets")" "$doctors" >> "$IJ_T/table2"
+  printf '%5d  %24s  %24s  %24s  %24s\n' "$n" "$(summary < "$IJ_T/list_idle") $(count "$IJ_T/list_idle")" \
+    "$(summary < "$IJ_T/list_during") $(count "$IJ_T/list_during")" \
+    "$(summary < "$IJ_T/power_idle") $(count "$IJ_T/power_idle")" \
+    "$(summary < "$IJ_T/power_during") $(count "$IJ_T/power_during")" >> "$IJ_T/table3"
   stop_daemon; delete_links
   cp "$IJ_T/passwd" /etc/passwd; cp "$IJ_T/shadow" /etc/shadow
   for u in $(seq 1 "$OPS"); do userdel "u$u" 2>/dev/null; done
@@ -123,7 +139,9 @@ for n in $COUNTS; do
 done
 printf '%5s  %10s  %12s  %22s  %s\n' BMCs "first ms" "reboot ms" "restart, nothing ms" "RSS KiB"
 cat "$IJ_T/table1"
-printf '%5s  %20s  %20s  %20s  %20s  %16s  %20s  %20s\n' BMCs "enroll ms" "revoke ms" "key add ms" "set ms" "doctor ms" \
-  "power status idle" "power status in doctor"
+printf '%5s  %20s  %20s  %20s  %20s  %20s\n' BMCs "enroll ms" "revoke ms" "key add ms" "set ms" "doctor ms"
 cat "$IJ_T/table2"
+printf '%5s  %24s  %24s  %24s  %24s\n' BMCs "ssh t1 list idle" "ssh t1 list in doctor" "power status idle" \
+  "power status in doctor"
+cat "$IJ_T/table3"
 echo "(/bin/true takes $spawn ms here; $(machine))"

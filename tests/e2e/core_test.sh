@@ -425,7 +425,7 @@ check_eq "  (jumpctl list answers)" 0 "$rc"
 # (their links are eth1.VID) is refused and the running configuration kept.
 sed -i 's/^trunk = eth1$/trunk = eth7/' /etc/ipmi-jumphost/jumphost.conf
 kill -HUP "$daemon_pid"
-refusal="error: reload: /var/lib/ipmi-jumphost/state.json: enrollment 'web01' has link 'eth1.101', not eth7.101 (the trunk and its VLAN): restore the state, or set 'trunk' as it was; the configuration in use is kept"
+refusal="error: reload: /var/lib/ipmi-jumphost/state.json: enrollment 'web01' has link 'eth1.101' on trunk eth1, which is not in 'trunk' (eth7): restore the state, or set 'trunk' as it was; the configuration in use is kept"
 for i in $(seq 1 50); do grep -qF "$refusal" "$IJ_T/daemon.log" && break; sleep 0.1; done
 check "a reload that moves the trunk under enrolled BMCs is refused" grep -qF "$refusal" "$IJ_T/daemon.log"
 sed -i 's/^trunk = eth7$/trunk = eth1/' /etc/ipmi-jumphost/jumphost.conf

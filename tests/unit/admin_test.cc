@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/model/names.h"
+
 #include "daemon/host/hardening.h"
 #include "daemon/state/state_json.h"
 #include "tests/fakes/fake_host.h"
@@ -245,7 +247,7 @@ TEST_F(JumphostTest, RefusesATrunkWithAnAddressUnlessUntaggedIsAllowed) {
 TEST_F(JumphostTest, RefusesUnknownTrunk) {
   host.links.links.erase("eth1");
   expect_refused(request("web01", 101),
-                 "enroll web01: trunk interface eth1 does not exist: set 'trunk' in the configuration");
+                 "enroll web01: trunk interface eth1 does not exist: set 'trunk' (or 'trunks') in the configuration");
 }
 
 TEST_F(JumphostTest, FirewallCoversEveryLinkAndOnlyThem) {
@@ -573,6 +575,91 @@ TEST_F(JumphostTest, ShowAndListHaveNoSecrets) {
   EXPECT_EQ(jh.show("web01")->dump().find("hunter2"), std::string::npos);
   EXPECT_EQ((*jh.show("web01"))["tenant"]["keys"][0]["fingerprint"], testing::kAliceFingerprint);
   EXPECT_EQ(jh.show("nope").error().message, "no BMC named nope is enrolled");
+}
+
+}  // namespace
+}  // namespace ij
+
+namespace ij {
+namespace {
+
+// Two trunks (two switches, or more than 4,094 BMCs): a VLAN ID is unique
+// per trunk, each trunk closes with its first BMC and opens with its last,
+// the doctor checks both.
+class TwoTrunksTest : public ::testing::Test {
+ protected:
+  static Config two_trunks() {
+    Config c = testing::test_config();
+    c.trunks = {"eth1", "eth2"};
+    return c;
+  }
+  TwoTrunksTest() : jh(two_trunks(), State{}, host.host()) {
+    host.links.links["eth2"] = LinkInfo{false, 0, "", true, {}};
+    jh.reconcile();
+    host.files.files["/proc/sys/net/ipv4/ip_forward"] = "0\n";
+  }
+  EnrollRequest request(const std::string& name, unsigned vlan, const std::string& trunk) {
+    EnrollRequest r;
+    r.name = name;
+    r.vlan = vlan;
+    r.trunk = trunk;
+    return r;
+  }
+  void harden(const std::string& link) {
+    for (const KernelSetting& s : link_hardening(link))
+      if (!s.optional) host.files.files[s.path] = s.value + "\n";
+  }
+  FakeHost host;
+  testing::TestJumphost jh;
+};
+
+TEST_F(TwoTrunksTest, OneVlanIdOnEachTrunk) {
+  ASSERT_TRUE(jh.enroll(request("web01", 101, ""), "root").ok());
+  auto db = jh.enroll(request("db01", 101, "eth2"), "root");
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  EXPECT_EQ(db->link, "eth2.101");
+  EXPECT_EQ(host.links.links.at("eth2.101").parent, "eth2");
+  EXPECT_EQ(host.links.links.at("eth1.101").parent, "eth1");
+  EXPECT_EQ(host.firewall.spec.sets["closed_trunks"], (std::set<std::string>{"\"eth1\"", "\"eth2\""}));
+  auto again = jh.enroll(request("app01", 101, "eth2"), "root");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().message, "enroll app01: VLAN 101 is already used by BMC db01 on trunk eth2");
+  auto unknown = jh.enroll(request("app01", 102, "eth7"), "root");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().message, "enroll app01: --trunk 'eth7' is not a trunk of this jumphost (trunks: eth1 eth2)");
+  harden("eth1.101");
+  harden("eth2.101");
+  for (const auto& f : jh.doctor()) EXPECT_TRUE(f.ok) << f.what << ": " << f.fix;
+  std::vector<std::string> trunks_ok;
+  for (const auto& f : jh.doctor())
+    if (f.what.find("is closed to untagged traffic") != std::string::npos) trunks_ok.push_back(f.what);
+  EXPECT_EQ(trunks_ok, (std::vector<std::string>{"the trunk eth1 is closed to untagged traffic",
+                                                 "the trunk eth2 is closed to untagged traffic"}));
+  // eth2's last BMC goes: it is no longer closed; eth1 stays.
+  ASSERT_TRUE(jh.revoke("db01", "root").ok());
+  EXPECT_EQ(host.firewall.spec.sets["closed_trunks"], std::set<std::string>{"\"eth1\""});
+  // A restart agrees.
+  EXPECT_EQ(jh.reconcile(), 0);
+}
+
+// A full trunk says where the way out is.
+TEST_F(TwoTrunksTest, AFullTrunkSaysWhatToDo) {
+  State full;
+  for (unsigned v = 1; v <= kMaxVlan; ++v) {
+    Enrollment e;
+    e.name = "b" + std::to_string(v);
+    e.vlan = v;
+    e.owner = "t";
+    e.link = "eth1." + std::to_string(v);
+    full.enrollments[e.name] = e;
+  }
+  testing::TestJumphost crowded(two_trunks(), full, host.host());
+  auto e = crowded.enroll(request("web01", 101, "eth1"), "root");
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error().message,
+            "enroll web01: the trunk eth1 carries 4094 BMC VLANs, every VLAN ID 802.1Q has: enroll on another trunk "
+            "(--trunk eth2), or connect another port of the jumphost to the switch (or to a second switch), add it to "
+            "'trunks' in jumphost.conf and enroll with --trunk IFNAME");
 }
 
 }  // namespace

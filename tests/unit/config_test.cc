@@ -38,6 +38,33 @@ TEST(Config, ReadsEveryKindOfValue) {
   EXPECT_EQ(c->switch_vendor, "linux");
 }
 
+// Several trunks: each carries up to 4,094 VLANs, maybe to its own switch.
+TEST(Config, Trunks) {
+  auto c = parse_config("j.conf", "trunks = eth1, eth2 bond0\nswitch_vendor = ios\nswitch_vendor.eth2 = junos\n"
+                                  "switch_trunk_port = Gi1/0/48\nswitch_trunk_port.eth2 = xe-0/0/1\n");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->trunks, (std::vector<std::string>{"eth1", "eth2", "bond0"}));
+  EXPECT_EQ(c->trunk, "eth1");  // the first, without 'trunk'
+  EXPECT_EQ(c->vendor_for("eth1"), "ios");
+  EXPECT_EQ(c->vendor_for("eth2"), "junos");
+  EXPECT_EQ(c->switch_port_for("bond0"), "Gi1/0/48");
+  EXPECT_EQ(c->switch_port_for("eth2"), "xe-0/0/1");
+  EXPECT_EQ(parse_config("j.conf", "trunks = eth1 eth2\ntrunk = eth2\n")->trunk, "eth2");
+  EXPECT_EQ(parse_config("j.conf", "trunk = eth3\n")->trunks, std::vector<std::string>{"eth3"});
+  EXPECT_EQ(default_config().trunks, std::vector<std::string>{"eth1"});
+  EXPECT_EQ(parse_config("j.conf", "trunks = eth1 eth2\ntrunk = eth3\n").error().message,
+            "j.conf:2: trunk eth3 is not among trunks (eth1 eth2, j.conf:1)");
+  EXPECT_EQ(parse_config("j.conf", "trunks = eth1 eth1\n").error().message,
+            "j.conf:1: trunks: 'eth1' is named twice");
+  EXPECT_EQ(parse_config("j.conf", "trunks = \n").error().message, "j.conf:1: trunks: no interface named");
+  EXPECT_EQ(parse_config("j.conf", "switch_vendor.eth9 = ios\n").error().message,
+            "j.conf:1: eth9 is not a trunk (trunks = eth1)");
+  EXPECT_EQ(parse_config("j.conf", "switch_bridge.eth1 = br0\n").error().message,
+            "j.conf:1: unknown key 'switch_bridge.eth1'");
+  EXPECT_FALSE(parse_config("j.conf", "switch_vendor.eth1 = nortel\n").ok());
+  EXPECT_FALSE(parse_config("j.conf", "trunks = enp129s0f1np1\n").ok());  // enp129s0f1np1.4094 is too long
+}
+
 TEST(Config, ErrorsNameFileAndLine) {
   EXPECT_EQ(parse_config("j.conf", "\n\ntrunk eth0\n").error().message, "j.conf:3: expected 'key = value'");
   EXPECT_EQ(parse_config("j.conf", "trunc = eth0\n").error().message, "j.conf:1: unknown key 'trunc'");

@@ -41,7 +41,7 @@ class DriftTest : public ::testing::Test {
   std::vector<std::string> failed_subjects() {
     auto uids = host.users.lookup_many(jh.state().tenant_names());
     std::vector<std::string> out;
-    for (const Check& c : find_drift(jh.world.config, desired_host(jh.world.config, jh.state(), *uids, trunk_has_address(jh.world.config, jh.world.host)), jh.world.host))
+    for (const Check& c : find_drift(jh.world.config, desired_host(jh.world.config, jh.state(), *uids, trunks_with_address(jh.world.config, jh.world.host)), jh.world.host))
       if (!c.ok) out.push_back(c.subject);
     return out;
   }

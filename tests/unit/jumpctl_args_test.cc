@@ -137,9 +137,9 @@ TEST(JumpctlArgs, UsageHint) {
 TEST(JumpctlArgs, CommandHelp) {
   const std::string enroll = command_help("enroll").value_or("");
   EXPECT_EQ(enroll.substr(0, enroll.find('\n')),
-            "usage: jumpctl enroll NAME --vlan VID [--owner USER] [--bmc-ip ADDR/PREFIX] [--key FILE]...");
+            "usage: jumpctl enroll NAME --vlan VID [--trunk IFNAME] [--owner USER] [--bmc-ip ADDR/PREFIX] [--key FILE]...");
   EXPECT_NE(enroll.find("\n                      [--ports 22,80,443,5900]"), std::string::npos) << enroll;
-  EXPECT_NE(enroll.find("\n  --vlan VID                the BMC's 802.1Q VLAN ID, 1-4094 (required)\n"),
+  EXPECT_NE(enroll.find("\n  --vlan VID                the BMC's 802.1Q VLAN ID, 1-4094 (required), unique on its trunk\n"),
             std::string::npos)
       << enroll;
   EXPECT_NE(enroll.find("\n  -h, --help                this text\n"), std::string::npos) << enroll;
@@ -203,7 +203,7 @@ TEST(JumpctlArgs, HelpAndParserAgree) {
       }
     }
   }
-  EXPECT_EQ(options_seen, 41u);
+  EXPECT_EQ(options_seen, 42u);
 }
 
 TEST(JumpctlArgs, PowerNeedsItsBmcsOneWay) {

@@ -101,8 +101,13 @@ TEST(State, AgreesWithTheConfiguration) {
   EXPECT_TRUE(check_state_for("s.json", c, s).ok());
   s.enrollments.at("web01").link = "eth0";
   EXPECT_EQ(check_state_for("s.json", c, s).error().message,
-            "s.json: enrollment 'web01' has link 'eth0', not eth1.101 (the trunk and its VLAN): restore the state, or "
-            "set 'trunk' as it was");
+            "s.json: enrollment 'web01' has link 'eth0', not TRUNK.101 (the trunk and its VLAN): restore the state");
+  s.enrollments.at("web01").link = "eth2.101";
+  EXPECT_EQ(check_state_for("s.json", c, s).error().message,
+            "s.json: enrollment 'web01' has link 'eth2.101' on trunk eth2, which is not in 'trunk' (eth1): restore the "
+            "state, or set 'trunk' as it was");
+  c.trunks = {"eth1", "eth2"};
+  EXPECT_TRUE(check_state_for("s.json", c, s).ok());
   s = sample_state();
   Enrollment e = s.enrollments.at("web01");
   e.name = "web02";
@@ -122,7 +127,10 @@ TEST(State, RefusesDuplicateVlans) {
   e.jumphost_address = parse_ipv4_cidr("10.254.0.5/30").value();
   s.enrollments[e.name] = e;
   EXPECT_EQ(parse_state("s.json", serialize_state(s)).error().message,
-            "s.json: enrollments 'web01' and 'web02' both use VLAN 101");
+            "s.json: enrollments 'web01' and 'web02' both use VLAN 101 on eth1");
+  // The same VLAN on another trunk is another link.
+  s.enrollments.at("web02").link = "eth2.101";
+  EXPECT_TRUE(parse_state("s.json", serialize_state(s)).ok());
 }
 
 }  // namespace

@@ -19,6 +19,7 @@ State sample_state() {
     e.name = name;
     e.vlan = vlan;
     e.owner = "alice";
+    e.link = "eth1." + std::to_string(vlan);
     e.switch_port = port;
     s.enrollments[name] = e;
   };
@@ -38,7 +39,7 @@ Config switch_config(unsigned quarantine = 0) {
 
 std::string render_with(const Config& config, const State& state, const std::string& vendor,
                         std::vector<std::string> names = {}) {
-  auto plan = make_switch_plan(config, state, vendor, names);
+  auto plan = make_switch_plan(config, state, vendor, names, config.trunk);
   EXPECT_TRUE(plan.ok()) << plan.error().message;
   if (!plan.ok()) return "";
   auto text = render_switch_config(*plan);
@@ -311,11 +312,11 @@ TEST(SwitchConfig, ParkingVlanOfABmc) {
   e.switch_port = "10";
   s.enrollments["app01"] = e;
   for (const char* vendor : {"procurve", "aoscx", "ios", "junos"})
-    EXPECT_EQ(make_switch_plan(switch_config(), s, vendor, {}).error().message,
+    EXPECT_EQ(make_switch_plan(switch_config(), s, vendor, {}, "eth1").error().message,
               "VLAN 1001, where switch-config parks released ports, is a BMC's VLAN: "
               "set switch_quarantine_vlan to an unused VLAN")
         << vendor;
-  EXPECT_TRUE(make_switch_plan(switch_config(), s, "linux", {}).ok());  // a bridge port can be in no VLAN
+  EXPECT_TRUE(make_switch_plan(switch_config(), s, "linux", {}, "eth1").ok());  // a bridge port can be in no VLAN
   EXPECT_NE(render_with(switch_config(999), s, "ios").find(" switchport trunk native vlan 999\n"), std::string::npos);
 }
 
@@ -373,13 +374,13 @@ TEST(SwitchConfig, VendorTable) {
 
 TEST(SwitchConfig, Errors) {
   Config c = switch_config();
-  EXPECT_EQ(make_switch_plan(c, sample_state(), "nortel", {}).error().message,
+  EXPECT_EQ(make_switch_plan(c, sample_state(), "nortel", {}, "eth1").error().message,
             "switch vendor 'nortel' is not one of procurve, aoscx, ios, junos, linux");
-  EXPECT_EQ(make_switch_plan(c, sample_state(), "", {"nope"}).error().message, "no BMC named nope is enrolled");
+  EXPECT_EQ(make_switch_plan(c, sample_state(), "", {"nope"}, "eth1").error().message, "no BMC named nope is enrolled");
   c.switch_trunk_port.clear();
-  EXPECT_EQ(make_switch_plan(c, sample_state(), "", {}).error().message,
+  EXPECT_EQ(make_switch_plan(c, sample_state(), "", {}, "eth1").error().message,
             "the jumphost's switch port is not configured: set switch_trunk_port in the configuration");
-  EXPECT_EQ(make_switch_plan(switch_config(102), sample_state(), "", {}).error().message,
+  EXPECT_EQ(make_switch_plan(switch_config(102), sample_state(), "", {}, "eth1").error().message,
             "switch_quarantine_vlan 102 is a BMC's VLAN: choose an unused one");
 }
 
@@ -404,6 +405,42 @@ TEST(SwitchConfig, RevokeReleasesThePortAndEnrollTakesItBack) {
   r.switch_port = "7";
   ASSERT_TRUE(jh.enroll(r, "root").ok());
   EXPECT_EQ(jh.state().released_ports.count("7"), 0u);
+}
+
+// Two trunks, two switches: one configuration each, with its own vendor and
+// port, its own BMCs and its own released ports.
+TEST(SwitchConfig, OneConfigurationPerTrunk) {
+  Config c = switch_config();
+  c.trunks = {"eth1", "eth2"};
+  c.switch_vendor = "ios";
+  c.switch_vendors["eth2"] = "junos";
+  c.switch_trunk_ports["eth2"] = "xe-0/0/1";
+  State s = sample_state();
+  s.enrollments["db01"].link = "eth2.102";
+  s.released_ports["9"].trunk = "eth2";
+  auto out = ij::switch_config(c, s, "", {});
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  const size_t second = out->find("# ipmi-jumphost: switch configuration");
+  ASSERT_NE(second, std::string::npos) << *out;
+  const std::string ios = out->substr(0, second), junos = out->substr(second);
+  EXPECT_NE(ios.find("! ipmi-jumphost: switch configuration for 1 BMC VLAN(s) (ios), the switch of the jumphost's trunk eth1"),
+            std::string::npos) << ios;
+  EXPECT_NE(ios.find("web01"), std::string::npos);
+  EXPECT_EQ(ios.find("db01"), std::string::npos);
+  EXPECT_EQ(ios.find("old01"), std::string::npos);
+  EXPECT_NE(junos.find("(junos), the switch of the jumphost's trunk eth2"), std::string::npos) << junos;
+  EXPECT_NE(junos.find("xe-0/0/1"), std::string::npos);
+  EXPECT_NE(junos.find("db01"), std::string::npos);
+  EXPECT_NE(junos.find("old01"), std::string::npos);
+  EXPECT_EQ(junos.find("web01"), std::string::npos);
+  // Named BMCs: their trunks' switches only.
+  auto one = ij::switch_config(c, s, "", {"db01"});
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->find("trunk eth1"), std::string::npos);
+  EXPECT_NE(one->find("trunk eth2"), std::string::npos);
+  // A trunk without its own port takes switch_trunk_port.
+  c.switch_trunk_ports.clear();
+  EXPECT_NE(ij::switch_config(c, s, "", {})->find("set interfaces 24 "), std::string::npos);
 }
 
 }  // namespace
