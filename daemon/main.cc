@@ -355,13 +355,16 @@ int main(int argc, char** argv) {
   // state does not name goes, then the reconcile, then a revoke is finished.
   auto unfinished = ij::recover_interrupted(jumphost.config, jumphost.state, jumphost.host);
   if (!unfinished) return fail(unfinished.error().message);
-  ij::reconcile(jumphost);
+  // The revoke first: the reconcile would give back, from the state, the
+  // access it was taking away (keys, user, drop-in), and sshd is running.
   if (*unfinished) {
     ij::Admin admin(jumphost, nullptr, {});
     if (ij::Status s = admin.revoke(**unfinished, "ipmi-jumphostd (finishing an interrupted revoke)"); !s)
       ij::log::error("cannot finish the interrupted revoke of " + **unfinished + ": " + s.error().message +
-                     ": run jumpctl revoke " + **unfinished + " again");
+                     ": the state still names it, so the start gives its access back; run jumpctl revoke " +
+                     **unfinished + " again");
   }
+  ij::reconcile(jumphost);
   warn_pool_overlap(jumphost);
 
   try {
@@ -397,21 +400,29 @@ int main(int argc, char** argv) {
     TrunkWatch trunk(jumphost, [&] { return reconcile_off_thread([] {}); });
     bool reload_waiting = false;
     std::function<void()> on_hup = [&] {
-      if (service.host_busy()) {
-        ij::log::notice("reload: a reconcile is running; the configuration is read again when it is done");
+      // The configuration is read by a reconcile or a doctor on a worker:
+      // it is replaced only when neither runs.
+      if (service.config_in_use()) {
+        ij::log::notice("reload: a reconcile or a doctor is running; the configuration is read again when it is done");
         reload_waiting = true;
         return;
       }
       if (!reload_config(config_path, config_given, *config, jumphost)) return;
-      reconcile_off_thread([&] {
+      auto after = [&] {
         trunk.reset();
         tenants.sync_consoles();
-        if (reload_waiting) {
-          reload_waiting = false;
-          on_hup();
-        }
-      });
+      };
+      if (!reconcile_off_thread(after)) {  // no worker took it: here, then
+        ij::reconcile(jumphost);
+        after();
+      }
     };
+    service.set_on_idle([&] {
+      if (reload_waiting && !service.config_in_use()) {
+        reload_waiting = false;
+        on_hup();
+      }
+    });
     int rc = serve(
         *connection, completions, on_hup,
         [&] {

@@ -74,10 +74,16 @@ bool BusService::run_host_work(std::function<void()> work, std::function<void()>
   if (host_busy_) return false;
   host_busy_ = true;
   Status queued = executor_.run([this, work = std::move(work), then = std::move(then)]() -> Executor::Done {
-    work();
+    // Whatever happens, a Done comes back: host_busy_ must not stay set.
+    try {
+      work();
+    } catch (const std::exception& e) {
+      log::error(std::string("the reconcile stopped: ") + e.what());
+    }
     return [this, then] {
       host_busy_ = false;
       then();
+      if (on_idle_) on_idle_();
     };
   });
   if (!queued) {
@@ -195,9 +201,15 @@ void BusService::serve_manager() {
     doctor_running_ = true;
     log::info("doctor by=" + c.name, {"doctor", "", "", c.name, ""});
     Status queued = executor_.run([this, config, state, generation, host, reply]() -> Executor::Done {
-      auto findings = std::make_shared<std::vector<bus::Finding>>(doctor(*config, *state, *host));
+      auto findings = std::make_shared<std::vector<bus::Finding>>();
+      try {
+        *findings = doctor(*config, *state, *host);
+      } catch (const std::exception& e) {
+        findings->push_back({false, std::string("the doctor stopped: ") + e.what(), "see the daemon's log"});
+      }
       return [this, findings, generation, reply] {
         doctor_running_ = false;
+        if (on_idle_) on_idle_();
         if (jumphost_.generation != generation)
           findings->push_back({false,
                                "the state changed while the doctor ran (an enroll, set, revoke or key change): "

@@ -32,6 +32,11 @@ class BusService {
   // (and nothing runs) when such work runs already, or no worker takes it.
   bool run_host_work(std::function<void()> work, std::function<void()> then);
   bool host_busy() const { return host_busy_; }
+  // Whether work on a worker reads the configuration now (a reconcile or a
+  // doctor): a reload must wait for it. `on_idle` runs on the bus thread
+  // whenever such work ends.
+  bool config_in_use() const { return host_busy_ || doctor_running_; }
+  void set_on_idle(std::function<void()> on_idle) { on_idle_ = std::move(on_idle); }
 
  private:
   // Names the caller of the message being handled from the bus's
@@ -52,6 +57,7 @@ class BusService {
   DenialLog denials_;
   bool host_busy_ = false;
   bool doctor_running_ = false;
+  std::function<void()> on_idle_;
 };
 
 }  // namespace ij

@@ -450,7 +450,11 @@ Status Admin::revoke(const std::string& name, const std::string& who) {
 Status Admin::run_recorded(Plan& plan, const Intent& intent) {
   IJ_TRY(write_intent(jh_.host.files, jh_.config, intent));
   Status s = plan.run();
-  clear_intent(jh_.host.files, jh_.config);
+  // A rollback that could not undo everything leaves the record: the next
+  // start takes off what the state does not name (a link left up, a user).
+  if (s || !plan.rollback_incomplete()) clear_intent(jh_.host.files, jh_.config);
+  else log::error("the record of " + intent.operation + " " + intent.bmc + " stays in " + intent_path(jh_.config) +
+                  ": the next start puts the host in line with the state");
   return s;
 }
 

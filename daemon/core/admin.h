@@ -105,24 +105,24 @@ class Admin {
   Step dropin_step(const State& next, const std::string& user, bool enrolling);
   Step hosts_step(const State& next);
   Step state_step(const State& next);
-  // What one change touches in the firewall: its BMCs and tenants, their
-  // uids (looked up before any step, so that a revoke still knows the uid
-  // of the user it removed; a user the change creates is added when it is)
-  // and which trunks have an address of the host.
+  // What one change touches in the firewall: its BMCs and tenants, and
+  // which trunks have an address of the host.
   struct FirewallTouch {
     std::set<std::string> bmcs, users;
-    std::map<std::string, uid_t> uids;
     AddressedTrunks addressed;
   };
   using Touch = std::shared_ptr<FirewallTouch>;
   Result<Touch> touch(std::set<std::string> bmcs, std::set<std::string> users) const;
   // Moves the touched elements of the table from what `from` gives them
-  // (with `from_uids`) to what `to` gives them (with t's uids), in one
-  // transaction that costs what the touch holds, not what the table holds;
-  // when that fails (the table is missing or was changed) it writes the
-  // whole table for `to`.
-  Status move_firewall(const State& from, const std::map<std::string, uid_t>& from_uids, const State& to,
-                       const FirewallTouch& t);
+  // (with the uids the daemon wrote them with) to what `to` gives them
+  // (with the uids of now), in one transaction that costs what the touch
+  // holds, not what the table holds; when that fails (the table is missing
+  // or was changed) it writes the whole table for `to`.
+  Status move_firewall(const State& from, const State& to, const FirewallTouch& t);
+  // The whole table for `to`, with every tenant's uid as it is now.
+  Status write_whole_firewall(const State& to);
+  // Deletes the elements of `user`'s written uid for t's BMCs in `state`.
+  Status drop_uid_elements(const std::string& user, const State& state, const FirewallTouch& t);
   // Creates (enroll) or removes (revoke) the tenant's Unix user; a created
   // user's uid gets its firewall elements in the same step.
   Step user_step(const State& next, const std::string& user, bool create, Touch t);

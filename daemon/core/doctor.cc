@@ -4,6 +4,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <system_error>
 #include <thread>
 
 #include "common/base/strings.h"
@@ -102,7 +103,11 @@ void in_parallel(size_t n, const std::function<void(size_t, std::vector<bus::Fin
   };
   std::vector<std::thread> threads;
   const size_t extra = std::min(n, kDoctorThreads) - (n ? 1 : 0);
-  for (size_t t = 0; t < extra; ++t) threads.emplace_back(worker);
+  try {
+    for (size_t t = 0; t < extra; ++t) threads.emplace_back(worker);
+  } catch (const std::system_error&) {
+    // No more threads (TasksMax): the ones there and this one do it all.
+  }
   worker();
   for (std::thread& t : threads) t.join();
   for (auto& part : parts)
@@ -132,8 +137,17 @@ void audit_sshd(const Config& config, const State& state, const std::map<std::st
                    "fix sshd's configuration (sshd -t)"});
     return;
   }
+  // The full sshd -T for a tenant sshd gives the block to (the first in
+  // the group with a user), so that it checks what the others follow.
   std::vector<std::string> tenants;
   for (const auto& [user, t] : state.tenants) tenants.push_back(user);
+  for (size_t i = 0; i < tenants.size(); ++i) {
+    auto in = users.in_group(tenants[i], config.tenant_group);
+    if (uids.count(tenants[i]) && in && *in) {
+      std::rotate(tenants.begin(), tenants.begin() + static_cast<std::ptrdiff_t>(i), tenants.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      break;
+    }
+  }
   audit_tenant(config, sshd, tenants.front(), *at, out);
   if (tenants.size() == 1) return;
   if (!first_block) {

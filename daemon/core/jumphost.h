@@ -6,6 +6,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
+
+#include <sys/types.h>
 
 #include "daemon/config/config.h"
 #include "daemon/core/clock.h"
@@ -22,6 +26,10 @@ struct Jumphost {
   // Counts the changes of `state` (and their rollbacks): work that ran on a
   // snapshot (the doctor) tells whether the state moved meanwhile.
   uint64_t generation = 0;
+  // The uid each tenant's firewall elements carry in the live table, as the
+  // daemon wrote them (the reconcile, then each change): a change deletes
+  // by these, so elements of a uid that is gone or was reused never stay.
+  std::map<std::string, uid_t> firewall_uids;
 };
 
 }  // namespace ij

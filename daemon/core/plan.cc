@@ -47,6 +47,7 @@ Status Plan::run() {
                    ") failed: " + u.error().message + "; fix by hand");
       }
     }
+    rollback_incomplete_ = !clean;
     std::string outcome = i == 0 ? "nothing was changed"
                           : clean ? "the earlier steps were undone"
                                   : "ROLLBACK INCOMPLETE, see the daemon's log";

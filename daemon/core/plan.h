@@ -28,9 +28,13 @@ class Plan {
   // Runs the steps in order. The error reads
   // "step K/N (NAME) failed: WHY; <what the rollback did>".
   Status run();
+  // After a failed run: whether an undo failed too (the host is neither as
+  // before nor as planned).
+  bool rollback_incomplete() const { return rollback_incomplete_; }
 
  private:
   std::vector<Step> steps_;
+  bool rollback_incomplete_ = false;
 };
 
 // A step with nothing to do this time; keeps a plan's steps numbered the

@@ -10,8 +10,9 @@ namespace ij {
 ReconcileReport reconcile(Jumphost& jh) {
   ReconcileReport report;
   auto uids = jh.host.users.lookup_many(jh.state.tenant_names());
-  DesiredHost desired = desired_host(jh.config, jh.state, uids ? *uids : std::map<std::string, uid_t>{},
-                                     trunks_with_address(jh.config, jh.host));
+  // The uids the table's elements are written with, for the changes after.
+  std::map<std::string, uid_t> written = uids ? *uids : std::map<std::string, uid_t>{};
+  DesiredHost desired = desired_host(jh.config, jh.state, written, trunks_with_address(jh.config, jh.host));
   std::vector<Check> checks = find_drift(jh.config, desired, jh.host);
 
   bool users_added = false, sshd_changed = false, firewall_done = false;
@@ -23,8 +24,8 @@ ReconcileReport reconcile(Jumphost& jh) {
     if (users_added && !firewall_done && c.repair != Repair::add_user) {
       firewall_done = true;
       auto now = jh.host.users.lookup_many(jh.state.tenant_names());
-      desired.firewall = desired_firewall(jh.config, jh.state, now ? *now : std::map<std::string, uid_t>{},
-                                          desired.addressed);
+      written = now ? *now : std::map<std::string, uid_t>{};
+      desired.firewall = desired_firewall(jh.config, jh.state, written, desired.addressed);
       auto same = jh.host.firewall.matches(desired.firewall);
       if (!same || !*same || firewall_check) {
         if (Status s = jh.host.firewall.apply(desired.firewall); !s) {
@@ -53,6 +54,7 @@ ReconcileReport reconcile(Jumphost& jh) {
     firewall_done |= firewall_check;
     sshd_changed |= c.file && c.file->sshd;
   }
+  jh.firewall_uids = written;
   if (sshd_changed) {
     if (Status s = jh.host.sshd.reload(); !s) {
       log::error("reconcile: " + s.error().message);

@@ -84,33 +84,80 @@ Result<Admin::Touch> Admin::touch(std::set<std::string> bmcs, std::set<std::stri
   auto t = std::make_shared<FirewallTouch>();
   t->bmcs = std::move(bmcs);
   t->users = std::move(users);
-  for (const std::string& user : t->users) {
-    auto uid = jh_.host.users.lookup(user);
-    if (!uid) return uid.error();
-    if (uid->has_value()) t->uids[user] = **uid;
-  }
   t->addressed = trunks_with_address(jh_.config, jh_.host);
   return t;
 }
 
-Status Admin::move_firewall(const State& from, const std::map<std::string, uid_t>& from_uids, const State& to,
-                            const FirewallTouch& t) {
+Status Admin::write_whole_firewall(const State& to) {
+  auto all = jh_.host.users.lookup_many(to.tenant_names());
+  if (!all) return all.error();
+  IJ_TRY(jh_.host.firewall.apply(desired_firewall(jh_.config, to, *all, trunks_with_address(jh_.config, jh_.host))));
+  jh_.firewall_uids = *all;
+  return ok_status();
+}
+
+Status Admin::move_firewall(const State& from, const State& to, const FirewallTouch& t) {
+  // What the table holds for the touched BMCs and tenants: their elements
+  // with the uids the daemon wrote them with (Jumphost::firewall_uids).
+  // What it must hold: the uids as the system has them now, looked up one
+  // by one (a tenant without a user gets no element).
+  std::map<std::string, uid_t> now;
+  bool whole = false;
+  for (const std::string& user : t.users) {
+    if (!to.tenants.count(user)) continue;
+    auto uid = jh_.host.users.lookup(user);
+    if (!uid) return uid.error();
+    if (uid->has_value()) now[user] = **uid;
+    // A tenant whose user was deleted, or made again with another uid, by
+    // someone else: the old uid's elements are in the table for every BMC
+    // of theirs, not only the touched ones. The whole table is written.
+    auto written = jh_.firewall_uids.find(user);
+    if (written != jh_.firewall_uids.end() && (!uid->has_value() || **uid != written->second)) whole = true;
+  }
+  if (whole) {
+    log::warning("firewall: a tenant's uid is not the one its elements carry (a user deleted or made again by "
+                 "hand); writing the whole table");
+    return write_whole_firewall(to);
+  }
   const FirewallScope scope{&t.bmcs, &t.users};
-  const FirewallSpec have = desired_firewall(jh_.config, from, from_uids, t.addressed, scope);
-  const FirewallSpec want = desired_firewall(jh_.config, to, t.uids, t.addressed, scope);
+  const FirewallSpec have = desired_firewall(jh_.config, from, jh_.firewall_uids, t.addressed, scope);
+  const FirewallSpec want = desired_firewall(jh_.config, to, now, t.addressed, scope);
   Status s = jh_.host.firewall.change(want, firewall_minus(have, want));
-  if (s) return s;
-  // The table is missing, or not as the daemon left it: write it whole,
-  // with every tenant's uid as the system has it now.
-  log::warning("firewall: " + s.error().message + "; writing the whole table instead");
-  return jh_.host.firewall.apply(firewall_for(to));
+  if (!s) {
+    // The table is missing, or not as the daemon left it.
+    log::warning("firewall: " + s.error().message + "; writing the whole table instead");
+    return write_whole_firewall(to);
+  }
+  for (const std::string& user : t.users) {
+    if (auto u = now.find(user); u != now.end()) jh_.firewall_uids[user] = u->second;
+    else if (from.tenants.count(user)) jh_.firewall_uids.erase(user);  // its touched elements just went
+  }
+  return s;
+}
+
+Status Admin::drop_uid_elements(const std::string& user, const State& state, const FirewallTouch& t) {
+  auto written = jh_.firewall_uids.find(user);
+  if (written == jh_.firewall_uids.end()) return ok_status();
+  const std::set<std::string> only{user};
+  const FirewallSpec theirs =
+      desired_firewall(jh_.config, state, {{user, written->second}}, t.addressed, FirewallScope{&t.bmcs, &only});
+  FirewallSpec uid_only;  // the tenant's own elements, not the BMCs' or the trunks'
+  uid_only.sets["tenant_uids"] = theirs.sets.count("tenant_uids") ? theirs.sets.at("tenant_uids") : std::set<std::string>{};
+  uid_only.sets["tenant_ports"] = theirs.sets.count("tenant_ports") ? theirs.sets.at("tenant_ports") : std::set<std::string>{};
+  Status s = jh_.host.firewall.change(FirewallSpec{}, uid_only);
+  if (!s) {
+    log::warning("firewall: " + s.error().message + "; writing the whole table instead");
+    return write_whole_firewall(jh_.state);
+  }
+  jh_.firewall_uids.erase(user);
+  return s;
 }
 
 Step Admin::firewall_step(const State& next, Touch t) {
   auto before = std::make_shared<const State>(jh_.state);
   auto after = std::make_shared<const State>(next);
-  return Step{"firewall", [=, this] { return move_firewall(*before, t->uids, *after, *t); },
-              [=, this] { return move_firewall(*after, t->uids, *before, *t); }};
+  return Step{"firewall", [=, this] { return move_firewall(*before, *after, *t); },
+              [=, this] { return move_firewall(*after, *before, *t); }};
 }
 
 Step Admin::check_step(const Enrollment& e) {
@@ -134,27 +181,24 @@ Step Admin::user_step(const State& next, const std::string& user, bool create, T
   auto before = std::make_shared<const State>(jh_.state);
   auto after = std::make_shared<const State>(next);
   // A new user gets a new uid: the firewall's elements follow it (and those
-  // of a uid the user had before, in a rollback of a removal, go).
+  // of the uid the user had, in a rollback of a removal, go).
   auto add = [=, this, &c](const State& rules) -> Status {
     IJ_TRY(users->add(user, c.tenant_group, c.wrapper, c.tenant_home));
-    const std::map<std::string, uid_t> old_uids = t->uids;
-    auto uid = users->lookup(user);
-    Status s = !uid ? Status(uid.error())
-               : !uid->has_value() ? make_error(Errc::failed, "user " + user + " is missing right after useradd")
-                                   : ok_status();
-    if (s) {
-      t->uids[user] = **uid;
-      s = move_firewall(rules, old_uids, rules, *t);
-      if (!s) t->uids = old_uids;
-    }
+    Status s = move_firewall(rules, rules, *t);
     if (!s)
       if (Status back = users->remove(user); !back)
         return make_error(s.error().code, s.error().message + "; removing user " + user + " failed too: " + back.error().message);
     return s;
   };
-  // The uid stays in the touch: the steps after it delete its elements.
+  // A revoke's user goes, and the link step after it takes its elements
+  // with the BMC's; a user this change made and now takes back goes with
+  // its uid's elements at once (no later step would).
   auto remove = [=]() -> Status { return users->remove(user); };
-  if (create) return Step{"Unix user", [=] { return add(*after); }, remove};
+  auto take_back = [=, this]() -> Status {
+    IJ_TRY(users->remove(user));
+    return drop_uid_elements(user, *after, *t);
+  };
+  if (create) return Step{"Unix user", [=] { return add(*after); }, take_back};
   return Step{"Unix user", remove, [=] { return add(*before); }};
 }
 
@@ -181,11 +225,11 @@ Step Admin::link_step(const State& next, const Enrollment& e, bool create, Touch
       if (!before) return before.error();
       *trunk_before = *before;
     }
-    Status s = move_firewall(fallback, t->uids, rules, *t);
+    Status s = move_firewall(fallback, rules, *t);
     if (s) {
       s = links->create_vlan(link.trunk, link.vid, link.name, link.address);
       if (!s)
-        if (Status back = move_firewall(rules, t->uids, fallback, *t); !back)
+        if (Status back = move_firewall(rules, fallback, *t); !back)
           s = make_error(s.error().code, s.error().message + "; restoring the firewall failed too: " + back.error().message);
     }
     if (!s)
@@ -196,7 +240,7 @@ Step Admin::link_step(const State& next, const Enrollment& e, bool create, Touch
   // The link, then the rules without it.
   auto down = [=, this](const State& from, const State& rules) -> Status {
     IJ_TRY(links->remove(link.name));
-    return move_firewall(from, t->uids, rules, *t);
+    return move_firewall(from, rules, *t);
   };
   if (create)
     return Step{"VLAN link", [=] { return up(*after, *before); },

@@ -5,18 +5,43 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "common/sys/fs.h"
 
 namespace ij {
+namespace {
+
+// Reentrant: the doctor and a reconcile may run on workers at once.
+std::optional<std::string> group_name_of(gid_t gid) {
+  std::vector<char> buf(16384);
+  struct group gr {};
+  struct group* found = nullptr;
+  while (::getgrgid_r(gid, &gr, buf.data(), buf.size(), &found) == ERANGE && buf.size() < (1u << 22))
+    buf.resize(buf.size() * 2);
+  if (!found) return std::nullopt;
+  return std::string(gr.gr_name);
+}
+
+std::optional<gid_t> gid_of(const std::string& name) {
+  std::vector<char> buf(16384);
+  struct group gr {};
+  struct group* found = nullptr;
+  while (::getgrnam_r(name.c_str(), &gr, buf.data(), buf.size(), &found) == ERANGE && buf.size() < (1u << 22))
+    buf.resize(buf.size() * 2);
+  if (!found) return std::nullopt;
+  return gr.gr_gid;
+}
+
+}  // namespace
 
 Result<std::optional<std::string>> RealFiles::read(const std::string& path) { return read_file(path); }
 Status RealFiles::write(const std::string& path, const std::string& content, mode_t mode, const std::string& group) {
   gid_t gid = static_cast<gid_t>(-1);
   if (!group.empty()) {
-    struct group* g = ::getgrnam(group.c_str());
+    auto g = gid_of(group);
     if (!g) return make_error(Errc::failed, "cannot write " + path + ": no group " + group);
-    gid = g->gr_gid;
+    gid = *g;
   }
   return write_file_atomic(path, content, mode, gid);
 }
@@ -27,9 +52,8 @@ Result<std::optional<Files::Access>> RealFiles::access(const std::string& path) 
     if (errno == ENOENT) return std::optional<Access>{};
     return make_error(Errc::failed, "cannot stat " + path + ": " + std::strerror(errno));
   }
-  struct group* g = ::getgrgid(st.st_gid);
-  return std::optional<Access>(
-      Access{st.st_mode & 07777, g ? g->gr_name : std::to_string(st.st_gid), st.st_uid, S_ISDIR(st.st_mode)});
+  return std::optional<Access>(Access{st.st_mode & 07777, group_name_of(st.st_gid).value_or(std::to_string(st.st_gid)),
+                                      st.st_uid, S_ISDIR(st.st_mode)});
 }
 Status RealFiles::remove(const std::string& path) { return remove_file(path); }
 Result<std::vector<std::string>> RealFiles::list(const std::string& dir) { return list_dir(dir); }

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/base/log.h"
 #include "common/base/strings.h"
 #include "common/sys/fs.h"
 #include "daemon/render/firewall.h"
@@ -13,8 +14,12 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string last_line(const std::string& output) {
+// nft's message: the line that says "Error:" (its next lines repeat the
+// input and point at it with a caret).
+std::string error_line(const std::string& output) {
   std::vector<std::string> lines = split_lines(output);
+  for (const std::string& l : lines)
+    if (size_t at = l.find("Error: "); at != std::string::npos) return std::string(trim(l.substr(at + 7)));
   for (auto it = lines.rbegin(); it != lines.rend(); ++it)
     if (!trim(*it).empty()) return std::string(trim(*it));
   return "no output";
@@ -66,9 +71,10 @@ Result<FirewallListing> parse_firewall_listing(const std::string& text) {
 
 RealFirewall::RealFirewall(const Config& config) : config_(config) {
   ctx_ = nft_ctx_new(NFT_CTX_DEFAULT);
-  if (ctx_) {
-    nft_ctx_buffer_output(ctx_);
-    nft_ctx_buffer_error(ctx_);
+  // Without its buffers the context would print to our stdout: unusable.
+  if (ctx_ && (nft_ctx_buffer_output(ctx_) != 0 || nft_ctx_buffer_error(ctx_) != 0)) {
+    nft_ctx_free(ctx_);
+    ctx_ = nullptr;
   }
 }
 
@@ -83,7 +89,7 @@ Status RealFirewall::run(const std::string& script, const std::string& what) {
   (void)nft_ctx_get_output_buffer(ctx_);
   const std::string errors = nft_ctx_get_error_buffer(ctx_);
   if (rc != 0)
-    return make_error(Errc::failed, what + ": " + last_line(errors) +
+    return make_error(Errc::failed, what + ": " + error_line(errors) +
                                         " (is the kernel's nf_tables available?)");
   return ok_status();
 }
@@ -94,10 +100,11 @@ Result<std::optional<std::string>> RealFirewall::listing() {
   const std::string command = std::string("list table ") + kFirewallFamily + " " + kFirewallTable;
   const int rc = nft_run_cmd_from_buffer(ctx_, command.c_str());
   std::string out = nft_ctx_get_output_buffer(ctx_);
-  (void)nft_ctx_get_error_buffer(ctx_);
+  const std::string errors = nft_ctx_get_error_buffer(ctx_);
   nft_ctx_output_set_flags(ctx_, 0);
-  if (rc != 0) return std::optional<std::string>{};  // no such table
-  return std::optional<std::string>(std::move(out));
+  if (rc == 0) return std::optional<std::string>(std::move(out));
+  if (errors.find("No such file or directory") != std::string::npos) return std::optional<std::string>{};  // no table
+  return make_error(Errc::failed, "cannot list the firewall table: " + error_line(errors));
 }
 
 Status RealFirewall::apply(const FirewallSpec& spec) {
@@ -107,13 +114,23 @@ Status RealFirewall::apply(const FirewallSpec& spec) {
   (void)remove_file(config_.runtime_dir + "/firewall.nft");
   (void)remove_file(config_.runtime_dir + "/firewall.listing");
   IJ_TRY(run(render_firewall(spec), "nftables refuses the firewall table"));
-  auto now = listing();
-  if (!now) return now.error();
-  if (!now->has_value()) return make_error(Errc::failed, "the firewall table is missing right after it was applied");
-  auto parsed = parse_firewall_listing(**now);
-  if (!parsed) return parsed.error();
-  IJ_TRY(write_file_atomic(structure_path(), parsed->structure, 0600));
-  return write_file_atomic(skeleton_path(), render_firewall_skeleton(), 0600);
+  // The table is in place: whatever fails from here is bookkeeping, and the
+  // apply stands (a step that reported failure would not be undone). Without
+  // the record the next check finds the table "changed" and writes it again.
+  Status kept = [&]() -> Status {
+    auto now = listing();
+    if (!now) return now.error();
+    if (!now->has_value()) return make_error(Errc::failed, "the table is missing right after it was applied");
+    auto parsed = parse_firewall_listing(**now);
+    if (!parsed) return parsed.error();
+    IJ_TRY(write_file_atomic(structure_path(), parsed->structure, 0600));
+    return write_file_atomic(skeleton_path(), render_firewall_skeleton(), 0600);
+  }();
+  if (!kept) {
+    (void)remove_file(structure_path());
+    log::error("firewall: the table is applied, but its record for later checks is not: " + kept.error().message);
+  }
+  return ok_status();
 }
 
 Status RealFirewall::change(const FirewallSpec& present, const FirewallSpec& absent) {

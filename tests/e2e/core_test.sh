@@ -92,7 +92,7 @@ for special in "127.0.0.2/30 127.0.0.0/30 loopback 127.0.0.0/8" "224.0.0.2/30 22
 done
 ip link del mgmt0
 ip link set eth1 down && ip link set eth1 name trunk-away
-expect opadmin 1 "$e trunk interface eth1 does not exist: set 'trunk' in the configuration" \
+expect opadmin 1 "$e trunk interface eth1 does not exist: set 'trunk' (or 'trunks') in the configuration" \
   "$jumpctl" enroll web09 --vlan 109
 ip link set trunk-away name eth1 && ip link set eth1 up
 

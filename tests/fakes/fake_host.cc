@@ -175,7 +175,7 @@ Status FakeSshd::reload() {
 }
 
 Status FakeFirewall::apply(const FirewallSpec& whole) {
-  if (reject) return make_error(Errc::failed, "nftables refuses the firewall table: injected");
+  if (reject || fail_calls.count(++calls)) return make_error(Errc::failed, "nftables refuses the firewall table: injected");
   spec = whole;
   for (const auto& [name, type] : firewall_sets()) spec.sets[name];
   live = render_firewall(spec);
@@ -184,7 +184,8 @@ Status FakeFirewall::apply(const FirewallSpec& whole) {
 }
 
 Status FakeFirewall::change(const FirewallSpec& present, const FirewallSpec& absent) {
-  if (reject) return make_error(Errc::failed, "nftables refuses the change to the firewall's sets: injected");
+  if (reject || fail_calls.count(++calls))
+    return make_error(Errc::failed, "nftables refuses the change to the firewall's sets: injected");
   if (live.empty()) return make_error(Errc::failed, "nftables refuses the change to the firewall's sets: no such table");
   for (const auto& [name, elements] : present.sets) {
     if (!spec.sets.count(name)) return make_error(Errc::failed, "no set " + name);

@@ -108,6 +108,8 @@ class FakeFirewall : public Firewall {
   std::string live;  // the table as a whole script; empty: no table
   FirewallSpec spec;  // its elements
   bool reject = false;
+  std::set<int> fail_calls;  // the Nth call (1-based, apply or change) fails
+  int calls = 0;
   int applies = 0;  // whole tables written
   int changes = 0;  // element changes
 };

@@ -320,6 +320,48 @@ TEST_F(JumphostTest, RevokeRollbackGivesTheRecreatedUserItsRules) {
   EXPECT_TRUE(host.links.links.count("eth1.101"));
 }
 
+// No uid's element outlives the uid's user (a reused uid would inherit it):
+// the review's three cases (issue 16).
+TEST_F(JumphostTest, NoElementOutlivesItsUser) {
+  auto uid_elements = [&](uid_t uid) {
+    size_t n = host.firewall.spec.sets["tenant_uids"].count(std::to_string(uid));
+    for (const std::string& e : host.firewall.spec.sets["tenant_ports"]) n += e.rfind(std::to_string(uid) + " . ", 0) == 0;
+    return n;
+  };
+  // 1. The user deleted by hand, then the revoke.
+  ASSERT_TRUE(jh.enroll(request("web01", 101), "root").ok());
+  const uid_t first = host.users.users.at("web01");
+  ASSERT_GT(uid_elements(first), 0u);
+  host.users.users.erase("web01");
+  ASSERT_TRUE(jh.revoke("web01", "root").ok());
+  EXPECT_EQ(uid_elements(first), 0u) << host.firewall.live;
+
+  // 2. A set to a new owner whose firewall step fails (the element change
+  // and the whole table both): the new user goes with its elements.
+  ASSERT_TRUE(jh.enroll(request("web01", 101), "root").ok());
+  host.firewall.calls = 0;
+  host.firewall.fail_calls = {2, 3};  // step 3's change passes; step 4's change and whole write fail
+  SetRequest r;
+  r.name = "web01";
+  r.owner = "bob";
+  auto set = jh.admin.set(r, "root");
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.error().message.rfind("set web01: step 4/8 (firewall) failed: ", 0), 0u) << set.error().message;
+  host.firewall.fail_calls.clear();
+  EXPECT_FALSE(host.users.users.count("bob"));
+  EXPECT_EQ(uid_elements(host.users.next_uid - 1), 0u) << host.firewall.live;
+  EXPECT_GT(uid_elements(host.users.users.at("web01")), 0u);  // web01's owner keeps theirs
+
+  // 3. A revoke rolled back (the state cannot be written) whose user cannot
+  // be made again: nothing of the old uid comes back.
+  const uid_t old_uid = host.users.users.at("web01");
+  host.files.fail_write_path = "/var/lib/ipmi-jumphost/state.json";
+  host.users.fail_add = true;
+  ASSERT_FALSE(jh.revoke("web01", "root").ok());
+  EXPECT_FALSE(host.users.users.count("web01"));
+  EXPECT_EQ(uid_elements(old_uid), 0u) << host.firewall.live;
+}
+
 // The first tenant's enroll writes the drop-in, checked by sshd -t first;
 // later ones leave it alone and reload nothing.
 TEST_F(JumphostTest, OneDropinForAllTenants) {
