@@ -477,6 +477,33 @@ if have_8021q; then
   check_eq "revoke web02" "revoked web02" "$out"
   check_eq "revoke leaves the host as before enroll" "$before" "$(snapshot)"
 
+  echo "# a second trunk (a second switch, or past 4,094 BMCs): VLAN 101 again, on eth2"
+  ip link add eth2 type veth peer name eth2-peer && ip link set eth2 up && ip link set eth2-peer up
+  cp /etc/ipmi-jumphost/jumphost.conf "$IJ_T/jumphost.conf.one-trunk"
+  echo "trunks = eth1 eth2" >> /etc/ipmi-jumphost/jumphost.conf
+  stop_daemon; start_daemon
+  run_as opadmin "$jumpctl" enroll web03 --vlan 101 --trunk eth2 --owner carol --key "$keys/carol.pub"
+  check "enroll web03 on eth2 with web01's VLAN ID" grep -q "^enrolled web03: VLAN 101 on eth2.101, " <<<"$out"
+  check "  eth2.101 is 802.1Q VID 101 on eth2" grep -q "vlan protocol 802.1Q id 101" <(ip -d link show eth2.101)
+  check "  and eth1.101 is still web01's" grep -q "vlan protocol 802.1Q id 101" <(ip -d link show eth1.101)
+  check "  both trunks are closed to untagged traffic" \
+    grep -q 'elements = { "eth1", "eth2" }' <(nft list set inet ipmi_jumphost closed_trunks)
+  check "  eth2 is hardened like eth1" test "$(cat /proc/sys/net/ipv6/conf/eth2/disable_ipv6)" = 1
+  expect opadmin 1 "jumpctl: enroll web04: VLAN 101 is already used by BMC web03 on trunk eth2" \
+    "$jumpctl" enroll web04 --vlan 101 --trunk eth2
+  expect opadmin 1 "jumpctl: enroll web04: --trunk 'eth9' is not a trunk of this jumphost (trunks: eth1 eth2)" \
+    "$jumpctl" enroll web04 --vlan 104 --trunk eth9
+  doctor
+  check_eq "  the doctor finds nothing, and checks both trunks" "" "$problems"
+  check "  (eth2 among them)" grep -q "ok       the trunk eth2 is closed to untagged traffic" <<<"$out"
+  run_as opadmin "$jumpctl" revoke web03
+  check_not "revoke web03: eth2.101 is gone" ip link show eth2.101
+  check "  eth2 carries no BMC now: not in closed_trunks" \
+    grep -q 'elements = { "eth1" }' <(nft list set inet ipmi_jumphost closed_trunks)
+  cp "$IJ_T/jumphost.conf.one-trunk" /etc/ipmi-jumphost/jumphost.conf
+  stop_daemon; start_daemon
+  ip link del eth2
+
   echo "# a failing step in the middle leaves nothing behind"
   echo "# BEGIN ipmi-jumphost (managed by ipmi-jumphostd, do not edit)" > /etc/hosts.tail
   cp /etc/hosts /etc/hosts.good
