@@ -141,6 +141,8 @@ Status FakeSshd::verify_effective(const std::string& user, const std::string&) {
 }
 
 Result<std::string> FakeSshd::effective(const std::string& user, const SshdListener& at) {
+  // The doctor asks from several threads at once (one sshd -T each).
+  std::lock_guard lock(mu);
   effective_calls.push_back(user + " " + at.str());
   if (auto it = effective_at.find(user + " " + at.str()); it != effective_at.end()) return it->second;
   auto it = effective_settings.find(user);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 
@@ -87,6 +88,7 @@ class FakeSshd : public Sshd {
   std::vector<SshdListener> listening{{"0.0.0.0", 22}, {"::", 22}};
   FakeFiles* files = nullptr;
   std::vector<std::string> effective_calls;  // "USER ADDR:PORT"
+  std::mutex mu;
   bool reject = false;       // check_candidate fails
   bool fail_verify = false;  // verify_effective fails
   bool fail_reload = false;  // reload fails
