@@ -14,7 +14,7 @@ export IJ_DAEMON_START_TENTHS=3000
 n=${IJ_SCALE_TENANTS:-1000}
 jumpctl=$IJ_BIN/jumpctl
 mkdir -p /etc/ipmi-jumphost
-printf 'trunk = eth1\nwrapper = %s/ipmi-wrapper\n' "$IJ_BIN" > /etc/ipmi-jumphost/jumphost.conf
+printf 'trunk = eth1\nwrapper = %s/ipmi-wrapper\nswitch_trunk_port = 24\n' "$IJ_BIN" > /etc/ipmi-jumphost/jumphost.conf
 ssh-keygen -q -t ed25519 -N '' -f "$IJ_T/k"
 chmod 0644 "$IJ_T/k.pub"
 groupadd -f ipmi-tenants
@@ -73,6 +73,9 @@ check "  and finds the tenant taken out of the group" \
   grep -q "PROBLEM  tenant t$n is not in group ipmi-tenants: sshd does not give them the tenants' block" "$IJ_T/doctor.out"
 check_eq "  with one sshd -T per address, not per tenant" "0" "$(grep -c "sshd gives t2 " "$IJ_T/doctor.out")"
 fast="$(ms "$s" "$e")"
+s=$(now); "$jumpctl" switch-config --vendor ios > "$IJ_T/switch.txt"; e=$(now)
+check "switch-config for the $n BMCs" test "$(grep -c '^ switchport access vlan ' "$IJ_T/switch.txt")" = "$n"
+switch="$(ms "$s" "$e")"
 echo "figures ($n tenants; $(machine)): doctor with sshd -T per tenant ${slow} ms; ssh t2 list during it ${during} ms" \
-  "(idle: $idle ms); doctor with group lookups ${fast} ms"
+  "(idle: $idle ms); doctor with group lookups ${fast} ms; switch-config --vendor ios ${switch} ms"
 finish
