@@ -172,6 +172,33 @@ run carol list
 check "carol is refused again" has "$err" "Permission denied (publickey"
 check "alice's and bob's access still did not change" test "$before" = "$(effective)"
 
+echo "# jumpctl -H from this machine: the lab's daemon over the lab's sshd (issue 16)"
+# An operator account in the VM (jumphost-admin) with a key of its own;
+# jumpctl here runs "ssh -xT -p PORT -- ops@127.0.0.1 systemd-stdio-bridge"
+# (sd-bus's remote transport), and an ssh first on PATH gives that ssh the
+# lab's key and host settings, as an operator's ~/.ssh/config would.
+ssh-keygen -q -t ed25519 -N '' -C ops@ij-lab -f "$lab/keys/ops"
+check "an operator account ops (jumphost-admin) in the VM" inside sh -c \
+  'id ops >/dev/null 2>&1 || useradd -m -s /bin/bash -G jumphost-admin ops; install -d -o ops -m 0700 /home/ops/.ssh;
+   printf "%s\n" "$1" > /home/ops/.ssh/authorized_keys; chown ops: /home/ops/.ssh/authorized_keys' sh "$(cat "$lab/keys/ops.pub")"
+mkdir -p "$lab/bin"
+printf 'Host 127.0.0.1\n  IdentityFile %s\n  IdentityFile %s\n  IdentitiesOnly yes\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n  BatchMode yes\n' \
+  "$lab/keys/ops" "$lab/keys/alice" > "$lab/ops_ssh_config"
+printf '#!/bin/sh\nexec /usr/bin/ssh -F %s "$@"\n' "$lab/ops_ssh_config" > "$lab/bin/ssh"
+chmod +x "$lab/bin/ssh"
+jumpctl_here=${BUILD_DIR:-$src/build}/jumpctl
+remote() { PATH="$lab/bin:$PATH" timeout 120 "$jumpctl_here" -H "ops@127.0.0.1:$IJ_LAB_PORT" "$@"; }
+out=$(remote list 2>&1)
+check "jumpctl -H ops@127.0.0.1:$IJ_LAB_PORT list, from this machine" has "$out" "web01"
+check_eq "  says what jumpctl list says inside" "$(inside jumpctl list)" "$out"
+out=$(remote show web01 --json 2>&1)
+check "  show --json" has "$out" '"name": "web01"'
+out=$(remote doctor 2>&1)
+check "  doctor, the lab's (its findings, through the bridge)" has "$out" "ok       wrapper /usr/bin/ipmi-wrapper is root's and executable"
+out=$(PATH="$lab/bin:$PATH" timeout 120 "$jumpctl_here" -H "alice@127.0.0.1:$IJ_LAB_PORT" list 2>&1)
+check "  a tenant logs in but gets no bridge: the wrapper refuses it" has "$out" "Sorry. Only these commands are available to you"
+check "  and jumpctl says it cannot reach the daemon there" has "$out" "jumpctl: cannot reach ipmi-jumphostd on alice@127.0.0.1:"
+
 echo "# jumpctl client-config, pasted on this machine"
 # The Host block as printed, with the lab's key; the aliases as printed, their
 # ssh given the same configuration (a function beats the ssh on PATH).
