@@ -207,15 +207,17 @@ class TrunkWatch {
         ij::log::warning("trunk " + t + " does not exist (yet); its VLAN links are made when it appears");
   }
   void tick() {
-    const std::set<std::string> now = present();
-    std::vector<std::string> appeared;
-    for (const std::string& t : now)
-      if (!present_.count(t)) appeared.push_back(t);
-    for (const std::string& t : present_)
+    const std::map<std::string, unsigned> now = present();
+    std::vector<std::string> appeared;  // new, or made again (another ifindex: its VLAN links went with it)
+    for (const auto& [t, index] : now)
+      if (auto was = present_.find(t); was == present_.end() || was->second != index) appeared.push_back(t);
+    for (const auto& [t, index] : present_)
       if (!now.count(t)) ij::log::warning("trunk " + t + " is gone; its VLAN links come back when it does");
     if (!appeared.empty()) {
       if (!reconcile_()) {  // again at the next tick
-        present_ = drop(now, appeared);
+        std::map<std::string, unsigned> keep = now;
+        for (const std::string& t : appeared) keep.erase(t);
+        present_ = keep;
         return;
       }
       ij::log::notice("trunk " + ij::join(appeared, ", ") + " appeared; reconciling");
@@ -226,21 +228,17 @@ class TrunkWatch {
   void reset() { present_ = present(); }
 
  private:
-  // By name, without a netlink dump: this runs every few seconds, and a
-  // dump of the addresses costs what the number of BMC links does.
-  std::set<std::string> present() const {
-    std::set<std::string> out;
+  // By name and index, without a netlink dump: this runs every few seconds,
+  // and a dump of the addresses costs what the number of BMC links does.
+  std::map<std::string, unsigned> present() const {
+    std::map<std::string, unsigned> out;
     for (const std::string& t : jh_.config.trunks)
-      if (if_nametoindex(t.c_str()) != 0) out.insert(t);
+      if (unsigned index = if_nametoindex(t.c_str()); index != 0) out[t] = index;
     return out;
-  }
-  static std::set<std::string> drop(std::set<std::string> from, const std::vector<std::string>& names) {
-    for (const std::string& n : names) from.erase(n);
-    return from;
   }
   ij::Jumphost& jh_;
   std::function<bool()> reconcile_;
-  std::set<std::string> present_;
+  std::map<std::string, unsigned> present_;
 };
 
 // SIGTERM, SIGINT and SIGHUP are read from a signalfd between requests. They
@@ -337,6 +335,11 @@ int main(int argc, char** argv) {
     if (ij::Status s = ij::check_state_for(config->state_file(), *config, *state); !s) state = s.error();
   }
   if (!state) return fail(state.error().message + " (the state is kept as it is; fix or restore it, then restart)");
+  // Released ports from before trunks name none: with one trunk, it is theirs
+  // (written with the next change of the state).
+  if (config->trunks.size() == 1)
+    for (auto& [port, r] : state->released_ports)
+      if (r.trunk.empty()) r.trunk = config->trunk;
 
   ij::NetlinkLinks links;
   ij::RealUsers users;

@@ -43,7 +43,7 @@ const std::vector<Spec>& specs() {
         "[--console-log always|attached|off] [--check]"},
        "Gives tenant USER access to BMC NAME on VLAN VID: the VLAN link, the Unix user,\n"
        "the /etc/hosts entry, the keys and sshd's block; all of it or, on a failure, none.",
-       {{"--vlan", "VID", "the BMC's 802.1Q VLAN ID, 1-4094 (required), unique on its trunk"},
+       {{"--vlan", "VID", "the BMC's 802.1Q VLAN ID, 1-4094 (required), unique (see vlan_scope)"},
         {"--trunk", "IFNAME", "the trunk the VLAN is on, one of 'trunks' (default: 'trunk')"},
         {"--owner", "USER", "the tenant's Unix user (default: NAME)"},
         {"--bmc-ip", "ADDR/PREFIX", "the BMC's address (default: from address_pool)"},

@@ -66,6 +66,12 @@ const std::map<std::string, Setter>& setters() {
          c.trunks = names;
          return ok_status();
        }},
+      {"vlan_scope",
+       [](Config& c, const std::string& v) -> Status {
+         if (v != "jumphost" && v != "trunk") return bad("'" + quote_for_message(v) + "' is not jumphost or trunk");
+         c.vlan_per_trunk = v == "trunk";
+         return ok_status();
+       }},
       {"address_pool",
        [](Config& c, const std::string& v) -> Status {
          auto cidr = parse_ipv4_cidr(v);

@@ -19,6 +19,11 @@ struct Config {
   // the one trunk). One 802.1Q trunk carries at most 4,094 VLANs: more BMCs,
   // or a second switch, need another trunk. A VLAN ID is unique per trunk.
   std::vector<std::string> trunks{"eth1"};
+  // vlan_scope: jumphost (the default) — one VLAN ID space for every trunk,
+  // as trunks to one switch share that switch's VLANs; trunk — each trunk
+  // goes to a switch of its own, so a VLAN ID is unique per trunk (the way
+  // past 4,094 BMCs).
+  bool vlan_per_trunk = false;
   // Whether the trunk may carry untagged traffic for the host (trunk_untagged
   // = allow): by default (drop) the trunk is hardened like a BMC link and the
   // firewall drops everything that arrives on it untagged.

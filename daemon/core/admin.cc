@@ -114,6 +114,18 @@ Result<Ipv4Cidr> Admin::allocate_subnet(const std::map<std::string, LinkInfo>& l
   return make_error(Errc::failed, "the address pool " + pool.str() + " is exhausted: give --bmc-ip or widen address_pool");
 }
 
+Status Admin::check_released_port(const std::string& port, const std::string& trunk) const {
+  auto r = jh_.state.released_ports.find(port);
+  if (r == jh_.state.released_ports.end()) return ok_status();
+  const std::string its = r->second.trunk.empty() ? jh_.config.trunk : r->second.trunk;
+  if (its == trunk) return ok_status();  // the port is taken again: switch-config puts it in its new VLAN
+  // Released ports are known by their label: one label on two switches
+  // would make a BMC on one switch forget the other switch's released port.
+  return make_error(Errc::exists, "switch port " + port + " is the released port of BMC " + r->second.bmc +
+                                      " on trunk " + its + "'s switch: give each switch's ports labels of their own "
+                                      "(e.g. sw2-" + port + ")");
+}
+
 Result<Enrollment> Admin::build_enrollment(const EnrollRequest& r, const std::string& who) const {
   Enrollment e;
   e.name = r.name;
@@ -139,20 +151,27 @@ Result<Enrollment> Admin::build_enrollment(const EnrollRequest& r, const std::st
     return make_error(Errc::invalid_argument, "--trunk '" + quote_for_message(trunk) + "'" +
                                                   " is not a trunk of this jumphost (trunks: " +
                                                   join(jh_.config.trunks, " ") + ")");
-  // A VLAN ID is unique per trunk; one trunk carries 4,094 at most.
-  size_t on_trunk = 0;
-  const std::string* holder = nullptr;  // the BMC on this VLAN of this trunk
+  // A VLAN ID is unique per trunk when each trunk has a switch of its own
+  // (vlan_scope = trunk), else on the whole jumphost: trunks to one switch
+  // share its VLANs. 802.1Q has 4,094 of them.
+  const bool per_trunk = jh_.config.vlan_per_trunk;
+  size_t in_scope = 0;
+  const std::string* holder = nullptr;  // the BMC on this VLAN ID in scope
   for (const auto& [name, other] : jh_.state.enrollments) {
-    const bool same_trunk = other.trunk() == trunk;
-    on_trunk += same_trunk;
-    if (same_trunk && other.vlan == e.vlan) holder = &name;
+    const bool same_space = !per_trunk || other.trunk() == trunk;
+    in_scope += same_space;
+    if (same_space && other.vlan == e.vlan) holder = &name;
     if (!e.switch_port.empty() && other.switch_port == e.switch_port)
       return make_error(Errc::exists, "switch port " + e.switch_port + " is already the port of BMC " + name);
   }
-  if (holder && on_trunk < kMaxVlan)
-    return make_error(Errc::exists, "VLAN " + std::to_string(e.vlan) + " is already used by BMC " + *holder +
-                                        (jh_.config.trunks.size() > 1 ? " on trunk " + trunk : std::string()));
-  if (on_trunk >= kMaxVlan) {
+  if (!e.switch_port.empty()) IJ_TRY(check_released_port(e.switch_port, trunk));
+  if (in_scope >= kMaxVlan) {
+    if (!per_trunk)
+      return make_error(Errc::exists,
+                        "this jumphost has a BMC on each of the " + std::to_string(kMaxVlan) +
+                            " VLAN IDs 802.1Q has, and its trunks share one switch's VLANs (vlan_scope = jumphost): "
+                            "connect a second switch to another port of the jumphost, add that port to 'trunks' in "
+                            "jumphost.conf, set vlan_scope = trunk, and enroll with --trunk IFNAME");
     std::vector<std::string> others;
     for (const std::string& t : jh_.config.trunks)
       if (t != trunk) others.push_back(t);
@@ -160,9 +179,13 @@ Result<Enrollment> Admin::build_enrollment(const EnrollRequest& r, const std::st
                                         " BMC VLANs, every VLAN ID 802.1Q has: " +
                                         (others.empty() ? std::string()
                                                         : "enroll on another trunk (--trunk " + join(others, "|") + "), or ") +
-                                        "connect another port of the jumphost to the switch (or to a second switch), "
-                                        "add it to 'trunks' in jumphost.conf and enroll with --trunk IFNAME");
+                                        "connect a second switch to another port of the jumphost, add that port to "
+                                        "'trunks' in jumphost.conf and enroll with --trunk IFNAME");
   }
+  if (holder)
+    return make_error(Errc::exists, "VLAN " + std::to_string(e.vlan) + " is already used by BMC " + *holder +
+                                        (per_trunk && jh_.config.trunks.size() > 1 ? " on trunk " + trunk
+                                                                                     : std::string()));
 
   // One netlink dump for every check against the host's links and routes.
   auto links = jh_.host.links.inspect_all();
@@ -320,10 +343,12 @@ Result<Enrollment> Admin::set(const SetRequest& r, const std::string& who) {
     return make_error(Errc::invalid_argument, context + ": --console-log always needs a stored BMC password");
   if (r.check && e.bmc_password.empty())
     return make_error(Errc::invalid_argument, context + ": --check needs a stored BMC password: there is none to check");
-  if (!e.switch_port.empty() && e.switch_port != old.switch_port)
+  if (!e.switch_port.empty() && e.switch_port != old.switch_port) {
     for (const auto& [name, other] : jh_.state.enrollments)
       if (other.switch_port == e.switch_port)
         return make_error(Errc::exists, context + ": switch port " + e.switch_port + " is already the port of BMC " + name);
+    if (Status rp = check_released_port(e.switch_port, e.trunk()); !rp) return rp.error().with_context(context);
+  }
   const bool new_owner = e.owner != old.owner;
   const bool new_tenant = new_owner && !jh_.state.tenants.count(e.owner);
   if (new_tenant) {
@@ -448,6 +473,14 @@ Status Admin::revoke(const std::string& name, const std::string& who) {
 }
 
 Status Admin::run_recorded(Plan& plan, const Intent& intent) {
+  // A record left by a change whose rollback was incomplete names what the
+  // next start must take off the host: a new change would overwrite it.
+  auto kept = jh_.host.files.read(intent_path(jh_.config));
+  if (!kept) return kept.error();
+  if (kept->has_value())
+    return make_error(Errc::failed, "an earlier change could not be undone completely (" + intent_path(jh_.config) +
+                                        "): restart ipmi-jumphostd, which puts the host in line with the state, then "
+                                        "try again; nothing was changed");
   IJ_TRY(write_intent(jh_.host.files, jh_.config, intent));
   Status s = plan.run();
   // A rollback that could not undo everything leaves the record: the next

@@ -92,6 +92,8 @@ class Admin {
   Result<std::vector<SshKey>> new_keys(const std::string& user, const std::vector<KeySource>& sources) const;
   Result<Ipv4Cidr> allocate_subnet(const std::map<std::string, LinkInfo>& links) const;
   Status check_address_free(const Ipv4Cidr& bmc) const;
+  // A switch port label released on another trunk's switch is refused.
+  Status check_released_port(const std::string& port, const std::string& trunk) const;
   // A BMC subnet must not take over a special-purpose range or a network the
   // host reaches through another interface (an address or a route there).
   Status check_host_networks(const Ipv4Cidr& bmc, const std::map<std::string, LinkInfo>& links) const;

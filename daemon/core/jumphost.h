@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include <sys/types.h>
@@ -29,7 +30,9 @@ struct Jumphost {
   // The uid each tenant's firewall elements carry in the live table, as the
   // daemon wrote them (the reconcile, then each change): a change deletes
   // by these, so elements of a uid that is gone or was reused never stay.
-  std::map<std::string, uid_t> firewall_uids;
+  // Unknown (nullopt) until a reconcile has matched or written the table,
+  // and after a failure to: the next change then writes the whole table.
+  std::optional<std::map<std::string, uid_t>> firewall_uids;
 };
 
 }  // namespace ij

@@ -4,6 +4,7 @@
 
 #include "common/base/log.h"
 #include "daemon/core/drift.h"
+#include "daemon/render/firewall.h"
 
 namespace ij {
 
@@ -16,6 +17,11 @@ ReconcileReport reconcile(Jumphost& jh) {
   std::vector<Check> checks = find_drift(jh.config, desired, jh.host);
 
   bool users_added = false, sshd_changed = false, firewall_done = false;
+  // Whether the live table is known to be the desired one (matched, or
+  // written): only then are `written`'s uids those of its elements, and only
+  // then may a link be made (no link without its rules).
+  bool firewall_known = true;
+  const std::string table = std::string(kFirewallFamily) + " " + kFirewallTable;
   std::set<std::string> links_done;
   for (const Check& c : checks) {
     const bool firewall_check = c.repair == Repair::apply_firewall;
@@ -30,6 +36,7 @@ ReconcileReport reconcile(Jumphost& jh) {
       if (!same || !*same || firewall_check) {
         if (Status s = jh.host.firewall.apply(desired.firewall); !s) {
           log::error("reconcile: " + s.error().message);
+          firewall_known = false;
           report.failed.push_back(firewall_check ? c.subject : "firewall");
         } else {
           log::warning("drift: the firewall table follows the recreated users' uids; rewritten");
@@ -40,12 +47,18 @@ ReconcileReport reconcile(Jumphost& jh) {
     }
     if (c.ok) continue;
     if (firewall_check && firewall_done) continue;
+    if (c.repair == Repair::create_link && !firewall_known) {
+      log::error("reconcile: " + c.what + ": not made, as the firewall table could not be checked or written");
+      report.failed.push_back(c.subject);
+      continue;
+    }
     // One repair per link, however many of its settings drifted.
     if (c.link && !links_done.insert(c.link->name).second) continue;
     Status s = repair(jh.config, c, desired, jh.host);
     if (!s) {
       log::error("reconcile: " + s.error().message);
       report.failed.push_back(c.subject);
+      if (c.subject == table) firewall_known = false;
       continue;
     }
     log::warning("drift: " + c.what + "; " + repair_done(c.repair));
@@ -54,7 +67,8 @@ ReconcileReport reconcile(Jumphost& jh) {
     firewall_done |= firewall_check;
     sshd_changed |= c.file && c.file->sshd;
   }
-  jh.firewall_uids = written;
+  if (firewall_known) jh.firewall_uids = written;
+  else jh.firewall_uids.reset();
   if (sshd_changed) {
     if (Status s = jh.host.sshd.reload(); !s) {
       log::error("reconcile: " + s.error().message);

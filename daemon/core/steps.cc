@@ -91,6 +91,7 @@ Result<Admin::Touch> Admin::touch(std::set<std::string> bmcs, std::set<std::stri
 Status Admin::write_whole_firewall(const State& to) {
   auto all = jh_.host.users.lookup_many(to.tenant_names());
   if (!all) return all.error();
+  jh_.firewall_uids.reset();  // until the table is known to be this one
   IJ_TRY(jh_.host.firewall.apply(desired_firewall(jh_.config, to, *all, trunks_with_address(jh_.config, jh_.host))));
   jh_.firewall_uids = *all;
   return ok_status();
@@ -101,6 +102,12 @@ Status Admin::move_firewall(const State& from, const State& to, const FirewallTo
   // with the uids the daemon wrote them with (Jumphost::firewall_uids).
   // What it must hold: the uids as the system has them now, looked up one
   // by one (a tenant without a user gets no element).
+  if (!jh_.firewall_uids) {
+    log::notice("firewall: which uids the table's elements carry is not known (the start could not check it); "
+                "writing the whole table");
+    return write_whole_firewall(to);
+  }
+  const std::map<std::string, uid_t>& written = *jh_.firewall_uids;
   std::map<std::string, uid_t> now;
   bool whole = false;
   for (const std::string& user : t.users) {
@@ -110,17 +117,23 @@ Status Admin::move_firewall(const State& from, const State& to, const FirewallTo
     if (uid->has_value()) now[user] = **uid;
     // A tenant whose user was deleted, or made again with another uid, by
     // someone else: the old uid's elements are in the table for every BMC
-    // of theirs, not only the touched ones. The whole table is written.
-    auto written = jh_.firewall_uids.find(user);
-    if (written != jh_.firewall_uids.end() && (!uid->has_value() || **uid != written->second)) whole = true;
+    // of theirs, not only the touched ones.
+    auto mine = written.find(user);
+    if (mine != written.end() && (!uid->has_value() || **uid != mine->second)) whole = true;
+    // A uid the table has elements of under another name (that tenant's
+    // user was deleted by hand and useradd gave its uid out again): they
+    // would be this tenant's. A scan of the map, in memory.
+    if (uid->has_value())
+      for (const auto& [other, other_uid] : written)
+        if (other != user && other_uid == **uid) whole = true;
   }
   if (whole) {
-    log::warning("firewall: a tenant's uid is not the one its elements carry (a user deleted or made again by "
-                 "hand); writing the whole table");
+    log::warning("firewall: a tenant's uid is not the one its elements carry, or carries another tenant's (a user "
+                 "deleted or made again by hand); writing the whole table");
     return write_whole_firewall(to);
   }
   const FirewallScope scope{&t.bmcs, &t.users};
-  const FirewallSpec have = desired_firewall(jh_.config, from, jh_.firewall_uids, t.addressed, scope);
+  const FirewallSpec have = desired_firewall(jh_.config, from, written, t.addressed, scope);
   const FirewallSpec want = desired_firewall(jh_.config, to, now, t.addressed, scope);
   Status s = jh_.host.firewall.change(want, firewall_minus(have, want));
   if (!s) {
@@ -129,15 +142,16 @@ Status Admin::move_firewall(const State& from, const State& to, const FirewallTo
     return write_whole_firewall(to);
   }
   for (const std::string& user : t.users) {
-    if (auto u = now.find(user); u != now.end()) jh_.firewall_uids[user] = u->second;
-    else if (from.tenants.count(user)) jh_.firewall_uids.erase(user);  // its touched elements just went
+    if (auto u = now.find(user); u != now.end()) (*jh_.firewall_uids)[user] = u->second;
+    else if (from.tenants.count(user)) jh_.firewall_uids->erase(user);  // its touched elements just went
   }
   return s;
 }
 
 Status Admin::drop_uid_elements(const std::string& user, const State& state, const FirewallTouch& t) {
-  auto written = jh_.firewall_uids.find(user);
-  if (written == jh_.firewall_uids.end()) return ok_status();
+  if (!jh_.firewall_uids) return write_whole_firewall(jh_.state);
+  auto written = jh_.firewall_uids->find(user);
+  if (written == jh_.firewall_uids->end()) return ok_status();
   const std::set<std::string> only{user};
   const FirewallSpec theirs =
       desired_firewall(jh_.config, state, {{user, written->second}}, t.addressed, FirewallScope{&t.bmcs, &only});
@@ -149,7 +163,7 @@ Status Admin::drop_uid_elements(const std::string& user, const State& state, con
     log::warning("firewall: " + s.error().message + "; writing the whole table instead");
     return write_whole_firewall(jh_.state);
   }
-  jh_.firewall_uids.erase(user);
+  jh_.firewall_uids->erase(user);
   return s;
 }
 

@@ -345,7 +345,9 @@ Result<SwitchPlan> make_switch_plan(const Config& config, const State& state, co
   for (const std::string& n : wanted)
     if (!state.find(n)) return make_error(Errc::not_found, "no BMC named " + quote_for_message(n) + " is enrolled");
   for (const auto& [name, e] : state.enrollments) {
-    if (e.trunk() != trunk) continue;  // another trunk, another switch
+    // Trunks to one switch (vlan_scope = jumphost) share its VLANs.
+    if (!config.vlan_per_trunk) p.used_vlans.insert(e.vlan);
+    if (e.trunk() != trunk) continue;  // another trunk's ports and VLANs
     if (!e.switch_port.empty()) p.all_access_ports.push_back(e.switch_port);
     p.used_vlans.insert(e.vlan);
     p.used_names.insert(e.name);

@@ -224,6 +224,16 @@ Result<State> parse_state(std::string_view source, std::string_view text) {
 
 Status check_state_for(std::string_view source, const Config& config, const State& state) {
   const std::string where(source);
+  // One VLAN ID space for all trunks unless each has its own switch.
+  if (!config.vlan_per_trunk) {
+    std::map<unsigned, std::string> vlans;
+    for (const auto& [name, e] : state.enrollments)
+      if (auto [it, fresh] = vlans.emplace(e.vlan, name); !fresh)
+        return bad(where + ": enrollments '" + it->second + "' and '" + name + "' both use VLAN " +
+                   std::to_string(e.vlan) + ", on " + state.enrollments.at(it->second).trunk() + " and " + e.trunk() +
+                   ", and vlan_scope = jumphost (the trunks share one switch's VLANs): set vlan_scope = trunk if each "
+                   "trunk goes to a switch of its own");
+  }
   // Each subnet as [first, last], sorted: neighbours are all that may overlap.
   std::vector<std::tuple<uint64_t, uint64_t, std::string>> subnets;
   for (const auto& [name, e] : state.enrollments) {

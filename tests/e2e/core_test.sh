@@ -477,10 +477,15 @@ if have_8021q; then
   check_eq "revoke web02" "revoked web02" "$out"
   check_eq "revoke leaves the host as before enroll" "$before" "$(snapshot)"
 
-  echo "# a second trunk (a second switch, or past 4,094 BMCs): VLAN 101 again, on eth2"
+  echo "# a second trunk: one switch's VLANs are shared; with a switch each, VLAN 101 again on eth2"
   ip link add eth2 type veth peer name eth2-peer && ip link set eth2 up && ip link set eth2-peer up
   cp /etc/ipmi-jumphost/jumphost.conf "$IJ_T/jumphost.conf.one-trunk"
   echo "trunks = eth1 eth2" >> /etc/ipmi-jumphost/jumphost.conf
+  stop_daemon; start_daemon
+  expect opadmin 1 "jumpctl: enroll web03: VLAN 101 is already used by BMC web01" \
+    "$jumpctl" enroll web03 --vlan 101 --trunk eth2 --owner carol --key "$keys/carol.pub"
+  # Each trunk to a switch of its own: a VLAN ID is then unique per trunk.
+  echo "vlan_scope = trunk" >> /etc/ipmi-jumphost/jumphost.conf
   stop_daemon; start_daemon
   run_as opadmin "$jumpctl" enroll web03 --vlan 101 --trunk eth2 --owner carol --key "$keys/carol.pub"
   check "enroll web03 on eth2 with web01's VLAN ID" grep -q "^enrolled web03: VLAN 101 on eth2.101, " <<<"$out"

@@ -336,6 +336,21 @@ TEST_F(JumphostTest, NoElementOutlivesItsUser) {
   ASSERT_TRUE(jh.revoke("web01", "root").ok());
   EXPECT_EQ(uid_elements(first), 0u) << host.firewall.live;
 
+  // 1b. A tenant's user deleted by hand and its uid given out again to a
+  // new tenant: that tenant gets only its own BMC's elements.
+  ASSERT_TRUE(jh.enroll(request("web02", 102), "root").ok());
+  const uid_t reused = host.users.users.at("web02");
+  const std::string web02_address = jh.state().find("web02")->bmc_address.address.str();
+  host.users.users.erase("web02");
+  host.users.next_uid = reused;
+  ASSERT_TRUE(jh.enroll(request("web03", 103), "root").ok());
+  ASSERT_EQ(host.users.users.at("web03"), reused);
+  for (const std::string& e : host.firewall.spec.sets["tenant_ports"])
+    EXPECT_EQ(e.find(std::to_string(reused) + " . " + web02_address + " . "), std::string::npos) << e;
+  ASSERT_TRUE(jh.revoke("web02", "root").ok());
+  ASSERT_TRUE(jh.revoke("web03", "root").ok());
+  host.users.next_uid = 2000;
+
   // 2. A set to a new owner whose firewall step fails (the element change
   // and the whole table both): the new user goes with its elements.
   ASSERT_TRUE(jh.enroll(request("web01", 101), "root").ok());
@@ -633,6 +648,7 @@ class TwoTrunksTest : public ::testing::Test {
   static Config two_trunks() {
     Config c = testing::test_config();
     c.trunks = {"eth1", "eth2"};
+    c.vlan_per_trunk = true;  // a switch each
     return c;
   }
   TwoTrunksTest() : jh(two_trunks(), State{}, host.host()) {
@@ -700,8 +716,42 @@ TEST_F(TwoTrunksTest, AFullTrunkSaysWhatToDo) {
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.error().message,
             "enroll web01: the trunk eth1 carries 4094 BMC VLANs, every VLAN ID 802.1Q has: enroll on another trunk "
-            "(--trunk eth2), or connect another port of the jumphost to the switch (or to a second switch), add it to "
-            "'trunks' in jumphost.conf and enroll with --trunk IFNAME");
+            "(--trunk eth2), or connect a second switch to another port of the jumphost, add that port to 'trunks' in "
+            "jumphost.conf and enroll with --trunk IFNAME");
+  // Trunks to one switch share its 4,094 VLANs.
+  Config shared = two_trunks();
+  shared.vlan_per_trunk = false;
+  testing::TestJumphost one_switch(shared, full, host.host());
+  e = one_switch.enroll(request("web01", 101, "eth2"), "root");
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error().message.rfind("enroll web01: this jumphost has a BMC on each of the 4094 VLAN IDs 802.1Q has, "
+                                    "and its trunks share one switch's VLANs (vlan_scope = jumphost): ", 0),
+            0u)
+      << e.error().message;
+}
+
+// By default the trunks share one switch: a VLAN ID is unique on the jumphost.
+TEST_F(TwoTrunksTest, OneSwitchOneVlanSpace) {
+  jh.world.config.vlan_per_trunk = false;
+  ASSERT_TRUE(jh.enroll(request("web01", 101, ""), "root").ok());
+  auto db = jh.enroll(request("db01", 101, "eth2"), "root");
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.error().message, "enroll db01: VLAN 101 is already used by BMC web01");
+  ASSERT_TRUE(jh.enroll(request("db01", 102, "eth2"), "root").ok());
+  // A switch port label released on eth1's switch is not taken on eth2's.
+  jh.world.config.vlan_per_trunk = true;
+  EnrollRequest r = request("app01", 103, "");
+  r.switch_port = "5";
+  ASSERT_TRUE(jh.enroll(r, "root").ok());
+  ASSERT_TRUE(jh.revoke("app01", "root").ok());
+  r = request("app02", 104, "eth2");
+  r.switch_port = "5";
+  auto app = jh.enroll(r, "root");
+  ASSERT_FALSE(app.ok());
+  EXPECT_EQ(app.error().message, "enroll app02: switch port 5 is the released port of BMC app01 on trunk eth1's switch: "
+                                 "give each switch's ports labels of their own (e.g. sw2-5)");
+  r.trunk = "eth1";  // on eth1 the port is taken again
+  EXPECT_TRUE(jh.enroll(r, "root").ok());
 }
 
 }  // namespace

@@ -139,7 +139,7 @@ TEST(JumpctlArgs, CommandHelp) {
   EXPECT_EQ(enroll.substr(0, enroll.find('\n')),
             "usage: jumpctl enroll NAME --vlan VID [--trunk IFNAME] [--owner USER] [--bmc-ip ADDR/PREFIX] [--key FILE]...");
   EXPECT_NE(enroll.find("\n                      [--ports 22,80,443,5900]"), std::string::npos) << enroll;
-  EXPECT_NE(enroll.find("\n  --vlan VID                the BMC's 802.1Q VLAN ID, 1-4094 (required), unique on its trunk\n"),
+  EXPECT_NE(enroll.find("\n  --vlan VID                the BMC's 802.1Q VLAN ID, 1-4094 (required), unique (see vlan_scope)\n"),
             std::string::npos)
       << enroll;
   EXPECT_NE(enroll.find("\n  -h, --help                this text\n"), std::string::npos) << enroll;
