@@ -131,8 +131,6 @@ class Admin {
   // The VLAN link with the firewall around it: the link never exists
   // without its rules (enroll: rules, then link; revoke: link, then rules).
   Step link_step(const State& next, const Enrollment& e, bool create, Touch t);
-  // The whole firewall for `s` with the tenants' uids as the system has them now.
-  FirewallSpec firewall_for(const State& s) const;
   // The firewall for `next`; the undo puts back the current state's.
   Step firewall_step(const State& next, Touch t);
   // Runs the plan with the record of it in place (intent.h): written

@@ -73,13 +73,6 @@ Step Admin::dropin_step(const State& next, const std::string& user, bool enrolli
   };
 }
 
-FirewallSpec Admin::firewall_for(const State& s) const {
-  // A user that cannot be looked up gets no rule: it can open nothing.
-  auto uids = jh_.host.users.lookup_many(s.tenant_names());
-  return desired_firewall(jh_.config, s, uids ? *uids : std::map<std::string, uid_t>{},
-                          trunks_with_address(jh_.config, jh_.host));
-}
-
 Result<Admin::Touch> Admin::touch(std::set<std::string> bmcs, std::set<std::string> users) const {
   auto t = std::make_shared<FirewallTouch>();
   t->bmcs = std::move(bmcs);
