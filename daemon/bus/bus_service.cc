@@ -1,6 +1,5 @@
 #include "daemon/bus/bus_service.h"
 
-#include <malloc.h>
 
 #include "common/base/log.h"
 #include "common/base/strings.h"
@@ -85,8 +84,6 @@ bool BusService::run_host_work(std::function<void()> work, std::function<void()>
     return [this, then] {
       host_busy_ = false;
       then();
-      // The reconcile read every file and link: give the freed heap back.
-      malloc_trim(0);
       if (on_idle_) on_idle_();
     };
   });
@@ -213,7 +210,6 @@ void BusService::serve_manager() {
       }
       return [this, findings, generation, reply] {
         doctor_running_ = false;
-        malloc_trim(0);  // the doctor's copies and findings (megabytes at 4,094 BMCs) are freed
         if (on_idle_) on_idle_();
         if (jumphost_.generation != generation)
           findings->push_back({false,

@@ -69,39 +69,53 @@ Result<FirewallListing> parse_firewall_listing(const std::string& text) {
   return out;
 }
 
-RealFirewall::RealFirewall(const Config& config) : config_(config) {
-  ctx_ = nft_ctx_new(NFT_CTX_DEFAULT);
-  // Without its buffers the context would print to our stdout: unusable.
-  if (ctx_ && (nft_ctx_buffer_output(ctx_) != 0 || nft_ctx_buffer_error(ctx_) != 0)) {
-    nft_ctx_free(ctx_);
-    ctx_ = nullptr;
+namespace {
+
+// A libnftables context for one operation, with its output and errors
+// buffered (unbuffered it would print to our stdout).
+class Context {
+ public:
+  Context() : ctx_(nft_ctx_new(NFT_CTX_DEFAULT)) {
+    if (ctx_ && (nft_ctx_buffer_output(ctx_) != 0 || nft_ctx_buffer_error(ctx_) != 0)) {
+      nft_ctx_free(ctx_);
+      ctx_ = nullptr;
+    }
   }
-}
+  ~Context() {
+    if (ctx_) nft_ctx_free(ctx_);
+  }
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+  nft_ctx* get() const { return ctx_; }
 
-RealFirewall::~RealFirewall() {
-  if (ctx_) nft_ctx_free(ctx_);
-}
+ private:
+  nft_ctx* ctx_;
+};
 
-Status RealFirewall::run(const std::string& script, const std::string& what) {
-  if (!ctx_) return make_error(Errc::failed, "libnftables could not make a context (out of memory?)");
-  nft_ctx_output_set_flags(ctx_, 0);
-  const int rc = nft_run_cmd_from_buffer(ctx_, script.c_str());
-  (void)nft_ctx_get_output_buffer(ctx_);
-  const std::string errors = nft_ctx_get_error_buffer(ctx_);
+Error no_context() { return make_error(Errc::failed, "libnftables could not make a context (out of memory?)"); }
+
+}  // namespace
+
+RealFirewall::RealFirewall(const Config& config) : config_(config) {}
+
+Status RealFirewall::run(nft_ctx* ctx, const std::string& script, const std::string& what) {
+  nft_ctx_output_set_flags(ctx, 0);
+  const int rc = nft_run_cmd_from_buffer(ctx, script.c_str());
+  (void)nft_ctx_get_output_buffer(ctx);
+  const std::string errors = nft_ctx_get_error_buffer(ctx);
   if (rc != 0)
     return make_error(Errc::failed, what + ": " + error_line(errors) +
                                         " (is the kernel's nf_tables available?)");
   return ok_status();
 }
 
-Result<std::optional<std::string>> RealFirewall::listing() {
-  if (!ctx_) return make_error(Errc::failed, "libnftables could not make a context (out of memory?)");
-  nft_ctx_output_set_flags(ctx_, NFT_CTX_OUTPUT_JSON | NFT_CTX_OUTPUT_STATELESS);
+Result<std::optional<std::string>> RealFirewall::listing(nft_ctx* ctx) {
+  nft_ctx_output_set_flags(ctx, NFT_CTX_OUTPUT_JSON | NFT_CTX_OUTPUT_STATELESS);
   const std::string command = std::string("list table ") + kFirewallFamily + " " + kFirewallTable;
-  const int rc = nft_run_cmd_from_buffer(ctx_, command.c_str());
-  std::string out = nft_ctx_get_output_buffer(ctx_);
-  const std::string errors = nft_ctx_get_error_buffer(ctx_);
-  nft_ctx_output_set_flags(ctx_, 0);
+  const int rc = nft_run_cmd_from_buffer(ctx, command.c_str());
+  std::string out = nft_ctx_get_output_buffer(ctx);
+  const std::string errors = nft_ctx_get_error_buffer(ctx);
+  nft_ctx_output_set_flags(ctx, 0);
   if (rc == 0) return std::optional<std::string>(std::move(out));
   if (errors.find("No such file or directory") != std::string::npos) return std::optional<std::string>{};  // no table
   return make_error(Errc::failed, "cannot list the firewall table: " + error_line(errors));
@@ -109,16 +123,18 @@ Result<std::optional<std::string>> RealFirewall::listing() {
 
 Status RealFirewall::apply(const FirewallSpec& spec) {
   std::lock_guard lock(mu_);
+  Context ctx;
+  if (!ctx.get()) return no_context();
   IJ_TRY(ensure_dir(config_.runtime_dir, 0700));
   // What versions before libnftables kept there.
   (void)remove_file(config_.runtime_dir + "/firewall.nft");
   (void)remove_file(config_.runtime_dir + "/firewall.listing");
-  IJ_TRY(run(render_firewall(spec), "nftables refuses the firewall table"));
+  IJ_TRY(run(ctx.get(), render_firewall(spec), "nftables refuses the firewall table"));
   // The table is in place: whatever fails from here is bookkeeping, and the
   // apply stands (a step that reported failure would not be undone). Without
   // the record the next check finds the table "changed" and writes it again.
   Status kept = [&]() -> Status {
-    auto now = listing();
+    auto now = listing(ctx.get());
     if (!now) return now.error();
     if (!now->has_value()) return make_error(Errc::failed, "the table is missing right after it was applied");
     auto parsed = parse_firewall_listing(**now);
@@ -137,7 +153,9 @@ Status RealFirewall::change(const FirewallSpec& present, const FirewallSpec& abs
   const std::string script = render_firewall_change(present, absent);
   if (script.empty()) return ok_status();
   std::lock_guard lock(mu_);
-  return run(script, "nftables refuses the change to the firewall's sets");
+  Context ctx;
+  if (!ctx.get()) return no_context();
+  return run(ctx.get(), script, "nftables refuses the change to the firewall's sets");
 }
 
 Result<bool> RealFirewall::matches(const FirewallSpec& spec) {
@@ -147,7 +165,9 @@ Result<bool> RealFirewall::matches(const FirewallSpec& spec) {
   auto structure = read_file(structure_path());
   if (!structure) return structure.error();
   if (!skeleton->has_value() || **skeleton != render_firewall_skeleton() || !structure->has_value()) return false;
-  auto now = listing();
+  Context ctx;
+  if (!ctx.get()) return no_context();
+  auto now = listing(ctx.get());
   if (!now) return now.error();
   if (!now->has_value()) return false;
   auto parsed = parse_firewall_listing(**now);
@@ -168,7 +188,9 @@ Status RealFirewall::remove() {
   // Declaring the table first makes the deletion succeed whether or not it
   // is there, in one transaction.
   const std::string table = std::string(kFirewallFamily) + " " + kFirewallTable;
-  IJ_TRY(run("table " + table + "\ndelete table " + table + "\n", "nftables cannot delete the table"));
+  Context ctx;
+  if (!ctx.get()) return no_context();
+  IJ_TRY(run(ctx.get(), "table " + table + "\ndelete table " + table + "\n", "nftables cannot delete the table"));
   (void)remove_file(structure_path());
   (void)remove_file(skeleton_path());
   return ok_status();
