@@ -244,6 +244,7 @@ Result<Enrollment> Admin::build_enrollment(const EnrollRequest& r, const std::st
 }
 
 Result<Enrollment> Admin::enroll(const EnrollRequest& request, const std::string& who) {
+  const auto began = std::chrono::steady_clock::now();
   auto built = build_enrollment(request, who);
   if (!built) return built.error().with_context("enroll " + quote_for_message(request.name));
   const Enrollment e = *built;
@@ -274,7 +275,7 @@ Result<Enrollment> Admin::enroll(const EnrollRequest& request, const std::string
 
   Intent intent{"enroll", e.name, {e.link}, {}};
   if (new_tenant) intent.users.push_back(e.owner);
-  Status s = run_recorded(plan, intent);
+  Status s = run_recorded(plan, intent, began);
   const std::string what = "enroll " + e.name + " vlan=" + std::to_string(e.vlan) + " owner=" + e.owner +
                            " bmc=" + e.bmc_address.str() + " link=" + e.link + " by=" + who;
   log::Fields f{"enroll", e.name, e.owner, who, "done"};
@@ -292,6 +293,7 @@ Result<Enrollment> Admin::enroll(const EnrollRequest& request, const std::string
 }
 
 Result<Enrollment> Admin::set(const SetRequest& r, const std::string& who) {
+  const auto began = std::chrono::steady_clock::now();
   const std::string context = "set " + quote_for_message(r.name);
   const Enrollment* found = jh_.state.find(r.name);
   if (!found) return make_error(Errc::not_found, context + ": no BMC of that name is enrolled");
@@ -402,7 +404,7 @@ Result<Enrollment> Admin::set(const SetRequest& r, const std::string& who) {
   plan.add(state_step(next));
   Intent intent{"set", e.name, {}, {}};
   if (new_tenant) intent.users.push_back(e.owner);
-  Status s = run_recorded(plan, intent);
+  Status s = run_recorded(plan, intent, began);
   const std::string what = "set " + e.name + " " + (changed.empty() ? std::string("(nothing changed)") : join(changed, " ")) +
                            (r.check ? " checked" : "") + " by=" + who;
   log::Fields f{"set", e.name, e.owner, who, "done"};
@@ -434,6 +436,7 @@ Result<Enrollment> Admin::set(const SetRequest& r, const std::string& who) {
 }
 
 Status Admin::revoke(const std::string& name, const std::string& who) {
+  const auto began = std::chrono::steady_clock::now();
   const Enrollment* found = jh_.state.find(name);
   if (!found)
     return make_error(Errc::not_found, "revoke " + quote_for_message(name) + ": no BMC of that name is enrolled");
@@ -459,7 +462,7 @@ Status Admin::revoke(const std::string& name, const std::string& who) {
   plan.add(last ? user_step(next, e.owner, false, *t) : no_op_step("Unix user"));
   plan.add(link_step(next, e, false, *t));
   plan.add(state_step(next));
-  Status s = run_recorded(plan, Intent{"revoke", e.name, {}, {}});
+  Status s = run_recorded(plan, Intent{"revoke", e.name, {}, {}}, began);
   const std::string what = "revoke " + name + " owner=" + e.owner + " by=" + who;
   log::Fields f{"revoke", name, e.owner, who, "done"};
   if (!s) {
@@ -472,7 +475,9 @@ Status Admin::revoke(const std::string& name, const std::string& who) {
   return ok_status();
 }
 
-Status Admin::run_recorded(Plan& plan, const Intent& intent) {
+Status Admin::run_recorded(Plan& plan, const Intent& intent, std::chrono::steady_clock::time_point began) {
+  const auto ms = [](auto d) { return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()); };
+  const auto checked = std::chrono::steady_clock::now();
   // A record left by a change whose rollback was incomplete names what the
   // next start must take off the host: a new change would overwrite it.
   auto kept = jh_.host.files.read(intent_path(jh_.config));
@@ -485,6 +490,9 @@ Status Admin::run_recorded(Plan& plan, const Intent& intent) {
   Status s = plan.run();
   // A rollback that could not undo everything leaves the record: the next
   // start takes off what the state does not name (a link left up, a user).
+  const auto done = std::chrono::steady_clock::now();
+  log::debug(intent.operation + " " + intent.bmc + " took " + ms(done - began) + " ms: checks " + ms(checked - began) +
+             " ms, then " + plan.timings());
   if (s || !plan.rollback_incomplete()) clear_intent(jh_.host.files, jh_.config);
   else log::error("the record of " + intent.operation + " " + intent.bmc + " stays in " + intent_path(jh_.config) +
                   ": the next start puts the host in line with the state");

@@ -4,6 +4,7 @@
 // authorised and named by the bus layer.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -136,7 +137,9 @@ class Admin {
   // Runs the plan with the record of it in place (intent.h): written
   // before the first step (the plan does not run when it cannot be),
   // removed after the last or the rollback.
-  Status run_recorded(Plan& plan, const Intent& intent);
+  // BEGAN: when the change was asked for, so the debug log can say what
+  // its checks took before the first step.
+  Status run_recorded(Plan& plan, const Intent& intent, std::chrono::steady_clock::time_point began);
   // The BMC takes `e`'s credentials (checker_), or the step fails.
   Step check_step(const Enrollment& e);
 

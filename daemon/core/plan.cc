@@ -1,6 +1,8 @@
 #include "daemon/core/plan.h"
 
+#include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 
 #include "common/base/log.h"
@@ -32,8 +34,11 @@ void crash_point(size_t) {}
 
 Status Plan::run() {
   const size_t n = steps_.size();
+  took_ms_.clear();
   for (size_t i = 0; i < n; ++i) {
+    const auto began = std::chrono::steady_clock::now();
     Status s = steps_[i].apply();
+    took_ms_.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count());
     if (s) {
       crash_point(i + 1);
       continue;
@@ -55,6 +60,17 @@ Status Plan::run() {
                                           steps_[i].name + ") failed: " + s.error().message + "; " + outcome);
   }
   return ok_status();
+}
+
+std::string Plan::timings() const {
+  std::string out;
+  for (size_t i = 0; i < took_ms_.size(); ++i) {
+    if (took_ms_[i] < 0.05) continue;  // a step with nothing to do
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.1f", took_ms_[i]);
+    out += (out.empty() ? "" : ", ") + steps_[i].name + " " + ms + " ms";
+  }
+  return out;
 }
 
 Step replace_file_step(Files& files, std::string name, std::string path, std::optional<std::string> content,

@@ -1,10 +1,12 @@
 #include "daemon/state/state_json.h"
 
-#include <tuple>
-
 #include <algorithm>
-
+#include <cstdint>
+#include <cstdio>
 #include <map>
+#include <string_view>
+#include <tuple>
+#include <vector>
 
 #include "common/base/strings.h"
 #include "common/model/names.h"
@@ -141,7 +143,12 @@ Result<ReleasedPort> parse_released(const json& j) {
 
 }  // namespace
 
-std::string serialize_state(const State& state) {
+namespace {
+
+// The state as nlohmann's DOM, dumped: the reference the writer below must
+// equal byte for byte, and what runs when a string is not UTF-8 (nlohmann
+// then throws, as it always did).
+std::string serialize_state_dom(const State& state) {
   json enrollments = json::array();
   for (const auto& [name, e] : state.enrollments) enrollments.push_back(enrollment_json(e));
   json tenants = json::array();
@@ -158,6 +165,209 @@ std::string serialize_state(const State& state) {
   }
   json j = {{"version", kStateVersion}, {"enrollments", enrollments}, {"tenants", tenants}, {"released_ports", released}};
   return j.dump(2) + "\n";
+}
+
+// Whether TEXT is well-formed UTF-8 (no overlong forms, surrogates or code
+// points past U+10FFFF): what nlohmann's dump accepts.
+bool valid_utf8(std::string_view text) {
+  size_t i = 0;
+  const size_t n = text.size();
+  while (i < n) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp, min;
+    if ((b & 0xE0) == 0xC0) len = 2, cp = b & 0x1F, min = 0x80;
+    else if ((b & 0xF0) == 0xE0) len = 3, cp = b & 0x0F, min = 0x800;
+    else if ((b & 0xF8) == 0xF0) len = 4, cp = b & 0x07, min = 0x10000;
+    else return false;
+    if (n - i < len) return false;
+    for (size_t k = 1; k < len; ++k) {
+      const auto c = static_cast<unsigned char>(text[i + k]);
+      if ((c & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+// Writes the state as nlohmann's dump(2) would, without building the DOM:
+// at 4,094 BMCs the DOM took about 0.6 s of every change under QEMU's TCG
+// (40 ms on this machine's own CPU), the writer a tenth of it. Keys are
+// written in the DOM's (sorted) order; state_test compares the two.
+class StateWriter {
+ public:
+  explicit StateWriter(std::string& out) : out_(out) {}
+  bool ok() const { return ok_; }
+
+  void begin_object() { open('{'); }
+  void end_object() { close('}'); }
+  void begin_array() { open('['); }
+  void end_array() { close(']'); }
+  void key(std::string_view k) {
+    item();
+    quoted(k);
+    out_ += ": ";
+    after_key_ = true;
+  }
+  void string(std::string_view v) {
+    item();
+    quoted(v);
+  }
+  void number(long long v) {
+    item();
+    out_ += std::to_string(v);
+  }
+  void field(std::string_view k, std::string_view v) {
+    key(k);
+    string(v);
+  }
+  void number_field(std::string_view k, long long v) {
+    key(k);
+    number(v);
+  }
+  void strings(const std::vector<std::string>& list) {
+    begin_array();
+    for (const std::string& s : list) string(s);
+    end_array();
+  }
+
+ private:
+  // Before a value or a key: a comma after an earlier item, then the line
+  // and indentation (a value right after its key stays on the key's line).
+  void item() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (!first_.empty()) {
+      if (!first_.back()) out_ += ',';
+      first_.back() = false;
+      out_ += '\n';
+      out_.append(2 * first_.size(), ' ');
+    }
+  }
+  void open(char c) {
+    item();
+    out_ += c;
+    first_.push_back(true);
+  }
+  void close(char c) {
+    const bool empty = first_.back();
+    first_.pop_back();
+    if (!empty) {
+      out_ += '\n';
+      out_.append(2 * first_.size(), ' ');
+    }
+    out_ += c;
+  }
+  void quoted(std::string_view v) {
+    if (!valid_utf8(v)) ok_ = false;
+    out_ += '"';
+    for (char ch : v) {
+      const auto c = static_cast<unsigned char>(ch);
+      switch (c) {
+        case '"': out_ += "\\\""; break;
+        case '\\': out_ += "\\\\"; break;
+        case '\b': out_ += "\\b"; break;
+        case '\f': out_ += "\\f"; break;
+        case '\n': out_ += "\\n"; break;
+        case '\r': out_ += "\\r"; break;
+        case '\t': out_ += "\\t"; break;
+        default:
+          if (c <= 0x1F) {
+            char u[8];
+            std::snprintf(u, sizeof u, "\\u%04x", c);
+            out_ += u;
+          } else {
+            out_ += ch;
+          }
+      }
+    }
+    out_ += '"';
+  }
+
+  std::string& out_;
+  std::vector<bool> first_;  // per open object or array: nothing in it yet
+  bool after_key_ = false;
+  bool ok_ = true;
+};
+
+void write_enrollment(StateWriter& w, const Enrollment& e) {
+  w.begin_object();
+  w.field("bmc_address", e.bmc_address.str());
+  w.field("bmc_password", e.bmc_password.reveal());
+  w.field("bmc_user", e.bmc_user);
+  if (e.console_log) w.field("console_log", console_log_mode_name(*e.console_log));
+  w.field("enrolled_at", e.enrolled_at);
+  w.field("enrolled_by", e.enrolled_by);
+  w.key("ipmi");
+  w.begin_object();
+  w.number_field("cipher_suite", e.ipmi.cipher_suite);
+  w.field("privilege", privilege_name(e.ipmi.privilege));
+  w.key("workarounds");
+  w.strings(e.ipmi.workarounds);
+  w.end_object();
+  w.field("jumphost_address", e.jumphost_address.str());
+  w.field("link", e.link);
+  w.field("name", e.name);
+  w.field("owner", e.owner);
+  w.key("ports");
+  w.begin_array();
+  for (unsigned p : e.ports) w.number(p);
+  w.end_array();
+  w.field("switch_port", e.switch_port);
+  w.number_field("vlan", e.vlan);
+  w.end_object();
+}
+
+}  // namespace
+
+std::string serialize_state_reference(const State& state) { return serialize_state_dom(state); }
+
+std::string serialize_state(const State& state) {
+  std::string out;
+  out.reserve(1024 + 900 * state.enrollments.size());
+  StateWriter w(out);
+  w.begin_object();
+  w.key("enrollments");
+  w.begin_array();
+  for (const auto& [name, e] : state.enrollments) write_enrollment(w, e);
+  w.end_array();
+  w.key("released_ports");
+  w.begin_array();
+  for (const auto& [port, r] : state.released_ports) {
+    w.begin_object();
+    w.field("bmc", r.bmc);
+    w.field("port", r.port);
+    w.field("revoked_at", r.revoked_at);
+    if (!r.trunk.empty()) w.field("trunk", r.trunk);
+    w.number_field("vlan", r.vlan);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("tenants");
+  w.begin_array();
+  for (const auto& [user, t] : state.tenants) {
+    w.begin_object();
+    w.key("keys");
+    w.begin_array();
+    for (const SshKey& k : t.keys) w.string(k.line());
+    w.end_array();
+    w.field("user", user);
+    w.end_object();
+  }
+  w.end_array();
+  w.number_field("version", kStateVersion);
+  w.end_object();
+  out += '\n';
+  if (!w.ok()) return serialize_state_dom(state);
+  return out;
 }
 
 Result<State> parse_state(std::string_view source, std::string_view text) {

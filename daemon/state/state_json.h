@@ -15,7 +15,10 @@ namespace ij {
 
 constexpr int kStateVersion = 1;
 
+// The file's text: nlohmann's dump(2) of the state, written without its DOM.
 std::string serialize_state(const State& state);
+// The same through nlohmann's DOM, for the tests that compare the two.
+std::string serialize_state_reference(const State& state);
 // Parses and re-validates everything (the file is input like any other:
 // an edited or corrupted file must not become a drop-in or a hosts line).
 Result<State> parse_state(std::string_view source, std::string_view text);

@@ -37,6 +37,41 @@ TEST(State, RoundTrips) {
   EXPECT_EQ(back->tenants.at("alice").keys.at(0).fingerprint, testing::kAliceFingerprint);
 }
 
+// The writer builds the file without nlohmann's DOM; it must be the DOM's
+// dump(2) byte for byte, whatever the fields hold.
+TEST(State, WriterIsTheDomsDump) {
+  EXPECT_EQ(serialize_state(State{}), serialize_state_reference(State{}));
+  State s = sample_state();
+  EXPECT_EQ(serialize_state(s), serialize_state_reference(s));
+  Enrollment e = s.enrollments.at("web01");
+  e.name = "db02";
+  e.ports = {};
+  e.bmc_user = "";
+  e.bmc_password = Secret(std::string("q\"uo\\te\b\f\n\r\t\x01\x1f\x7f \xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x91", 31));
+  e.switch_port = "Gi1/0/7 \"rack 3\"";
+  e.ipmi.workarounds = {"opensesspriv", "solchannelsupport"};
+  e.ipmi.cipher_suite = 17;
+  e.console_log = ConsoleLogMode::always;
+  s.enrollments[e.name] = e;
+  s.tenants["bob"] = Tenant{"bob", {}};
+  s.released_ports["Gi1/0/9"] = ReleasedPort{"Gi1/0/9", 7, "old01", "2026-11-20T00:00:00Z", ""};
+  s.released_ports["Gi1/0/10"] = ReleasedPort{"Gi1/0/10", 8, "old02", "2026-11-21T00:00:00Z", "eth2"};
+  const std::string written = serialize_state(s);
+  EXPECT_EQ(written, serialize_state_reference(s));
+  EXPECT_NE(written.find("\\u0001"), std::string::npos);
+  // (parse_state refuses such fields; the JSON reads them back unchanged.)
+  const auto json = nlohmann::json::parse(written);
+  EXPECT_EQ(json["enrollments"][0]["bmc_password"].get<std::string>(), e.bmc_password.reveal());
+  EXPECT_EQ(json["enrollments"][0]["switch_port"].get<std::string>(), e.switch_port);
+  // Not UTF-8: the DOM's refusal, as before the writer.
+  e.bmc_user = "\xc3";
+  s.enrollments[e.name] = e;
+  EXPECT_THROW(serialize_state(s), nlohmann::json::exception);
+  e.bmc_user = "\xed\xa0\x80";  // a surrogate
+  s.enrollments[e.name] = e;
+  EXPECT_THROW(serialize_state(s), nlohmann::json::exception);
+}
+
 TEST(State, ViewsHaveNoSecrets) {
   State s = sample_state();
   std::string view = nlohmann::json(enrollment_view(s.enrollments.at("web01"))).dump();
