@@ -389,8 +389,16 @@ void ConsoleServer::connect_failed(Console& c, const Error& why, steady::time_po
 // ---- output ----
 
 void ConsoleServer::output(Console& c, const char* data, size_t n) {
-  c.ring.append(data, n);
-  if (c.ring.size() > settings_.replay_bytes) c.ring.erase(0, c.ring.size() - settings_.replay_bytes);
+  // The ring stays within replay_bytes: trimmed before the append, since an
+  // append past its capacity would double it (16 KiB a console for 8).
+  const size_t cap = settings_.replay_bytes;
+  if (n >= cap) {
+    c.ring.assign(data + (n - cap), cap);
+  } else {
+    if (c.ring.size() + n > cap) c.ring.erase(0, c.ring.size() + n - cap);
+    if (c.ring.capacity() < cap) c.ring.reserve(cap);
+    c.ring.append(data, n);
+  }
   log_bytes(c, data, n);
   for (uint64_t id : c.clients) {
     Client& cl = *c.by_id[id];

@@ -114,6 +114,35 @@ class ConsoleServerTest : public ::testing::Test {
   std::unique_ptr<ConsoleServer> server;
 };
 
+// The replay is exactly the last replay_bytes (64 here) of the output,
+// whether the ring fills from small reads or one larger than it.
+TEST_F(ConsoleServerTest, TheReplayIsTheLastBytesExactly) {
+  start({spec("web01", "alice", ConsoleLogMode::always)});
+  const int s = sol("web01");
+  ASSERT_GE(s, 0);
+  auto send = [&](const std::string& text) {
+    const uint64_t before = view("web01").bytes_logged;
+    ASSERT_EQ(::write(s, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    for (int i = 0; i < 100 && view("web01").bytes_logged < before + text.size(); ++i) usleep(10'000);
+  };
+  auto replay = [&] {
+    auto fd = attach("web01", "alice");
+    EXPECT_TRUE(fd.ok());
+    if (!fd.ok()) return std::string();
+    std::string seen = read_until(*fd, "[console web01: live]");
+    ::close(*fd);
+    const std::string head = "bytes]\r\n";
+    const size_t from = seen.find(head);
+    const size_t to = seen.find("\r\n[console web01: live]");
+    return from == std::string::npos || to == std::string::npos ? seen : seen.substr(from + head.size(), to - from - head.size());
+  };
+  send(std::string(50, 'a'));
+  send(std::string(30, 'b'));
+  EXPECT_EQ(replay(), std::string(34, 'a') + std::string(30, 'b'));
+  send(std::string(63, 'c') + "d" + std::string(36, 'e'));
+  EXPECT_EQ(replay().substr(0, 64), std::string(27, 'c') + "d" + std::string(36, 'e'));
+}
+
 TEST_F(ConsoleServerTest, AnAlwaysConsoleIsLoggedWithNobodyAttachedAndReplayedOnAttach) {
   start({spec("web01", "alice", ConsoleLogMode::always), spec("web02", "alice", ConsoleLogMode::attached)});
   const int s = sol("web01");
