@@ -100,6 +100,8 @@ for n in $COUNTS; do
     timed "$jumpctl" set "b$j" --ports "$p" >> "$IJ_T/sets" || exit 1
   done
   doctors=$(repeat 3 sh -c '"$1" doctor >/dev/null; true' sh "$jumpctl" | summary)
+  # The daemon gives its freed heap back after a second without events.
+  sleep 2
   rss=$(daemon_rss)
   # A tenant's call, idle and during a doctor: `ssh t1 list` (sshd, the
   # wrapper, the bus, the daemon's bus thread); and `ssh t1 power status b1`
