@@ -8,28 +8,22 @@
 #include <vector>
 
 #include "common/sys/fs.h"
+#include "common/sys/nss.h"
 
 namespace ij {
 namespace {
 
-// Reentrant: the doctor and a reconcile may run on workers at once.
 std::optional<std::string> group_name_of(gid_t gid) {
-  std::vector<char> buf(16384);
+  std::vector<char> buf;
   struct group gr {};
-  struct group* found = nullptr;
-  while (::getgrgid_r(gid, &gr, buf.data(), buf.size(), &found) == ERANGE && buf.size() < (1u << 22))
-    buf.resize(buf.size() * 2);
-  if (!found) return std::nullopt;
+  if (nss_lookup(::getgrgid_r, gid, gr, buf) != 0) return std::nullopt;
   return std::string(gr.gr_name);
 }
 
 std::optional<gid_t> gid_of(const std::string& name) {
-  std::vector<char> buf(16384);
+  std::vector<char> buf;
   struct group gr {};
-  struct group* found = nullptr;
-  while (::getgrnam_r(name.c_str(), &gr, buf.data(), buf.size(), &found) == ERANGE && buf.size() < (1u << 22))
-    buf.resize(buf.size() * 2);
-  if (!found) return std::nullopt;
+  if (nss_lookup(::getgrnam_r, name.c_str(), gr, buf) != 0) return std::nullopt;
   return gr.gr_gid;
 }
 

@@ -12,31 +12,17 @@
 #include <vector>
 
 #include "common/sys/exec.h"
+#include "common/sys/nss.h"
 
 namespace ij {
 namespace {
 
-// The reentrant lookups: the doctor runs on a worker while the bus thread
-// looks up callers and tenants, and getpwnam's static buffer is shared.
-// 0 when found, ENOENT when not, else the error.
 int passwd_by_name(const std::string& user, struct passwd& pw, std::vector<char>& buf) {
-  for (buf.resize(16384);; buf.resize(buf.size() * 2)) {
-    struct passwd* found = nullptr;
-    int rc = ::getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &found);
-    if (rc == ERANGE && buf.size() < (1u << 22)) continue;
-    if (rc == 0) return found ? 0 : ENOENT;
-    return rc == ESRCH || rc == EBADF || rc == EPERM ? ENOENT : rc;
-  }
+  return nss_lookup(::getpwnam_r, user.c_str(), pw, buf);
 }
 
 int group_by_name(const std::string& name, struct group& gr, std::vector<char>& buf) {
-  for (buf.resize(16384);; buf.resize(buf.size() * 2)) {
-    struct group* found = nullptr;
-    int rc = ::getgrnam_r(name.c_str(), &gr, buf.data(), buf.size(), &found);
-    if (rc == ERANGE && buf.size() < (1u << 22)) continue;
-    if (rc == 0) return found ? 0 : ENOENT;
-    return rc == ESRCH || rc == EBADF || rc == EPERM ? ENOENT : rc;
-  }
+  return nss_lookup(::getgrnam_r, name.c_str(), gr, buf);
 }
 
 // Whether the user `pw` is in the group of gid `gid`, as sshd's Match Group
@@ -170,13 +156,7 @@ Status RealUsers::end_sessions(const std::string& user) {
 
 namespace {
 int passwd_by_uid(uid_t uid, struct passwd& pw, std::vector<char>& buf) {
-  for (buf.resize(16384);; buf.resize(buf.size() * 2)) {
-    struct passwd* found = nullptr;
-    int rc = ::getpwuid_r(uid, &pw, buf.data(), buf.size(), &found);
-    if (rc == ERANGE && buf.size() < (1u << 22)) continue;
-    if (rc == 0) return found ? 0 : ENOENT;
-    return rc;
-  }
+  return nss_lookup(::getpwuid_r, uid, pw, buf);
 }
 }  // namespace
 
