@@ -46,12 +46,15 @@ using Manager = On<kManagerInterface, Role::admin>;
 using Tenant = On<kTenantInterface, Role::tenant>;
 
 // ---- org.ipmijumphost.Jumphost1.Manager ----
+// With the option check (an IPMI session to the BMC, up to its timeout),
+// Enroll and Set run on a worker and reply when done.
 struct Enroll : Manager {
   static constexpr const char* name = "Enroll";
   static constexpr std::array in = {"name", "vlan", "options"};
   using Args = std::tuple<std::string, uint32_t, VariantMap>;
   static constexpr const char* out = "enrollment";
   using Reply = EnrollmentView;
+  static constexpr bool async = true;
 };
 // Changes an enrollment in place: the options of Enroll that Set takes
 // (owner, ports, bmc_user, bmc_password, switch_port, ipmi_privilege,
@@ -62,6 +65,7 @@ struct Set : Manager {
   using Args = std::tuple<std::string, VariantMap>;
   static constexpr const char* out = "enrollment";
   using Reply = EnrollmentView;
+  static constexpr bool async = true;
 };
 struct Revoke : Manager {
   static constexpr const char* name = "Revoke";

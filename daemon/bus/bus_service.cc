@@ -31,6 +31,44 @@ EnrollRequest enroll_request(const std::string& name, uint32_t vlan, const bus::
   return r;
 }
 
+// Set's request from the bus's options (those of Enroll that Set takes).
+Result<SetRequest> set_request(const std::string& name, const bus::VariantMap& wire) {
+  auto o = bus::decode_enroll_options(wire);
+  if (!o) return o.error();
+  // The decoded copy of the password goes however this returns.
+  struct Wipe {
+    std::optional<std::string>& p;
+    ~Wipe() {
+      if (p) wipe(*p);
+    }
+  } wipe_decoded{o->bmc_password};
+  if (o->keys) return make_error(Errc::invalid_argument, "keys change with key add and key remove");
+  if (o->bmc_address)
+    return make_error(Errc::invalid_argument, "the BMC's address does not change in place: revoke and enroll");
+  if (o->trunk) return make_error(Errc::invalid_argument, "the BMC's trunk does not change in place: revoke and enroll");
+  SetRequest r;
+  r.name = name;
+  r.owner = o->owner;
+  if (o->ports) r.ports = std::vector<unsigned>(o->ports->begin(), o->ports->end());
+  r.bmc_user = o->bmc_user;
+  r.bmc_password = o->bmc_password;
+  r.switch_port = o->switch_port;
+  if (o->ipmi_privilege) {
+    auto p = parse_privilege(*o->ipmi_privilege);
+    if (!p) return p.error();
+    r.privilege = *p;
+  }
+  if (o->cipher_suite) r.cipher_suite = *o->cipher_suite;
+  r.workarounds = o->ipmi_workarounds;
+  if (o->console_log) {
+    auto mode = parse_console_log_mode(*o->console_log);
+    if (!mode) return mode.error();
+    r.console_log = *mode;
+  }
+  r.check = o->check.value_or(false);
+  return r;
+}
+
 }  // namespace
 
 BusService::BusService(sdbus::IConnection& connection, Jumphost& jumphost, TenantService& tenants,
@@ -66,41 +104,86 @@ Result<Caller> BusService::authorize_call(bus::Role role, const char* method) {
 }
 
 Status BusService::host_free(const std::string& what) const {
-  if (!host_busy_) return ok_status();
-  return make_error(Errc::failed, what + ": the daemon is reconciling the host with its configuration (a reload, or "
-                                         "the trunk appeared); nothing was changed: try again in a moment");
+  switch (busy_) {
+    case Busy::no:
+      return ok_status();
+    case Busy::reconcile:
+      return make_error(Errc::failed, what + ": the daemon is reconciling the host with its configuration (a reload, "
+                                             "or the trunk appeared); nothing was changed: try again in a moment");
+    case Busy::change:
+      break;
+  }
+  return make_error(Errc::failed, what + ": another change is running (an enroll or set with --check, which waits "
+                                         "on its BMC); nothing was changed: try again in a moment");
 }
 
 bool BusService::run_host_work(std::function<void()> work, std::function<void()> then) {
-  if (host_busy_) return false;
-  host_busy_ = true;
+  if (busy_ != Busy::no) return false;
+  busy_ = Busy::reconcile;
   Status queued = executor_.run([this, work = std::move(work), then = std::move(then)]() -> Executor::Done {
-    // Whatever happens, a Done comes back: host_busy_ must not stay set.
+    // Whatever happens, a Done comes back: busy_ must not stay set.
     try {
       work();
     } catch (const std::exception& e) {
       log::error(std::string("the reconcile stopped: ") + e.what());
     }
     return [this, then] {
-      host_busy_ = false;
+      busy_ = Busy::no;
       then();
       if (on_idle_) on_idle_();
     };
   });
   if (!queued) {
-    host_busy_ = false;
+    busy_ = Busy::no;
     log::error("cannot start the reconcile off the bus thread: " + queued.error().message);
     return false;
   }
   return true;
 }
 
+void BusService::run_change(const std::string& what, bool off_thread, std::function<Result<Enrollment>()> change,
+                            Replier<bus::EnrollmentView> reply) {
+  if (Status free = host_free(what); !free) return reply(free.error());
+  auto done = [this, reply](Result<Enrollment> e) {
+    if (!e) return reply(e.error());
+    tenants_.sync_consoles();
+    reply(enrollment_view(*e, jumphost_.config.console_log));
+  };
+  if (!off_thread) return done(change());
+  busy_ = Busy::change;
+  ++jumphost_.generation;  // a doctor running now reads a host being changed
+  auto commit = std::make_shared<Admin::Commit>();
+  Status queued = executor_.run([this, change = std::move(change), commit, done]() -> Executor::Done {
+    auto result = std::make_shared<Result<Enrollment>>(make_error(Errc::failed, "the change did not run"));
+    admin_.defer_commit(commit.get());
+    try {
+      *result = change();
+    } catch (const std::exception& e) {
+      *result = make_error(Errc::failed, std::string("the change stopped: ") + e.what() + "; see the daemon's log");
+    }
+    admin_.defer_commit(nullptr);
+    return [this, result, commit, done] {
+      if (commit->state) jumphost_.state = std::move(*commit->state);
+      ++jumphost_.generation;
+      for (auto& after : commit->after) after();
+      busy_ = Busy::no;
+      done(std::move(*result));
+      if (on_idle_) on_idle_();
+    };
+  });
+  if (!queued) {
+    busy_ = Busy::no;
+    done(queued.error().with_context(what));
+  }
+}
+
 void BusService::serve_manager() {
   Dispatcher& d = dispatcher_;
-  d.serve<bus::Enroll>([this](const Caller& c, const std::string& name, uint32_t vlan,
-                              const bus::VariantMap& wire) -> Result<bus::EnrollmentView> {
+  d.serve<bus::Enroll>([this](const Caller& c, Replier<bus::EnrollmentView> reply, const std::string& name,
+                              uint32_t vlan, const bus::VariantMap& wire) {
+    const std::string context = "enroll " + quote_for_message(name);
     auto options = bus::decode_enroll_options(wire);
-    if (!options) return options.error().with_context("enroll " + quote_for_message(name));
+    if (!options) return reply(options.error().with_context(context));
     struct Wipe {
       std::optional<std::string>& p;
       ~Wipe() {
@@ -108,63 +191,36 @@ void BusService::serve_manager() {
       }
     } wipe_decoded{options->bmc_password};
     auto privilege = parse_privilege(options->ipmi_privilege.value_or("admin"));
-    if (!privilege) return privilege.error().with_context("enroll " + quote_for_message(name));
+    if (!privilege) return reply(privilege.error().with_context(context));
     EnrollRequest request = enroll_request(name, vlan, *options, *privilege);
     if (options->console_log) {
       auto mode = parse_console_log_mode(*options->console_log);
-      if (!mode) return mode.error().with_context("enroll " + quote_for_message(name));
+      if (!mode) return reply(mode.error().with_context(context));
       request.console_log = *mode;
     }
     request.check = options->check.value_or(false);
-    IJ_TRY(host_free("enroll " + quote_for_message(name)));
-    auto e = admin_.enroll(request, c.name);
-    if (!e) return e.error();
-    tenants_.sync_consoles();
-    return enrollment_view(*e, jumphost_.config.console_log);
+    const bool check = request.check;
+    run_change(context, check,
+               [this, request = std::move(request), who = c.name]() mutable {
+                 auto e = admin_.enroll(request, who);
+                 wipe(request.bmc_password);
+                 return e;
+               },
+               std::move(reply));
   });
-  d.serve<bus::Set>([this](const Caller& c, const std::string& name,
-                           const bus::VariantMap& wire) -> Result<bus::EnrollmentView> {
+  d.serve<bus::Set>([this](const Caller& c, Replier<bus::EnrollmentView> reply, const std::string& name,
+                           const bus::VariantMap& wire) {
     const std::string context = "set " + quote_for_message(name);
-    auto o = bus::decode_enroll_options(wire);
-    if (!o) return o.error().with_context(context);
-    // The decoded copy of the password goes however this handler returns.
-    struct Wipe {
-      std::optional<std::string>& p;
-      ~Wipe() {
-        if (p) wipe(*p);
-      }
-    } wipe_decoded{o->bmc_password};
-    if (o->keys) return make_error(Errc::invalid_argument, context + ": keys change with key add and key remove");
-    if (o->bmc_address)
-      return make_error(Errc::invalid_argument, context + ": the BMC's address does not change in place: revoke and enroll");
-    if (o->trunk)
-      return make_error(Errc::invalid_argument, context + ": the BMC's trunk does not change in place: revoke and enroll");
-    SetRequest r;
-    r.name = name;
-    r.owner = o->owner;
-    if (o->ports) r.ports = std::vector<unsigned>(o->ports->begin(), o->ports->end());
-    r.bmc_user = o->bmc_user;
-    r.bmc_password = o->bmc_password;
-    r.switch_port = o->switch_port;
-    if (o->ipmi_privilege) {
-      auto p = parse_privilege(*o->ipmi_privilege);
-      if (!p) return p.error().with_context(context);
-      r.privilege = *p;
-    }
-    if (o->cipher_suite) r.cipher_suite = *o->cipher_suite;
-    r.workarounds = o->ipmi_workarounds;
-    if (o->console_log) {
-      auto mode = parse_console_log_mode(*o->console_log);
-      if (!mode) return mode.error().with_context(context);
-      r.console_log = *mode;
-    }
-    r.check = o->check.value_or(false);
-    IJ_TRY(host_free(context));
-    auto e = admin_.set(r, c.name);
-    if (r.bmc_password) wipe(*r.bmc_password);
-    if (!e) return e.error();
-    tenants_.sync_consoles();
-    return enrollment_view(*e, jumphost_.config.console_log);
+    auto r = set_request(name, wire);
+    if (!r) return reply(r.error().with_context(context));
+    const bool check = r->check;
+    run_change(context, check,
+               [this, r = std::move(*r), who = c.name]() mutable {
+                 auto e = admin_.set(r, who);
+                 if (r.bmc_password) wipe(*r.bmc_password);
+                 return e;
+               },
+               std::move(reply));
   });
   d.serve<bus::Revoke>([this](const Caller& c, const std::string& name) -> Status {
     IJ_TRY(host_free("revoke " + quote_for_message(name)));

@@ -31,11 +31,11 @@ class BusService {
   // enroll, set, revoke and key changes are refused with a reason. False
   // (and nothing runs) when such work runs already, or no worker takes it.
   bool run_host_work(std::function<void()> work, std::function<void()> then);
-  bool host_busy() const { return host_busy_; }
-  // Whether work on a worker reads the configuration now (a reconcile or a
-  // doctor): a reload must wait for it. `on_idle` runs on the bus thread
-  // whenever such work ends.
-  bool config_in_use() const { return host_busy_ || doctor_running_; }
+  bool host_busy() const { return busy_ != Busy::no; }
+  // Whether work on a worker reads the configuration now (a reconcile, a
+  // change or a doctor): a reload must wait for it. `on_idle` runs on the
+  // bus thread whenever such work ends.
+  bool config_in_use() const { return busy_ != Busy::no || doctor_running_; }
   void set_on_idle(std::function<void()> on_idle) { on_idle_ = std::move(on_idle); }
 
  private:
@@ -44,8 +44,16 @@ class BusService {
   Result<Caller> authorize_call(bus::Role role, const char* method);
   void serve_manager();
   void serve_tenant();
-  // Refuses a change while host work runs (run_host_work).
+  // Refuses a change while host work runs (run_host_work, run_change).
   Status host_free(const std::string& what) const;
+  // Runs an enroll or a set and replies with the enrollment. With
+  // `off_thread` (--check: the probe waits on the BMC, up to its session
+  // timeout) on a worker, while the bus answers others: the change's new
+  // state is taken in, and its aftermath (the old owner's access ended)
+  // run, here on the bus thread, which alone reads the live state; other
+  // changes and reconciles are refused meanwhile.
+  void run_change(const std::string& what, bool off_thread, std::function<Result<Enrollment>()> change,
+                  Replier<bus::EnrollmentView> reply);
 
   std::unique_ptr<sdbus::IObject> object_;
   Dispatcher dispatcher_;
@@ -55,7 +63,10 @@ class BusService {
   ConsoleServer& consoles_;
   Executor& executor_;
   DenialLog denials_;
-  bool host_busy_ = false;
+  // What runs on a worker that the host and the state must not change
+  // under: a reconcile, or a change.
+  enum class Busy { no, reconcile, change };
+  Busy busy_ = Busy::no;
   bool doctor_running_ = false;
   std::function<void()> on_idle_;
 };

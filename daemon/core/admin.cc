@@ -417,15 +417,17 @@ Result<Enrollment> Admin::set(const SetRequest& r, const std::string& who) {
   // The old owner's forwards and console end (the console server moves the
   // log aside when it sees the new owner).
   if (new_owner) {
-    end_live_access(old, "set", "the BMC has another owner now");
+    after_commit([this, old] { end_live_access(old, "set", "the BMC has another owner now"); });
   } else if (e.ports != old.ports) {
     // A forward already open to a port no longer allowed would live on
     // (the firewall lets established connections be): the BMC's
     // connections end, and the tenant's tunnels open again as allowed now.
-    if (Status c = jh_.host.sockets.close_to(e.bmc_address.address); !c)
-      log::error("set " + e.name + ": cannot close the connections to " + e.bmc_address.address.str() + ": " +
-                     c.error().message,
-                 {"set", e.name, e.owner, who, "failed"});
+    after_commit([this, e, who] {
+      if (Status c = jh_.host.sockets.close_to(e.bmc_address.address); !c)
+        log::error("set " + e.name + ": cannot close the connections to " + e.bmc_address.address.str() + ": " +
+                       c.error().message,
+                   {"set", e.name, e.owner, who, "failed"});
+    });
   }
   if (r.cipher_suite)
     if (const char* weak = cipher_suite_weakness(e.ipmi.cipher_suite))
@@ -497,6 +499,11 @@ Status Admin::run_recorded(Plan& plan, const Intent& intent, std::chrono::steady
   else log::error("the record of " + intent.operation + " " + intent.bmc + " stays in " + intent_path(jh_.config) +
                   ": the next start puts the host in line with the state");
   return s;
+}
+
+void Admin::after_commit(std::function<void()> f) {
+  if (commit_) commit_->after.push_back(std::move(f));
+  else f();
 }
 
 void Admin::end_live_access(const Enrollment& e, const std::string& operation, const std::string& why) {

@@ -83,6 +83,18 @@ class Admin {
   // change the state alone (checked first with `check`).
   Result<Enrollment> set(const SetRequest& request, const std::string& who);
   Status revoke(const std::string& name, const std::string& who);
+
+  // A change run on a worker thread (set with --check, which waits on the
+  // BMC) must not touch the live state, which the bus thread reads
+  // meanwhile: while `commit` is set, a change leaves its new state there,
+  // with what is to follow it (ending the old owner's access), for the bus
+  // thread to take in and run; the state file is written as ever. Null:
+  // the state is taken in at once, and what follows runs at once.
+  struct Commit {
+    std::optional<State> state;
+    std::vector<std::function<void()>> after;
+  };
+  void defer_commit(Commit* commit) { commit_ = commit; }
   Result<std::vector<std::string>> add_keys(const std::string& user, const KeySource& source, const std::string& who);
   Status remove_key(const std::string& user, const std::string& fingerprint, const std::string& who);
 
@@ -148,10 +160,14 @@ class Admin {
   // change stands.
   // `operation` and `why` say what for (revoke, set).
   void end_live_access(const Enrollment& revoked, const std::string& operation, const std::string& why);
+  // Runs `f` once the change's state is live: now, or after the deferred
+  // commit is taken in.
+  void after_commit(std::function<void()> f);
 
   Jumphost& jh_;
   LiveSessions* sessions_;
   Checker checker_;
+  Commit* commit_ = nullptr;
 };
 
 }  // namespace ij

@@ -291,6 +291,7 @@ Step Admin::state_step(const State& next) {
   auto existed = std::make_shared<bool>(false);
   State* live = &jh_.state;
   uint64_t* generation = &jh_.generation;
+  Commit* commit = commit_;  // deferred: the bus thread takes the state in
   return Step{
       "state record",
       [=]() -> Status {
@@ -298,12 +299,20 @@ Step Admin::state_step(const State& next) {
         if (!had) return had.error();
         *existed = had->has_value();
         IJ_TRY(files->write(path, *text, 0600, ""));
+        if (commit) {
+          commit->state = std::move(*incoming);
+          return ok_status();
+        }
         *previous = std::move(*live);
         *live = std::move(*incoming);
         ++*generation;
         return ok_status();
       },
       [=]() -> Status {
+        if (commit) {
+          commit->state.reset();
+          return *existed ? files->write(path, serialize_state(*live), 0600, "") : files->remove(path);
+        }
         *live = std::move(*previous);
         ++*generation;
         return *existed ? files->write(path, serialize_state(*live), 0600, "") : files->remove(path);

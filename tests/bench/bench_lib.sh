@@ -46,3 +46,28 @@ write_state() {
     for t in "$@"; do echo "tenant $t $key"; done
   } | "$seed_state" /var/lib/ipmi-jumphost/state.json
 }
+
+# seed_tenants N KEY.pub [ENROLLMENT-ARGS...]: the state with BMCs b1..bN on
+# VLANs 1..N, each owned by a tenant of its own, tI, with KEY.pub as their
+# key (b1 is `enrollment ENROLLMENT-ARGS` instead when they are given: a
+# real BMC with its password), and the N users written straight into
+# passwd and shadow in group ipmi-tenants, since useradd is not what is
+# measured or tested. The enrollment lines are left in $IJ_T/enrollments.
+seed_tenants() {
+  local n=$1 key=$2 i gid tenants=()
+  shift 2
+  groupadd -f ipmi-tenants
+  gid=$(getent group ipmi-tenants | cut -d: -f3)
+  : > "$IJ_T/enrollments"
+  for i in $(seq 1 "$n"); do
+    if [ "$i" = 1 ] && [ $# -gt 0 ]; then
+      enrollment "$@"
+    else
+      enrollment "b$i" "$i" "t$i" "10.$((i / 256)).$((i % 256)).2/30" "10.$((i / 256)).$((i % 256)).1/30"
+    fi >> "$IJ_T/enrollments"
+    tenants+=("t$i")
+    echo "t$i:x:$((20000 + i)):$gid::/nonexistent:$IJ_BIN/ipmi-wrapper" >> /etc/passwd
+    echo "t$i:*:20000:0:99999:7:::" >> /etc/shadow
+  done
+  write_state "$IJ_T/enrollments" "$(cat "$key")" "${tenants[@]}"
+}

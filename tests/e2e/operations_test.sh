@@ -193,6 +193,25 @@ check "  saying so" grep -q "IPMI check) failed: .*refused" <<<"$err"
 check "  and changes nothing" cmp -s "$IJ_T/state.before" /var/lib/ipmi-jumphost/state.json
 ssh_as alice power status web01
 check_eq "  web01 still answers alice" "web01: on" "$out"
+echo "# set --check waits on its BMC on a worker: the bus answers others meanwhile"
+sim01=$(cat "$IJ_T/bmc-web01/sim.pid")
+kill -STOP "$sim01"  # web01 stops answering: the check waits out its session timeout
+"$jumpctl" set web01 --bmc-password-file "$IJ_T/wrong.pw" --check >"$IJ_T/slow.out" 2>"$IJ_T/slow.err" &
+slow=$!
+sleep 1
+ssh_as alice power status web02
+check "  alice's power status of web02 is answered meanwhile" grep -Eq "^web02: (on|off)$" <<<"$out"
+check "  while the set still waits on web01" kill -0 "$slow"
+run_as opadmin "$jumpctl" revoke no-such-bmc
+check "  another change is refused meanwhile, saying why" grep -q "another change is running (an enroll or set with --check" <<<"$err"
+slow_rc=0
+wait "$slow" || slow_rc=$?
+kill -CONT "$sim01"
+check_eq "  the set fails: web01 did not answer" 1 "$slow_rc"
+check "  saying so" grep -q "IPMI check) failed: BMC web01 .* did not answer" "$IJ_T/slow.err"
+check "  and changes nothing" cmp -s "$IJ_T/state.before" /var/lib/ipmi-jumphost/state.json
+run_as opadmin "$jumpctl" revoke no-such-bmc
+check "  and changes are taken again after it" grep -q "no BMC of that name is enrolled" <<<"$err"
 ssh_as alice sensors web02
 check "alice reads web02's sensors (its SDR is cached)" test -d /var/cache/ipmi-jumphost/sdr/web02
 run_as opadmin "$jumpctl" set web02 --owner bob

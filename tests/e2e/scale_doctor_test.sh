@@ -17,18 +17,7 @@ mkdir -p /etc/ipmi-jumphost
 printf 'trunk = eth1\nwrapper = %s/ipmi-wrapper\nswitch_trunk_port = 24\n' "$IJ_BIN" > /etc/ipmi-jumphost/jumphost.conf
 ssh-keygen -q -t ed25519 -N '' -f "$IJ_T/k"
 chmod 0644 "$IJ_T/k.pub"
-groupadd -f ipmi-tenants
-gid=$(getent group ipmi-tenants | cut -d: -f3)
-: > "$IJ_T/enrollments"
-tenants=()
-for i in $(seq 1 "$n"); do
-  enrollment "b$i" "$i" "t$i" "10.$((i / 256)).$((i % 256)).2/30" "10.$((i / 256)).$((i % 256)).1/30" >> "$IJ_T/enrollments"
-  tenants+=("t$i")
-  # Written straight into the user database: useradd is not what is tested.
-  echo "t$i:x:$((20000 + i)):$gid::/nonexistent:$IJ_BIN/ipmi-wrapper" >> /etc/passwd
-  echo "t$i:*:20000:0:99999:7:::" >> /etc/shadow
-done
-write_state "$IJ_T/enrollments" "$(cat "$IJ_T/k.pub")" "${tenants[@]}"
+seed_tenants "$n" "$IJ_T/k.pub"
 start_daemon
 ssh_tenant() {
   timeout 60 ssh -F /dev/null -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no \

@@ -544,6 +544,54 @@ TEST_F(JumphostTest, SetOwnerMovesTheAccessAndEndsTheOldOnes) {
   for (const auto& f : jh.doctor()) EXPECT_TRUE(f.ok) << f.what << ": " << f.fix;
 }
 
+// A change on a worker (set or enroll with --check) leaves the live state
+// alone, which the bus thread reads meanwhile: its new state and what
+// follows it (the old owner's console ended) wait in the Commit for the
+// bus thread, while the host and the state file are changed as ever.
+TEST_F(JumphostTest, ADeferredCommitLeavesTheLiveStateToTheBusThread) {
+  struct Consoles : LiveSessions {
+    void end_console(const std::string& bmc, const std::string& why) override { ended.push_back(bmc + ": " + why); }
+    std::vector<std::string> ended;
+  } consoles;
+  Admin admin(jh.world, &consoles);
+  EnrollRequest r = request("web01", 101);
+  r.owner = "alice";
+  ASSERT_TRUE(admin.enroll(r, "root").ok());
+  const std::string before = serialize_state(jh.state());
+  const uint64_t generation = jh.world.generation;
+
+  Admin::Commit commit;
+  admin.defer_commit(&commit);
+  r = request("db01", 102);
+  r.owner = "bob";
+  r.keys = {KeySource{"bob.pub", std::string(testing::kBobKey) + "\n"}};
+  ASSERT_TRUE(admin.enroll(r, "root").ok());
+  SetRequest s;
+  s.name = "web01";
+  s.owner = "carol";
+  // (The set builds on the live state, which the commit has not reached:
+  // each deferred change is taken in before the next, as the bus does.)
+  EXPECT_EQ(serialize_state(jh.state()), before);
+  EXPECT_EQ(jh.world.generation, generation);
+  ASSERT_TRUE(commit.state.has_value());
+  EXPECT_TRUE(commit.state->find("db01"));
+  EXPECT_TRUE(host.links.links.count("eth1.102"));
+  EXPECT_EQ(host.files.files["/var/lib/ipmi-jumphost/state.json"], serialize_state(*commit.state));
+  jh.world.state = std::move(*commit.state);
+  commit = {};
+  ASSERT_TRUE(admin.set(s, "root").ok());
+  EXPECT_EQ(jh.state().find("web01")->owner, "alice");
+  EXPECT_TRUE(consoles.ended.empty());
+  ASSERT_EQ(commit.after.size(), 1u);
+  ASSERT_TRUE(commit.state.has_value());
+  EXPECT_EQ(commit.state->find("web01")->owner, "carol");
+  jh.world.state = std::move(*commit.state);
+  for (auto& after : commit.after) after();
+  EXPECT_EQ(consoles.ended, std::vector<std::string>{"web01: the BMC has another owner now"});
+  admin.defer_commit(nullptr);
+  for (const auto& f : jh.doctor()) EXPECT_TRUE(f.ok) << f.what << ": " << f.fix;
+}
+
 TEST_F(JumphostTest, SetFailingHalfWayChangesNothing) {
   EnrollRequest r = request("web01", 101);
   r.owner = "alice";
