@@ -422,7 +422,8 @@ int main(int argc, char** argv) {
       // The configuration is read by a reconcile or a doctor on a worker:
       // it is replaced only when neither runs.
       if (service.config_in_use()) {
-        ij::log::notice("reload: a reconcile or a doctor is running; the configuration is read again when it is done");
+        ij::log::notice("reload: a reconcile, a change with --check or a doctor is running; the configuration is read "
+                       "again when it is done");
         reload_waiting = true;
         return;
       }
@@ -449,6 +450,11 @@ int main(int argc, char** argv) {
           service.tick();
         });
     completions.stop();  // before the tenant service its work refers to
+    // What the workers finished meanwhile still runs: a change done on a
+    // worker is taken in and ends the old owner's access (its file is
+    // written), and its caller gets the answer. No reload starts now.
+    service.set_on_idle(nullptr);
+    completions.drain();
     return rc;
   } catch (const sdbus::Error& e) {
     return fail("D-Bus: " + e.getName() + ": " + e.getMessage());

@@ -12,9 +12,8 @@ namespace ij {
 namespace {
 
 // The core's request from the bus's typed options.
-EnrollRequest enroll_request(const std::string& name, uint32_t vlan, const bus::EnrollOptions& o,
-                             IpmiPrivilege privilege) {
-  EnrollRequest r;
+void fill_enroll_request(EnrollRequest& r, const std::string& name, uint32_t vlan, const bus::EnrollOptions& o,
+                         IpmiPrivilege privilege) {
   r.name = name;
   r.vlan = vlan;
   r.owner = o.owner.value_or("");
@@ -23,16 +22,16 @@ EnrollRequest enroll_request(const std::string& name, uint32_t vlan, const bus::
   for (const bus::KeyFile& k : o.keys.value_or(std::vector<bus::KeyFile>{})) r.keys.push_back(KeySource{k.label, k.text});
   if (o.ports) r.ports = std::vector<unsigned>(o.ports->begin(), o.ports->end());
   r.bmc_user = o.bmc_user.value_or("");
-  r.bmc_password = o.bmc_password.value_or("");
+  if (o.bmc_password) r.bmc_password = *o.bmc_password;  // a copy, no temporary
   r.switch_port = o.switch_port.value_or("");
   r.ipmi.privilege = privilege;
   if (o.cipher_suite) r.ipmi.cipher_suite = *o.cipher_suite;
   r.ipmi.workarounds = o.ipmi_workarounds.value_or(std::vector<std::string>{});
-  return r;
 }
 
-// Set's request from the bus's options (those of Enroll that Set takes).
-Result<SetRequest> set_request(const std::string& name, const bus::VariantMap& wire) {
+// Set's request from the bus's options (those of Enroll that Set takes),
+// filled in place: the password is never in a temporary.
+Status fill_set_request(SetRequest& r, const std::string& name, const bus::VariantMap& wire) {
   auto o = bus::decode_enroll_options(wire);
   if (!o) return o.error();
   // The decoded copy of the password goes however this returns.
@@ -46,7 +45,6 @@ Result<SetRequest> set_request(const std::string& name, const bus::VariantMap& w
   if (o->bmc_address)
     return make_error(Errc::invalid_argument, "the BMC's address does not change in place: revoke and enroll");
   if (o->trunk) return make_error(Errc::invalid_argument, "the BMC's trunk does not change in place: revoke and enroll");
-  SetRequest r;
   r.name = name;
   r.owner = o->owner;
   if (o->ports) r.ports = std::vector<unsigned>(o->ports->begin(), o->ports->end());
@@ -66,8 +64,21 @@ Result<SetRequest> set_request(const std::string& name, const bus::VariantMap& w
     r.console_log = *mode;
   }
   r.check = o->check.value_or(false);
-  return r;
+  return ok_status();
 }
+
+// A request that carries a BMC password, wiped however the change ends (it
+// travels to a worker and back, and a refusal drops it early).
+struct HeldEnroll {
+  EnrollRequest r;
+  ~HeldEnroll() { wipe(r.bmc_password); }
+};
+struct HeldSet {
+  SetRequest r;
+  ~HeldSet() {
+    if (r.bmc_password) wipe(*r.bmc_password);
+  }
+};
 
 }  // namespace
 
@@ -150,31 +161,37 @@ void BusService::run_change(const std::string& what, bool off_thread, std::funct
     reply(enrollment_view(*e, jumphost_.config.console_log));
   };
   if (!off_thread) return done(change());
-  busy_ = Busy::change;
-  ++jumphost_.generation;  // a doctor running now reads a host being changed
   auto commit = std::make_shared<Admin::Commit>();
-  Status queued = executor_.run([this, change = std::move(change), commit, done]() -> Executor::Done {
+  Status queued = executor_.run([this, what, change = std::move(change), commit, done]() -> Executor::Done {
     auto result = std::make_shared<Result<Enrollment>>(make_error(Errc::failed, "the change did not run"));
     admin_.defer_commit(commit.get());
     try {
       *result = change();
     } catch (const std::exception& e) {
-      *result = make_error(Errc::failed, std::string("the change stopped: ") + e.what() + "; see the daemon's log");
+      log::error(what + " stopped: " + e.what());
+      *result = make_error(Errc::failed, what + " stopped: " + e.what() + "; see the daemon's log");
     }
     admin_.defer_commit(nullptr);
-    return [this, result, commit, done] {
+    return [this, what, result, commit, done] {
+      // Whatever happens here, the next change must not be refused for ever.
+      busy_ = Busy::no;
       if (commit->state) jumphost_.state = std::move(*commit->state);
       ++jumphost_.generation;
-      for (auto& after : commit->after) after();
-      busy_ = Busy::no;
+      for (auto& after : commit->after) {
+        try {
+          after();
+        } catch (const std::exception& e) {
+          log::error(what + ": ending the access it took away: " + e.what());
+        }
+      }
       done(std::move(*result));
       if (on_idle_) on_idle_();
     };
   });
-  if (!queued) {
-    busy_ = Busy::no;
-    done(queued.error().with_context(what));
-  }
+  if (!queued) return done(queued.error().with_context(what));
+  // Set once queued: its Done runs on this thread, later.
+  busy_ = Busy::change;
+  ++jumphost_.generation;  // a doctor running now reads a host being changed
 }
 
 void BusService::serve_manager() {
@@ -192,34 +209,24 @@ void BusService::serve_manager() {
     } wipe_decoded{options->bmc_password};
     auto privilege = parse_privilege(options->ipmi_privilege.value_or("admin"));
     if (!privilege) return reply(privilege.error().with_context(context));
-    EnrollRequest request = enroll_request(name, vlan, *options, *privilege);
+    auto held = std::make_shared<HeldEnroll>();
+    EnrollRequest& request = held->r;
+    fill_enroll_request(request, name, vlan, *options, *privilege);
     if (options->console_log) {
       auto mode = parse_console_log_mode(*options->console_log);
       if (!mode) return reply(mode.error().with_context(context));
       request.console_log = *mode;
     }
     request.check = options->check.value_or(false);
-    const bool check = request.check;
-    run_change(context, check,
-               [this, request = std::move(request), who = c.name]() mutable {
-                 auto e = admin_.enroll(request, who);
-                 wipe(request.bmc_password);
-                 return e;
-               },
+    run_change(context, request.check, [this, held, who = c.name] { return admin_.enroll(held->r, who); },
                std::move(reply));
   });
   d.serve<bus::Set>([this](const Caller& c, Replier<bus::EnrollmentView> reply, const std::string& name,
                            const bus::VariantMap& wire) {
     const std::string context = "set " + quote_for_message(name);
-    auto r = set_request(name, wire);
-    if (!r) return reply(r.error().with_context(context));
-    const bool check = r->check;
-    run_change(context, check,
-               [this, r = std::move(*r), who = c.name]() mutable {
-                 auto e = admin_.set(r, who);
-                 if (r.bmc_password) wipe(*r.bmc_password);
-                 return e;
-               },
+    auto held = std::make_shared<HeldSet>();
+    if (Status filled = fill_set_request(held->r, name, wire); !filled) return reply(filled.error().with_context(context));
+    run_change(context, held->r.check, [this, held, who = c.name] { return admin_.set(held->r, who); },
                std::move(reply));
   });
   d.serve<bus::Revoke>([this](const Caller& c, const std::string& name) -> Status {
@@ -254,20 +261,21 @@ void BusService::serve_manager() {
     auto config = std::make_shared<const Config>(jumphost_.config);
     auto state = std::make_shared<const State>(jumphost_.state);
     const uint64_t generation = jumphost_.generation;
+    const bool changing = busy_ == Busy::change;  // the host is being changed under it
     Host* host = &jumphost_.host;
     doctor_running_ = true;
     log::info("doctor by=" + c.name, {"doctor", "", "", c.name, ""});
-    Status queued = executor_.run([this, config, state, generation, host, reply]() -> Executor::Done {
+    Status queued = executor_.run([this, config, state, generation, changing, host, reply]() -> Executor::Done {
       auto findings = std::make_shared<std::vector<bus::Finding>>();
       try {
         *findings = doctor(*config, *state, *host);
       } catch (const std::exception& e) {
         findings->push_back({false, std::string("the doctor stopped: ") + e.what(), "see the daemon's log"});
       }
-      return [this, findings, generation, reply] {
+      return [this, findings, generation, changing, reply] {
         doctor_running_ = false;
         if (on_idle_) on_idle_();
-        if (jumphost_.generation != generation)
+        if (jumphost_.generation != generation || changing || busy_ == Busy::change)
           findings->push_back({false,
                                "the state changed while the doctor ran (an enroll, set, revoke or key change): "
                                "what it found about that change may be out of date",

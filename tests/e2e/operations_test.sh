@@ -198,12 +198,16 @@ sim01=$(cat "$IJ_T/bmc-web01/sim.pid")
 kill -STOP "$sim01"  # web01 stops answering: the check waits out its session timeout
 "$jumpctl" set web01 --bmc-password-file "$IJ_T/wrong.pw" --check >"$IJ_T/slow.out" 2>"$IJ_T/slow.err" &
 slow=$!
-sleep 1
+# Until the set is on its worker (the daemon then refuses other changes).
+for _ in $(seq 1 50); do
+  run_as opadmin "$jumpctl" revoke no-such-bmc
+  grep -q "another change is running" <<<"$err" && break
+  sleep 0.1
+done
+check "  another change is refused meanwhile, saying why" grep -q "another change is running (an enroll or set with --check" <<<"$err"
 ssh_as alice power status web02
 check "  alice's power status of web02 is answered meanwhile" grep -Eq "^web02: (on|off)$" <<<"$out"
 check "  while the set still waits on web01" kill -0 "$slow"
-run_as opadmin "$jumpctl" revoke no-such-bmc
-check "  another change is refused meanwhile, saying why" grep -q "another change is running (an enroll or set with --check" <<<"$err"
 slow_rc=0
 wait "$slow" || slow_rc=$?
 kill -CONT "$sim01"
