@@ -266,7 +266,8 @@ int serve(sdbus::IConnection& connection, ij::Completions& completions, const st
   // glibc keeps freed heap (in the middle of the heap and in the workers'
   // arenas) for later: after the start, a reconcile, a doctor or a list at
   // 4,094 BMCs that is tens of MiB the daemon would hold for ever. A second
-  // without any event gives it back, once per busy spell.
+  // without any event, and with no worker at work (a trim locks the arenas
+  // the workers allocate from), gives it back, once per busy spell.
   bool heap_dirty = true;
   for (;;) {
     while (connection.processPendingRequest()) {
@@ -280,7 +281,7 @@ int serve(sdbus::IConnection& connection, ij::Completions& completions, const st
     if (ready < 0 && errno != EINTR) return fail(std::string("poll: ") + std::strerror(errno));
     if (ready > 0) {
       heap_dirty = true;
-    } else if (ready == 0 && heap_dirty) {
+    } else if (ready == 0 && heap_dirty && !completions.working()) {
       malloc_trim(0);
       heap_dirty = false;
     }

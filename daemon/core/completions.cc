@@ -148,6 +148,11 @@ void Completions::drain() {
   }
 }
 
+bool Completions::working() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return idle_ < threads_.size() || !queue_.empty();
+}
+
 void Completions::stop() {
   // Workers start workers too (promote_due_locked): the list is taken under
   // the lock, after which none is added.

@@ -36,6 +36,9 @@ class Completions : public Executor {
   int fd() const { return fd_; }
   // Runs the waiting completions, on the calling (bus) thread.
   void drain();
+  // Whether any work is running or waiting for a worker (delayed work that
+  // is not due yet does not count).
+  bool working();
   // Lets the running work finish and ends the workers; what waits is
   // dropped. Before whatever the work refers to goes.
   void stop();

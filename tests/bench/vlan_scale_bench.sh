@@ -33,8 +33,6 @@ ssh-keygen -q -t ed25519 -N '' -f "$IJ_T/k"
 ssh-keygen -q -t ed25519 -N '' -f "$IJ_T/k2"
 chmod 0644 "$IJ_T/k.pub" "$IJ_T/k2.pub"
 printf 'pw-b1\n' > "$IJ_T/b1.pw" && chmod 0600 "$IJ_T/b1.pw"
-groupadd -f ipmi-tenants
-gid=$(getent group ipmi-tenants | cut -d: -f3)
 cp /etc/passwd "$IJ_T/passwd"; cp /etc/shadow "$IJ_T/shadow"
 timed_start() { local s e; s=$(now); start_daemon; e=$(now); took=$(ms "$s" "$e"); }
 delete_links() { ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep '^eth1\.' | while read -r l; do ip link del "$l"; done; }
@@ -55,19 +53,7 @@ bridge vlan add dev eth1-peer vid 1
 spawn=$(repeat 10 /bin/true | summary)
 : > "$IJ_T/table1"; : > "$IJ_T/table2"; : > "$IJ_T/table3"
 for n in $COUNTS; do
-  : > "$IJ_T/enrollments"
-  tenants=()
-  for i in $(seq 1 "$n"); do
-    if [ "$i" = 1 ]; then
-      enrollment b1 1 t1 10.0.1.2/30 10.0.1.1/30 pw-b1 >> "$IJ_T/enrollments"
-    else
-      enrollment "b$i" "$i" "t$i" "10.$((i / 256)).$((i % 256)).2/30" "10.$((i / 256)).$((i % 256)).1/30" >> "$IJ_T/enrollments"
-    fi
-    tenants+=("t$i")
-    echo "t$i:x:$((20000 + i)):$gid::/nonexistent:$IJ_BIN/ipmi-wrapper" >> /etc/passwd
-    echo "t$i:*:20000:0:99999:7:::" >> /etc/shadow
-  done
-  write_state "$IJ_T/enrollments" "$(cat "$IJ_T/k.pub")" "${tenants[@]}"
+  seed_tenants "$n" "$IJ_T/k.pub" b1 1 t1 10.0.1.2/30 10.0.1.1/30 pw-b1
   timed_start; first=$took
   [ "$(ip -o link show | grep -c ' eth1\.[0-9]*@')" = "$n" ] || { echo "bench: the first start did not make $n links"; exit 1; }
   stop_daemon; delete_links
