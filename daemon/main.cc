@@ -256,6 +256,8 @@ sigset_t handled_signals() {
 }
 
 constexpr int kTrimAfterMs = 1000;
+// What freed C heap is overwritten with (and new blocks with its complement).
+constexpr int kFreedHeapByte = 0x5a;
 
 int serve(sdbus::IConnection& connection, ij::Completions& completions, const std::function<void()>& on_hup,
           const std::function<void()>& on_tick) {
@@ -338,6 +340,14 @@ int main(int argc, char** argv) {
   struct rlimit no_core = {0, 0};
   if (setrlimit(RLIMIT_CORE, &no_core) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     return fail(std::string("cannot disable core dumps: ") + std::strerror(errno));
+  // And what the C libraries free is overwritten by malloc itself: FreeIPMI
+  // keeps copies of a BMC's password and session keys in the contexts it
+  // frees with a plain free() (libipmiconsole's console context, 1.5 KiB;
+  // libfreeipmi's session). Our own heap is wiped by wiping_new.cc.
+  // (A sanitizer's malloc says no: it keeps freed memory out of use itself.)
+  if (mallopt(M_PERTURB, kFreedHeapByte) != 1)
+    ij::log::warning("this malloc does not overwrite freed memory (M_PERTURB refused): copies of BMC passwords the "
+                     "IPMI libraries free stay in memory until it is used again");
   // A peer that goes away (a tenant's console socket) is an EPIPE to handle,
   // not a signal that ends the daemon.
   std::signal(SIGPIPE, SIG_IGN);

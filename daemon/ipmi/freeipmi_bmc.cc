@@ -134,7 +134,7 @@ class FreeIpmiBmc : public Bmc {
     ipmi.workaround_flags = ipmiconsole_workaround_flags(t.settings.workarounds);
     ipmiconsole_protocol_config protocol{};
     protocol.session_timeout_len = static_cast<int>(ipmi_ms(kIpmiSessionTimeout));
-    protocol.retransmission_timeout_len = static_cast<int>(ipmi_ms(kIpmiRetransmissionTimeout));
+    protocol.retransmission_timeout_len = static_cast<int>(ipmi_ms(kSolRetransmissionTimeout));
     protocol.retransmission_backoff_count = -1;
     // Keepalives must fit inside the session timeout (the library refuses
     // a context otherwise, with EINVAL).
@@ -143,13 +143,14 @@ class FreeIpmiBmc : public Bmc {
     protocol.acceptable_packet_errors_count = -1;
     protocol.maximum_retransmission_count = -1;
     ipmiconsole_engine_config engine{};
-    // A NUL tells the reader the session is up; the password is kept out
-    // of swap while the library holds it.
-    // LOCK_MEMORY also makes the library wipe its copies when it frees them
-    // (without it, a revoked BMC's password was still in the daemon's
-    // memory 30 s after the revoke: e2e_tenant's memory scan), so it stays
-    // even where nothing could be swapped.
-    engine.engine_flags = IPMICONSOLE_ENGINE_OUTPUT_ON_SOL_ESTABLISHED | IPMICONSOLE_ENGINE_LOCK_MEMORY;
+    // A NUL tells the reader the session is up. Not LOCK_MEMORY: in FreeIPMI
+    // 1.6.10 a locked buffer that grows comes without the bytes it held
+    // (scbuf_grow allocates the new one and frees the old uncopied), so a
+    // paste of more than 2 KiB reached the BMC as NULs (e2e_console); and it
+    // costs 30 KiB a console (a page per buffer, mlocked). What it also did,
+    // wipe the password's copy when the context is freed, malloc does for
+    // every free (M_PERTURB, main.cc), and the unit has MemorySwapMax=0.
+    engine.engine_flags = IPMICONSOLE_ENGINE_OUTPUT_ON_SOL_ESTABLISHED;
     // Refuse rather than steal a SOL session someone else holds, unless an
     // operator asked to take it over.
     engine.behavior_flags = take_over ? 0 : IPMICONSOLE_BEHAVIOR_ERROR_ON_SOL_INUSE;

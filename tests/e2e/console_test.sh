@@ -116,6 +116,13 @@ type_in a2 'now-the-reader-types\r'
 check "  and the new holder's line reaches the host" wait_for "$IJ_T/bmc-web01/typed" "now-the-reader-types"
 type_in a1 '&I'
 check "&I says who is attached" wait_for "$IJ_T/a1.out" "attached: alice (read-only, since"
+echo "# a paste larger than libipmiconsole's first keystroke buffer (2 KiB) reaches the host whole"
+# The library grows that buffer as it fills; with its LOCK_MEMORY flag the
+# grown buffer came without the bytes it held (FreeIPMI 1.6.10, scbuf_grow).
+paste=$(for i in $(seq 1 300); do printf 'p%04d-6789' "$i"; done)
+type_in a2 "$paste\r"
+check "  all 3,000 bytes, in order" wait_for "$IJ_T/bmc-web01/typed" "$paste" 200
+check_not "  and no NUL in what the host got" grep -qaP '\x00' "$IJ_T/bmc-web01/typed"
 
 echo "# an operator joins read-only; another tenant cannot"
 attach op opadmin console web01 --read-only
