@@ -28,12 +28,6 @@ struct BmcTarget {
 constexpr std::chrono::milliseconds kIpmiSessionTimeout{8000};
 // Between retransmissions of one request (FreeIPMI's default is 1 s).
 constexpr std::chrono::milliseconds kIpmiRetransmissionTimeout{1000};
-// The same for a console's session: a console that lost its BMC keeps an
-// attempt going, and a BMC that comes back answers its next
-// retransmission; at 1 s the reconnect took 1.0 s after the BMC's return
-// (console_bench), at the edge of the goal of 1 s. Twice the packets to a
-// BMC that is down, a few a second.
-constexpr std::chrono::milliseconds kSolRetransmissionTimeout{500};
 
 // A Serial-over-LAN session, being set up or open. fd() is readable from the
 // start: once the session is up its first byte is a NUL (then the console's

@@ -134,7 +134,7 @@ class FreeIpmiBmc : public Bmc {
     ipmi.workaround_flags = ipmiconsole_workaround_flags(t.settings.workarounds);
     ipmiconsole_protocol_config protocol{};
     protocol.session_timeout_len = static_cast<int>(ipmi_ms(kIpmiSessionTimeout));
-    protocol.retransmission_timeout_len = static_cast<int>(ipmi_ms(kSolRetransmissionTimeout));
+    protocol.retransmission_timeout_len = static_cast<int>(ipmi_ms(kIpmiRetransmissionTimeout));
     protocol.retransmission_backoff_count = -1;
     // Keepalives must fit inside the session timeout (the library refuses
     // a context otherwise, with EINVAL).
