@@ -43,7 +43,9 @@ Status Plan::run() {
       crash_point(i + 1);
       continue;
     }
-    bool clean = true;
+    bool clean = !(steps_[i].left_behind && *steps_[i].left_behind);
+    if (!clean) log::error("step " + std::to_string(i + 1) + " (" + steps_[i].name + ") failed and left something behind: " +
+                           s.error().message + "; fix by hand");
     for (size_t j = i; j-- > 0;) {
       Status u = steps_[j].undo();
       if (!u) {
@@ -53,9 +55,9 @@ Status Plan::run() {
       }
     }
     rollback_incomplete_ = !clean;
-    std::string outcome = i == 0 ? "nothing was changed"
-                          : clean ? "the earlier steps were undone"
-                                  : "ROLLBACK INCOMPLETE, see the daemon's log";
+    std::string outcome = !clean   ? "ROLLBACK INCOMPLETE, see the daemon's log"
+                          : i == 0 ? "nothing was changed"
+                                   : "the earlier steps were undone";
     return make_error(s.error().code, "step " + std::to_string(i + 1) + "/" + std::to_string(n) + " (" +
                                           steps_[i].name + ") failed: " + s.error().message + "; " + outcome);
   }

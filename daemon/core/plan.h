@@ -19,6 +19,9 @@ struct Step {
   std::function<Status()> apply;
   // Reverts a successful apply.
   std::function<Status()> undo;
+  // Set by an apply that failed and could not take back what it had done
+  // (its own cleanup failed too): the rollback is then incomplete.
+  std::shared_ptr<bool> left_behind = nullptr;
 };
 
 class Plan {

@@ -187,14 +187,17 @@ Step Admin::user_step(const State& next, const std::string& user, bool create, T
   const Config& c = jh_.config;
   auto before = std::make_shared<const State>(jh_.state);
   auto after = std::make_shared<const State>(next);
+  auto left = std::make_shared<bool>(false);
   // A new user gets a new uid: the firewall's elements follow it (and those
   // of the uid the user had, in a rollback of a removal, go).
   auto add = [=, this, &c](const State& rules) -> Status {
     IJ_TRY(users->add(user, c.tenant_group, c.wrapper, c.tenant_home));
     Status s = move_firewall(rules, rules, *t);
     if (!s)
-      if (Status back = users->remove(user); !back)
+      if (Status back = users->remove(user); !back) {
+        *left = true;
         return make_error(s.error().code, s.error().message + "; removing user " + user + " failed too: " + back.error().message);
+      }
     return s;
   };
   // A revoke's user goes, and the link step after it takes its elements
@@ -205,8 +208,8 @@ Step Admin::user_step(const State& next, const std::string& user, bool create, T
     IJ_TRY(users->remove(user));
     return drop_uid_elements(user, *after, *t);
   };
-  if (create) return Step{"Unix user", [=] { return add(*after); }, take_back};
-  return Step{"Unix user", remove, [=] { return add(*before); }};
+  if (create) return Step{"Unix user", [=] { return add(*after); }, take_back, left};
+  return Step{"Unix user", remove, [=] { return add(*before); }, left};
 }
 
 Step Admin::link_step(const State& next, const Enrollment& e, bool create, Touch t) {
@@ -220,6 +223,7 @@ Step Admin::link_step(const State& next, const Enrollment& e, bool create, Touch
   // exists); a rollback of that enroll puts its settings back. A revoke
   // never loosens it.
   auto trunk_before = std::make_shared<std::optional<std::vector<KernelSetting>>>();
+  auto left = std::make_shared<bool>(false);
   auto reopen = [=]() -> Status {
     if (!*trunk_before) return ok_status();
     Status r = links->restore(**trunk_before);
@@ -236,12 +240,16 @@ Step Admin::link_step(const State& next, const Enrollment& e, bool create, Touch
     if (s) {
       s = links->create_vlan(link.trunk, link.vid, link.name, link.address);
       if (!s)
-        if (Status back = move_firewall(rules, fallback, *t); !back)
+        if (Status back = move_firewall(rules, fallback, *t); !back) {
+          *left = true;
           s = make_error(s.error().code, s.error().message + "; restoring the firewall failed too: " + back.error().message);
+        }
     }
     if (!s)
-      if (Status back = reopen(); !back)
+      if (Status back = reopen(); !back) {
+        *left = true;
         return make_error(s.error().code, s.error().message + "; restoring the trunk's settings failed too: " + back.error().message);
+      }
     return s;
   };
   // The link, then the rules without it.
@@ -254,8 +262,9 @@ Step Admin::link_step(const State& next, const Enrollment& e, bool create, Touch
                 [=]() -> Status {
                   IJ_TRY(down(*after, *before));
                   return reopen();
-                }};
-  return Step{"VLAN link", [=] { return down(*before, *after); }, [=] { return up(*before, *after); }};
+                },
+                left};
+  return Step{"VLAN link", [=] { return down(*before, *after); }, [=] { return up(*before, *after); }, left};
 }
 
 Step Admin::hosts_step(const State& next) {

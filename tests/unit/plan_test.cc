@@ -64,6 +64,40 @@ TEST(Plan, SaysWhenRollbackIsIncomplete) {
   EXPECT_EQ(r.log, (std::vector<std::string>{"apply a", "apply b", "undo a"}));
 }
 
+// A step that fails and cannot take back what it did itself (its own
+// cleanup failed too) makes the rollback incomplete, though every earlier
+// undo succeeded: the change's record stays for the next start.
+TEST(Plan, AStepThatLeftSomethingBehindMakesTheRollbackIncomplete) {
+  Recorder r;
+  Plan p;
+  p.add(r.step("a"));
+  Step b = r.step("b", true);
+  b.left_behind = std::make_shared<bool>(false);
+  auto left = b.left_behind;
+  b.apply = [left]() -> Status {
+    *left = true;
+    return make_error(Errc::failed, "boom; restoring the firewall failed too: no");
+  };
+  p.add(b);
+  Status s = p.run();
+  ASSERT_FALSE(s.ok());
+  EXPECT_TRUE(p.rollback_incomplete());
+  EXPECT_EQ(r.log, (std::vector<std::string>{"apply a", "undo a"}));
+  EXPECT_NE(s.error().message.find("ROLLBACK INCOMPLETE"), std::string::npos) << s.error().message;
+  // Its flag unset (the cleanup worked), the same failure is a clean rollback.
+  Plan q;
+  Step c = r.step("c", true);
+  c.left_behind = std::make_shared<bool>(false);
+  q.add(c);
+  EXPECT_EQ(q.run().error().message, "step 1/1 (c) failed: boom; nothing was changed");
+  EXPECT_FALSE(q.rollback_incomplete());
+  // A first step that left something behind does not say nothing changed.
+  Plan first;
+  first.add(b);
+  EXPECT_EQ(first.run().error().message,
+            "step 1/1 (b) failed: boom; restoring the firewall failed too: no; ROLLBACK INCOMPLETE, see the daemon's log");
+}
+
 TEST(ReplaceFileStep, UndoRestoresBytes) {
   testing::FakeFiles files;
   files.files["/f"] = "old";
