@@ -47,7 +47,7 @@ TEST(State, WriterIsTheDomsDump) {
   e.name = "db02";
   e.ports = {};
   e.bmc_user = "";
-  e.bmc_password = Secret(std::string("q\"uo\\te\b\f\n\r\t\x01\x1f\x7f \xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x91", 31));
+  e.bmc_password = Secret("q\"uo\\te\b\f\n\r\t\x01\x1f\x7f \xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x91");
   e.switch_port = "Gi1/0/7 \"rack 3\"";
   e.ipmi.workarounds = {"opensesspriv", "solchannelsupport"};
   e.ipmi.cipher_suite = 17;
