@@ -342,8 +342,10 @@ int main(int argc, char** argv) {
     return fail(std::string("cannot disable core dumps: ") + std::strerror(errno));
   // And what the C libraries free is overwritten by malloc itself: FreeIPMI
   // keeps copies of a BMC's password and session keys in the contexts it
-  // frees with a plain free() (libipmiconsole's console context, 1.5 KiB;
-  // libfreeipmi's session). Our own heap is wiped by wiping_new.cc.
+  // frees with a plain free() (libipmiconsole's console context, 1.5 KiB).
+  // glibc does it only for blocks that do not go to its per-thread cache
+  // (up to 1 KiB): the unit turns the cache off (GLIBC_TUNABLES). Our own
+  // heap is wiped by wiping_new.cc.
   // (A sanitizer's malloc says no: it keeps freed memory out of use itself.)
   if (mallopt(M_PERTURB, kFreedHeapByte) != 1)
     ij::log::warning("this malloc does not overwrite freed memory (M_PERTURB refused): copies of BMC passwords the "

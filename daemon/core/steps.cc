@@ -52,6 +52,7 @@ Step Admin::dropin_step(const State& next, const std::string& user, bool enrolli
   Step file = replace_file_step(jh_.host.files, "sshd drop-in", path, content, f.mode);
   Sshd* sshd = &jh_.host.sshd;
   const std::string wrapper = jh_.config.wrapper;
+  auto left = std::make_shared<bool>(false);
   return Step{
       "sshd drop-in",
       [=]() -> Status {
@@ -61,7 +62,10 @@ Step Admin::dropin_step(const State& next, const std::string& user, bool enrolli
         if (s && changes) s = sshd->reload();
         if (!s && changes) {
           Status u = file.undo();
-          if (!u) return s.error().with_context("(and restoring " + path + " failed: " + u.error().message + ")");
+          if (!u) {
+            *left = true;
+            return s.error().with_context("(and restoring " + path + " failed: " + u.error().message + ")");
+          }
         }
         return s;
       },
@@ -70,6 +74,7 @@ Step Admin::dropin_step(const State& next, const std::string& user, bool enrolli
         IJ_TRY(file.undo());
         return sshd->reload();
       },
+      left,
   };
 }
 
@@ -252,10 +257,13 @@ Step Admin::link_step(const State& next, const Enrollment& e, bool create, Touch
       }
     return s;
   };
-  // The link, then the rules without it.
+  // The link, then the rules without it (a failure there leaves the link
+  // gone: something this step cannot take back).
   auto down = [=, this](const State& from, const State& rules) -> Status {
     IJ_TRY(links->remove(link.name));
-    return move_firewall(from, rules, *t);
+    Status s = move_firewall(from, rules, *t);
+    if (!s) *left = true;
+    return s;
   };
   if (create)
     return Step{"VLAN link", [=] { return up(*after, *before); },

@@ -77,7 +77,8 @@ for item in json.load(sys.stdin)["nftables"]:
 
 daemon_pid=
 start_daemon() {
-  "$IJ_BIN/ipmi-jumphostd" "$@" >>"$IJ_T/daemon.log" 2>&1 &
+  # As the unit starts it (systemd/ipmi-jumphostd.service.in).
+  GLIBC_TUNABLES=glibc.malloc.tcache_count=0 "$IJ_BIN/ipmi-jumphostd" "$@" >>"$IJ_T/daemon.log" 2>&1 &
   daemon_pid=$!
   local i
   for i in $(seq 1 "${IJ_DAEMON_START_TENTHS:-100}"); do
