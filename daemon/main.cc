@@ -276,7 +276,8 @@ int serve(sdbus::IConnection& connection, ij::Completions& completions, const st
     }
     auto poll_data = connection.getEventLoopPollData();
     struct pollfd fds[3] = {{poll_data.fd, poll_data.events, 0}, {sfd, POLLIN, 0}, {completions.fd(), POLLIN, 0}};
-    int timeout = poll_data.timeout_usec == UINT64_MAX ? -1 : static_cast<int>(poll_data.timeout_usec / 1000 + 1);
+    // (timeout_usec is an absolute CLOCK_MONOTONIC time; this is the wait.)
+    int timeout = poll_data.getPollTimeout();
     if (timeout < 0 || timeout > TrunkWatch::kIntervalMs) timeout = TrunkWatch::kIntervalMs;
     if (heap_dirty && timeout > kTrimAfterMs) timeout = kTrimAfterMs;
     const int ready = poll(fds, 3, timeout);
