@@ -24,6 +24,12 @@ std::string snapshot(const FakeHost& h) {
   return out;
 }
 
+// The live sessions a change ends, as "BMC: why".
+struct RecordedConsoles : LiveSessions {
+  void end_console(const std::string& bmc, const std::string& why) override { ended.push_back(bmc + ": " + why); }
+  std::vector<std::string> ended;
+};
+
 class JumphostTest : public ::testing::Test {
  protected:
   // As the daemon does at start: the reconcile puts the (empty) firewall table in place.
@@ -419,10 +425,7 @@ TEST_F(JumphostTest, Keys) {
 // the revoke ends the BMC's console and aborts every connection to it, also
 // when the owner keeps another BMC (and so their user and sessions).
 TEST_F(JumphostTest, RevokeEndsWhatIsLive) {
-  struct Consoles : LiveSessions {
-    void end_console(const std::string& bmc, const std::string& why) override { ended.push_back(bmc + ": " + why); }
-    std::vector<std::string> ended;
-  } consoles;
+  RecordedConsoles consoles;
   Admin admin(jh.world, &consoles);
   EnrollRequest r = request("web02", 102);
   r.owner = "alice";
@@ -510,10 +513,7 @@ TEST_F(JumphostTest, SetPortsChangeTheFirewallAndThePermitopen) {
 }
 
 TEST_F(JumphostTest, SetOwnerMovesTheAccessAndEndsTheOldOnes) {
-  struct Consoles : LiveSessions {
-    void end_console(const std::string& bmc, const std::string& why) override { ended.push_back(bmc + ": " + why); }
-    std::vector<std::string> ended;
-  } consoles;
+  RecordedConsoles consoles;
   Admin admin(jh.world, &consoles);
   EnrollRequest r = request("web01", 101);
   r.owner = "alice";
@@ -549,10 +549,7 @@ TEST_F(JumphostTest, SetOwnerMovesTheAccessAndEndsTheOldOnes) {
 // follows it (the old owner's console ended) wait in the Commit for the
 // bus thread, while the host and the state file are changed as ever.
 TEST_F(JumphostTest, ADeferredCommitLeavesTheLiveStateToTheBusThread) {
-  struct Consoles : LiveSessions {
-    void end_console(const std::string& bmc, const std::string& why) override { ended.push_back(bmc + ": " + why); }
-    std::vector<std::string> ended;
-  } consoles;
+  RecordedConsoles consoles;
   Admin admin(jh.world, &consoles);
   EnrollRequest r = request("web01", 101);
   r.owner = "alice";
