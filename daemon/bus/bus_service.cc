@@ -29,18 +29,21 @@ void fill_enroll_request(EnrollRequest& r, const std::string& name, uint32_t vla
   r.ipmi.workarounds = o.ipmi_workarounds.value_or(std::vector<std::string>{});
 }
 
+// Wipes a decoded copy of a password however the scope is left.
+struct WipeOnExit {
+  std::optional<std::string>& p;
+  ~WipeOnExit() {
+    if (p) wipe(*p);
+  }
+};
+
 // Set's request from the bus's options (those of Enroll that Set takes),
 // filled in place: the password is never in a temporary.
 Status fill_set_request(SetRequest& r, const std::string& name, const bus::VariantMap& wire) {
   auto o = bus::decode_enroll_options(wire);
   if (!o) return o.error();
   // The decoded copy of the password goes however this returns.
-  struct Wipe {
-    std::optional<std::string>& p;
-    ~Wipe() {
-      if (p) wipe(*p);
-    }
-  } wipe_decoded{o->bmc_password};
+  WipeOnExit wipe_decoded{o->bmc_password};
   if (o->keys) return make_error(Errc::invalid_argument, "keys change with key add and key remove");
   if (o->bmc_address)
     return make_error(Errc::invalid_argument, "the BMC's address does not change in place: revoke and enroll");
@@ -201,12 +204,7 @@ void BusService::serve_manager() {
     const std::string context = "enroll " + quote_for_message(name);
     auto options = bus::decode_enroll_options(wire);
     if (!options) return reply(options.error().with_context(context));
-    struct Wipe {
-      std::optional<std::string>& p;
-      ~Wipe() {
-        if (p) wipe(*p);
-      }
-    } wipe_decoded{options->bmc_password};
+    WipeOnExit wipe_decoded{options->bmc_password};
     auto privilege = parse_privilege(options->ipmi_privilege.value_or("admin"));
     if (!privilege) return reply(privilege.error().with_context(context));
     auto held = std::make_shared<HeldEnroll>();
