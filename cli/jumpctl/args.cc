@@ -111,12 +111,15 @@ const std::vector<Spec>& specs() {
        "and for the ports of revoked BMCs.",
        {{"--vendor", "VENDOR", "procurve, aoscx, ios, junos or linux (default: switch_vendor)"}},
        {"jumpctl switch-config --vendor aoscx web01 db01"}},
-      {"console", "console", 1, {"NAME [--read-only|--force]"},
+      {"console", "console", 1, {"NAME [--read-only|--force|--deactivate]"},
        "Joins BMC NAME's console (audited): its recent output first, then live; the\n"
-       "keyboard if nobody has it, else read-only. &. detaches, &? lists the escapes.",
+       "keyboard if nobody has it, else read-only. &. detaches, &? lists the escapes.\n"
+       "--deactivate joins nothing: it ends the SOL session that holds the BMC's\n"
+       "serial console, whoever holds it, and the console connects again if held.",
        {{"--read-only", nullptr, "join without the keyboard"},
-        {"--force", nullptr, "take the keyboard, and a SOL session held outside the jumphost"}},
-       {"jumpctl console web01 --read-only"}},
+        {"--force", nullptr, "take the keyboard, and a SOL session held outside the jumphost"},
+        {"--deactivate", nullptr, "end the BMC's SOL session (stored password needed)"}},
+       {"jumpctl console web01 --read-only", "jumpctl console web01 --deactivate"}},
       {"consoles", "consoles", 0, {"[--json]"},
        "Lists every console: its state, who is attached (with the keyboard or\n"
        "read-only, since when), bytes logged, the last error and reconnect.",
@@ -392,8 +395,8 @@ Result<Command> parse_command_line(const std::vector<std::string>& argv) {
         c.wait = true;
       } else if (name == "--no-bmc-password" || name == "--no-switch-port" || name == "--no-ipmi-workarounds") {
         c.clear.push_back(name.substr(5));  // bmc-password, switch-port, ipmi-workarounds
-      } else {  // --read-only, --force
-        if (!c.console_mode.empty()) return usage_error("--read-only and --force exclude each other");
+      } else {  // --read-only, --force, --deactivate
+        if (!c.console_mode.empty()) return usage_error("--read-only, --force and --deactivate exclude each other");
         c.console_mode = name.substr(2);
       }
       continue;

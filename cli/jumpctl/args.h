@@ -35,7 +35,7 @@ struct Command {
   std::string cipher_suite;
   std::string ipmi_workarounds;
   std::string console_log;          // enroll --console-log
-  std::string console_mode;         // console: "", "read-only" or "force"
+  std::string console_mode;         // console: "", "read-only", "force" or "deactivate"
   std::string lines;                // console-log --lines
   bool check = false;               // enroll, set: --check
   bool status = false;              // list --status

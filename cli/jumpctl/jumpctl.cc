@@ -341,6 +341,10 @@ int run(const ij::cli::Command& c) {
     std::fputs(Client().call<ij::bus::ClientConfig>(c.args[0]).c_str(), stdout);
     return 0;
   }
+  if (c.verb == "console" && c.console_mode == "deactivate") {
+    std::printf("%s\n", Client().call<ij::bus::DeactivateConsole>(c.args[0]).c_str());
+    return 0;
+  }
   if (c.verb == "console") {
     // A console is a socket the daemon hands over the bus; ssh's pipe to
     // systemd-stdio-bridge carries no file descriptors.

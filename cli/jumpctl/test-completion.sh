@@ -180,8 +180,9 @@ expect "" jumpctl enroll web09 --vlan ""
 expect "always attached off" jumpctl enroll web09 --console-log ""
 expect "attached" jumpctl enroll web09 --bmc-user ADMIN --console-log at
 expect "--console-log=off" jumpctl enroll web09 --console-log=o
-expect "--force --help --read-only" jumpctl console web01 --
+expect "--deactivate --force --help --read-only" jumpctl console web01 --
 expect "--help" jumpctl console web01 --read-only --
+expect "--help" jumpctl console web01 --deactivate --
 expect "--help" jumpctl console --force web01 --
 expect "--help --json" jumpctl consoles --
 expect "--help --lines" jumpctl console-log web01 --

@@ -146,6 +146,18 @@ struct OperatorConsoleLog : Manager {
   using Reply = std::vector<uint8_t>;
 };
 
+// Ends the SOL session that holds BMC `name`'s serial console, whoever holds
+// it, with the stored credentials; the console then connects again if it is
+// held. The text says what was done.
+struct DeactivateConsole : Manager {
+  static constexpr const char* name = "DeactivateConsole";
+  static constexpr bool async = true;
+  static constexpr std::array in = {"name"};
+  using Args = std::tuple<std::string>;
+  static constexpr const char* out = "text";
+  using Reply = std::string;
+};
+
 // Power for many BMCs at once: `names`, or every BMC of `owner`, or (all)
 // every BMC, exactly one of the three; at most `fanout` sessions at a time
 // (0: 64, as ipmipower's). One answer per BMC, in the order of the names
@@ -244,7 +256,7 @@ struct ConsoleLog : Tenant {
 
 // Every row, in the order of the interface file.
 using Methods = std::tuple<Enroll, Set, Revoke, List, Show, AddKeys, RemoveKey, Doctor, SwitchConfig, ClientConfig,
-                           OperatorConsole, Consoles, OperatorConsoleLog, OperatorPower, CheckBmc, ListMine, Power,
+                           OperatorConsole, Consoles, OperatorConsoleLog, DeactivateConsole, OperatorPower, CheckBmc, ListMine, Power,
                            BootDevice, Identify, Sel, Sensors, Console, ConsoleLog>;
 
 // The role a method requires, read from the rows; nullopt for a method that

@@ -298,6 +298,10 @@ void BusService::serve_manager() {
     if (!fd) return fd.error();
     return sdbus::UnixFd(*fd, sdbus::adopt_fd);
   });
+  // One IPMI session to the BMC, on a worker.
+  d.serve<bus::DeactivateConsole>([this](const Caller& c, Replier<std::string> reply, const std::string& name) {
+    tenants_.deactivate_console(c.name, name, std::move(reply));
+  });
   // A fan-out over many BMCs, answered when the last one is done; the bus
   // serves others meanwhile.
   d.serve<bus::OperatorPower>([this](const Caller& c, Replier<std::vector<bus::PowerView>> reply,

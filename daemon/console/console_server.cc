@@ -109,6 +109,7 @@ struct ConsoleServer::Console {
   uint64_t sol_id = 0;
   bool up = false;              // the NUL came: the session is established
   bool take_over = false;       // the next connect ends another SOL session
+  uint64_t deactivation = 0;    // nonzero while an operator's deactivation runs: no connects
   Secret typed;                 // a tenant's password, while someone is attached
   steady::time_point next_try{};
   steady::duration backoff{};
@@ -206,7 +207,7 @@ void ConsoleServer::loop() {
     // console server does not wake up.
     std::optional<steady::duration> wait;
     for (const auto& [name, c] : consoles_)
-      if (!c->sol && wanted(*c)) {
+      if (!c->sol && wanted(*c) && !c->deactivation) {
         const steady::duration d = std::max(steady::duration::zero(), c->next_try - now);
         wait = wait ? std::min(*wait, d) : d;
       }
@@ -265,7 +266,7 @@ void ConsoleServer::set_state(Console& c, const std::string& state) {
 
 void ConsoleServer::tick(steady::time_point now) {
   for (auto& [name, c] : consoles_) {
-    if (!c->sol && wanted(*c) && now >= c->next_try) connect(*c, now);
+    if (!c->sol && wanted(*c) && now >= c->next_try && !c->deactivation) connect(*c, now);
     if (c->sol && !wanted(*c)) {
       drop_sol(*c);
       set_state(*c, "down");
@@ -381,7 +382,9 @@ void ConsoleServer::connect_failed(Console& c, const Error& why, steady::time_po
   if (why.message != c.last_error) {
     c.last_error = why.message;
     std::string text = why.message + "; trying again every " + seconds_text(settings_.retry_max) + " at most";
-    if (busy) text += " (an operator can take it over: jumpctl console " + c.spec.name + " --force)";
+    if (busy)
+      text += " (an operator can take it over, jumpctl console " + c.spec.name + " --force, or end it, jumpctl console " +
+              c.spec.name + " --deactivate)";
     announce(c, text);
   }
 }
@@ -692,7 +695,7 @@ void ConsoleServer::close_client(Console& c, uint64_t id, const std::string& why
   }
   if (!wanted(c)) {
     drop_sol(c);
-    set_state(c, "down");
+    if (!c.deactivation) set_state(c, "down");
   }
 }
 
@@ -827,7 +830,9 @@ Result<int> ConsoleServer::attach(AttachRequest request) {
       c.take_over = true;
       c.next_try = steady::now();
     }
-    if (!c.sol) {
+    if (c.deactivation) {
+      tell(client, note_line(c.spec.name, "an operator is deactivating the BMC's SOL session; connecting after that"));
+    } else if (!c.sol) {
       if (c.state == "down") c.next_try = steady::now();
       tell(client, note_line(c.spec.name, c.state == "down" ? std::string("connecting to the BMC")
                                                             : "the BMC is " + c.state +
@@ -866,6 +871,67 @@ void ConsoleServer::close_console(const std::string& name, const std::string& wh
 
 void ConsoleServer::end(const std::string& bmc, const std::string& why) {
   call([&] { close_console(bmc, why); });
+}
+
+Result<bool> ConsoleServer::deactivate(const std::string& bmc, const std::string& by) {
+  BmcTarget target;
+  uint64_t token = 0;
+  Status ready = ok_status();
+  call([&] {
+    auto it = consoles_.find(bmc);
+    if (it == consoles_.end()) {
+      ready = make_error(Errc::not_found, "BMC " + bmc + " has no console");
+      return;
+    }
+    Console& c = *it->second;
+    if (c.deactivation) {
+      ready = make_error(Errc::failed, "BMC " + bmc + ": its SOL session is being deactivated already");
+      return;
+    }
+    // A password a tenant typed for their own console is theirs: an
+    // operator's action uses only the stored one.
+    if (c.spec.password.empty()) {
+      ready = make_error(Errc::invalid_argument, "BMC " + bmc + " has no stored password (its tenant types it), so the "
+                                                 "jumphost cannot open the session that deactivates its SOL");
+      return;
+    }
+    target = c.spec.target;
+    target.password = SecretText(std::string(c.spec.password.reveal()));
+    token = next_id_++;
+    c.deactivation = token;
+    // Our own session goes first, so that what is deactivated is the other
+    // one, and nothing connects until the BMC has answered.
+    drop_sol(c);
+    set_state(c, "deactivating");
+    announce(c, "operator " + by + " is deactivating the BMC's SOL session");
+  });
+  IJ_TRY(ready);
+  Status done = make_error(Errc::failed, "BMC " + bmc + ": the deactivation did not run");
+  try {
+    done = bmc_.deactivate_sol(target);
+  } catch (const std::exception& e) {  // the console must not stay held
+    done = make_error(Errc::failed, "BMC " + bmc + ": deactivating its SOL session: " + e.what());
+  }
+  target.password.clear();
+  bool reconnects = false;
+  call([&] {
+    auto it = consoles_.find(bmc);
+    // Gone, or another console now (a revoke, a new owner): nothing to tell.
+    if (it == consoles_.end() || it->second->deactivation != token) return;
+    Console& c = *it->second;
+    c.deactivation = 0;
+    c.take_over = false;
+    c.backoff = steady::duration::zero();
+    c.next_try = steady::now();
+    c.last_error = done ? "" : done.error().message;
+    set_state(c, "down");
+    reconnects = wanted(c);
+    announce(c, done ? "the BMC's SOL session was deactivated by operator " + by +
+                           (reconnects ? "; connecting" : "; it is free")
+                     : "operator " + by + " could not deactivate the BMC's SOL session: " + done.error().message);
+  });
+  if (!done) return done.error();
+  return reconnects;
 }
 
 void ConsoleServer::note(const std::string& bmc, const std::string& text) {

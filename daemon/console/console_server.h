@@ -89,6 +89,12 @@ class ConsoleServer {
   // Tells every attachment why, closes them and the SOL session; the log
   // gets the reason. Nothing when `bmc` has no console.
   void end(const std::string& bmc, const std::string& why);
+  // Ends the SOL session that holds `bmc`'s serial console, whoever holds
+  // it (this console's own included: it is closed first), then lets the
+  // console connect again if it is wanted (the answer: whether it does);
+  // `by` (an operator) is named in the notes. Needs a stored password.
+  // Blocks on the BMC, up to its session timeout: not for the bus thread.
+  Result<bool> deactivate(const std::string& bmc, const std::string& by);
   // A note for the log and the attached clients ("power on by alice: done").
   void note(const std::string& bmc, const std::string& text);
   std::vector<bus::ConsoleView> views();

@@ -68,6 +68,10 @@ class TenantService : public LiveSessions {
   Result<int> console(const std::string& tenant, const std::string& bmc, std::string password, const std::string& mode);
   // Any BMC's console, for an operator (audited by the console server).
   Result<int> operator_console(const std::string& user, const std::string& bmc, const std::string& mode);
+  // An operator's deactivation of the SOL session that holds `bmc`'s serial
+  // console (console_server.h), on a worker; audited. The answer says what
+  // happened, for jumpctl to print.
+  void deactivate_console(const std::string& user, const std::string& bmc, std::function<void(Result<std::string>)> done);
   // The last `lines` lines of the tenant's BMC's console log.
   Result<std::vector<uint8_t>> console_log(const std::string& tenant, const std::string& bmc, uint32_t lines);
   // The same for any BMC (an operator's).

@@ -56,6 +56,11 @@ class Bmc {
   // `take_over` ends another session that holds the BMC's SOL instead of
   // failing with Errc::exists.
   virtual Result<std::unique_ptr<SolSession>> start_sol(const BmcTarget& target, bool take_over) = 0;
+  // Ends the SOL session that holds the BMC's serial console, whoever holds
+  // it, and opens none (FreeIPMI's ipmiconsole --deactivate; for a session
+  // left by a client that crashed, or a BMC that will not let a take-over
+  // through). Ok too when none was active. Blocks, as the calls below.
+  virtual Status deactivate_sol(const BmcTarget& target) = 0;
 
   // Boot device for the next boot (or every boot): Set System Boot Options,
   // boot flags parameter; boot_device reads it back.

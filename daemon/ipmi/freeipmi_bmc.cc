@@ -37,6 +37,34 @@ uint8_t chassis_control_code(PowerAction a) {
   return IPMI_CHASSIS_CONTROL_POWER_DOWN;  // unreachable: status is not a control
 }
 
+// What a console context's failure means, for the console's clients and log.
+Error sol_error(ipmiconsole_ctx_t ctx, const BmcTarget& t) {
+  const int errnum = ipmiconsole_ctx_errnum(ctx);
+  switch (errnum) {
+    case IPMICONSOLE_ERR_SESSION_TIMEOUT:
+    case IPMICONSOLE_ERR_CONNECTION_TIMEOUT:
+      return make_error(Errc::failed, bmc_who(t) + " stopped answering (no reply within " +
+                                          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                                             kIpmiSessionTimeout).count()) + " s)");
+    case IPMICONSOLE_ERR_USERNAME_INVALID:
+    case IPMICONSOLE_ERR_PASSWORD_INVALID:
+      return session_error(t, IPMI_ERR_PASSWORD_INVALID, "");
+    case IPMICONSOLE_ERR_PRIVILEGE_LEVEL_INSUFFICIENT:
+    case IPMICONSOLE_ERR_PRIVILEGE_LEVEL_CANNOT_BE_OBTAINED:
+      return session_error(t, IPMI_ERR_PRIVILEGE_LEVEL_INSUFFICIENT, "");
+    case IPMICONSOLE_ERR_SOL_INUSE:
+      return make_error(Errc::exists, bmc_who(t) + ": its serial console is in use by another SOL session");
+    case IPMICONSOLE_ERR_SOL_STOLEN:
+      return make_error(Errc::exists, bmc_who(t) + ": another SOL session took its serial console over");
+    case IPMICONSOLE_ERR_BMC_BUSY:
+      return make_error(Errc::failed, bmc_who(t) + " is busy");
+    case IPMICONSOLE_ERR_SUCCESS:
+      return make_error(Errc::failed, bmc_who(t) + ": the SOL session ended");
+    default:
+      return make_error(Errc::failed, bmc_who(t) + ": SOL: " + ipmiconsole_ctx_strerror(errnum));
+  }
+}
+
 // A SOL session in libipmiconsole's engine, submitted non-blocking: the
 // engine writes one NUL on the fd once the session is up
 // (OUTPUT_ON_SOL_ESTABLISHED) and closes its end when it fails or is lost.
@@ -55,33 +83,7 @@ class IpmiconsoleSession : public SolSession {
       return make_error(Errc::failed, std::string("cannot send a break: ") + ipmiconsole_ctx_errormsg(ctx_));
     return ok_status();
   }
-  Error failure() const override {
-    const int errnum = ipmiconsole_ctx_errnum(ctx_);
-    const BmcTarget& t = target_;
-    switch (errnum) {
-      case IPMICONSOLE_ERR_SESSION_TIMEOUT:
-      case IPMICONSOLE_ERR_CONNECTION_TIMEOUT:
-        return make_error(Errc::failed, bmc_who(t) + " stopped answering (no reply within " +
-                                            std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                                               kIpmiSessionTimeout).count()) + " s)");
-      case IPMICONSOLE_ERR_USERNAME_INVALID:
-      case IPMICONSOLE_ERR_PASSWORD_INVALID:
-        return session_error(t, IPMI_ERR_PASSWORD_INVALID, "");
-      case IPMICONSOLE_ERR_PRIVILEGE_LEVEL_INSUFFICIENT:
-      case IPMICONSOLE_ERR_PRIVILEGE_LEVEL_CANNOT_BE_OBTAINED:
-        return session_error(t, IPMI_ERR_PRIVILEGE_LEVEL_INSUFFICIENT, "");
-      case IPMICONSOLE_ERR_SOL_INUSE:
-        return make_error(Errc::exists, bmc_who(t) + ": its serial console is in use by another SOL session");
-      case IPMICONSOLE_ERR_SOL_STOLEN:
-        return make_error(Errc::exists, bmc_who(t) + ": another SOL session took its serial console over");
-      case IPMICONSOLE_ERR_BMC_BUSY:
-        return make_error(Errc::failed, bmc_who(t) + " is busy");
-      case IPMICONSOLE_ERR_SUCCESS:
-        return make_error(Errc::failed, bmc_who(t) + ": the SOL session ended");
-      default:
-        return make_error(Errc::failed, bmc_who(t) + ": SOL: " + ipmiconsole_ctx_strerror(errnum));
-    }
-  }
+  Error failure() const override { return sol_error(ctx_, target_); }
 
  private:
   ipmiconsole_ctx_t ctx_;
@@ -121,6 +123,62 @@ class FreeIpmiBmc : public Bmc {
   }
 
   Result<std::unique_ptr<SolSession>> start_sol(const BmcTarget& t, bool take_over) override {
+    // Refuse rather than steal a SOL session someone else holds, unless an
+    // operator asked to take it over.
+    auto ctx = console_context(t, take_over ? 0 : IPMICONSOLE_BEHAVIOR_ERROR_ON_SOL_INUSE);
+    if (!ctx) return ctx.error();
+    if (ipmiconsole_engine_submit(*ctx, nullptr, nullptr) < 0) {
+      std::string detail = ipmiconsole_ctx_errormsg(*ctx);
+      ipmiconsole_ctx_destroy(*ctx);
+      return make_error(Errc::failed, bmc_who(t) + ": the serial console did not start: " + detail);
+    }
+    int fd = ipmiconsole_ctx_fd(*ctx);
+    if (fd < 0) {
+      ipmiconsole_ctx_destroy(*ctx);
+      return make_error(Errc::failed, bmc_who(t) + ": the console engine gave no file descriptor");
+    }
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    BmcTarget named = t;
+    named.password.clear();
+    return std::unique_ptr<SolSession>(new IpmiconsoleSession(*ctx, fd, std::move(named)));
+  }
+
+  Status deactivate_sol(const BmcTarget& t) override {
+    // The library's blocking submit returns once the payload is deactivated
+    // (or was not active) and the session closed, or with why not. The
+    // instance deactivated is the one our consoles activate (1).
+    auto ctx = console_context(t, IPMICONSOLE_BEHAVIOR_DEACTIVATE_ONLY);
+    if (!ctx) return ctx.error();
+    Status done = ok_status();
+    if (ipmiconsole_engine_submit_block(*ctx) < 0) {
+      Error e = sol_error(*ctx, t);
+      done = make_error(e.code, e.message + " (deactivating its SOL session)");
+    }
+    ipmiconsole_ctx_destroy(*ctx);
+    return done;
+  }
+
+  Status set_boot_device(const BmcTarget& t, const BootSetting& b) override { return freeipmi_set_boot_device(t, b); }
+  Result<BootSetting> boot_device(const BmcTarget& t) override { return freeipmi_boot_device(t); }
+  Status identify(const BmcTarget& t, const IdentifyRequest& r) override { return freeipmi_identify(t, r); }
+  Result<std::vector<SelEvent>> sel_list(const BmcTarget& t) override { return monitoring_.sel(t); }
+  Status sel_clear(const BmcTarget& t) override { return freeipmi_sel_clear(t); }
+  Result<std::vector<SensorReading>> sensors(const BmcTarget& t) override { return monitoring_.sensors(t); }
+  Result<BmcProbe> probe(const BmcTarget& t) override { return freeipmi_probe(t); }
+
+  void forget(const std::string& name) override { monitoring_.forget(name); }
+
+  // libipmimonitoring asks to be initialised before any thread uses it:
+  // here, on the main thread, before the workers and the console engine
+  // start (a failure is said again at each call that needs it).
+  explicit FreeIpmiBmc(std::string sdr_cache_dir) : monitoring_(std::move(sdr_cache_dir)) {
+    if (Status s = Monitoring::init(); !s) log::warning(s.error().message);
+  }
+
+ private:
+  // A console context for `t` with these behavior flags, not yet submitted.
+  Result<ipmiconsole_ctx_t> console_context(const BmcTarget& t, unsigned int behavior_flags) {
     // Two engine threads serve every console (each polls all its sessions).
     std::call_once(engine_once_, [this] { engine_ = ipmiconsole_engine_init(2, 0) == 0; });
     if (!engine_) return make_error(Errc::failed, "cannot start the FreeIPMI console engine");
@@ -151,47 +209,13 @@ class FreeIpmiBmc : public Bmc {
     // wipe the password's copy when the context is freed, malloc does for
     // every free (M_PERTURB, main.cc), and the unit has MemorySwapMax=0.
     engine.engine_flags = IPMICONSOLE_ENGINE_OUTPUT_ON_SOL_ESTABLISHED;
-    // Refuse rather than steal a SOL session someone else holds, unless an
-    // operator asked to take it over.
-    engine.behavior_flags = take_over ? 0 : IPMICONSOLE_BEHAVIOR_ERROR_ON_SOL_INUSE;
+    engine.behavior_flags = behavior_flags;
     ipmiconsole_ctx_t ctx = ipmiconsole_ctx_create(t.host.c_str(), &ipmi, &protocol, &engine);
     wipe(password);
     if (!ctx) return make_error(Errc::failed, bmc_who(t) + ": cannot create a console context: " + std::strerror(errno));
-    if (ipmiconsole_engine_submit(ctx, nullptr, nullptr) < 0) {
-      std::string detail = ipmiconsole_ctx_errormsg(ctx);
-      ipmiconsole_ctx_destroy(ctx);
-      return make_error(Errc::failed, bmc_who(t) + ": the serial console did not start: " + detail);
-    }
-    int fd = ipmiconsole_ctx_fd(ctx);
-    if (fd < 0) {
-      ipmiconsole_ctx_destroy(ctx);
-      return make_error(Errc::failed, bmc_who(t) + ": the console engine gave no file descriptor");
-    }
-    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-    ::fcntl(fd, F_SETFD, FD_CLOEXEC);
-    BmcTarget named = t;
-    named.password.clear();
-    return std::unique_ptr<SolSession>(new IpmiconsoleSession(ctx, fd, std::move(named)));
+    return ctx;
   }
 
-  Status set_boot_device(const BmcTarget& t, const BootSetting& b) override { return freeipmi_set_boot_device(t, b); }
-  Result<BootSetting> boot_device(const BmcTarget& t) override { return freeipmi_boot_device(t); }
-  Status identify(const BmcTarget& t, const IdentifyRequest& r) override { return freeipmi_identify(t, r); }
-  Result<std::vector<SelEvent>> sel_list(const BmcTarget& t) override { return monitoring_.sel(t); }
-  Status sel_clear(const BmcTarget& t) override { return freeipmi_sel_clear(t); }
-  Result<std::vector<SensorReading>> sensors(const BmcTarget& t) override { return monitoring_.sensors(t); }
-  Result<BmcProbe> probe(const BmcTarget& t) override { return freeipmi_probe(t); }
-
-  void forget(const std::string& name) override { monitoring_.forget(name); }
-
-  // libipmimonitoring asks to be initialised before any thread uses it:
-  // here, on the main thread, before the workers and the console engine
-  // start (a failure is said again at each call that needs it).
-  explicit FreeIpmiBmc(std::string sdr_cache_dir) : monitoring_(std::move(sdr_cache_dir)) {
-    if (Status s = Monitoring::init(); !s) log::warning(s.error().message);
-  }
-
- private:
   Monitoring monitoring_;
   std::once_flag engine_once_;
   bool engine_ = false;

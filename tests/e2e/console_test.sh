@@ -201,6 +201,45 @@ check_eq "no file is over console_log_max" "" "$(find "$logdir" -name 'web01.log
 check_not "no BMC password in any console log" grep -r -q -e pw-web01 -e pw-db01 "$logdir"
 check_not "nor in the daemon's" grep -q -e pw-web01 -e pw-db01 "$IJ_T/daemon.log"
 
+echo "# a SOL session held outside the jumphost: reported; an operator deactivates it"
+# db01's console is held only while attached, so FreeIPMI's own ipmiconsole
+# (a client outside the jumphost, as a forgotten one on an admin's laptop
+# would be) can take its SOL first. Its password from a file, not argv.
+run_as opadmin "$jumpctl" set db01 --console-log attached
+for i in $(seq 1 100); do [ "$(state_of db01)" = down ] && break; sleep 0.1; done
+check_eq "db01's console is let go (attached, nobody attached)" down "$(state_of db01)"
+printf 'password pw-db01\n' > "$IJ_T/ipmiconsole.conf"
+chmod 0600 "$IJ_T/ipmiconsole.conf"
+mkfifo "$IJ_T/outside.in"
+script -qfec "ipmiconsole --config-file $IJ_T/ipmiconsole.conf -h 192.168.102.10 -u ADMIN \
+  -W opensesspriv,solchannelsupport,solpayloadsize" /dev/null < "$IJ_T/outside.in" > "$IJ_T/outside.out" 2>&1 &
+outside_pid=$!
+exec {outside_fd}>"$IJ_T/outside.in"
+check "FreeIPMI's ipmiconsole holds db01's SOL" wait_for "$IJ_T/outside.out" "[SOL established]" 150
+serial_print db01 "printed-to-the-outside-client"
+check "  and gets what the host prints" wait_for "$IJ_T/outside.out" "printed-to-the-outside-client"
+attach b1 bob console db01
+check "the tenant is told the SOL is in use elsewhere" wait_for "$IJ_T/b1.out" "in use by another SOL session" 150
+check_eq "jumpctl consoles: db01 is busy" busy "$(state_of db01)"
+check_not "  and nothing was stolen: the outside client still holds it" grep -qi "stolen\|deactivated" "$IJ_T/outside.out"
+run_as opadmin "$jumpctl" console db01 --deactivate
+check_eq "jumpctl console db01 --deactivate" "0:console db01: the SOL session that held the BMC's serial console is ended (if one was active); the jumphost's console connects again" "$rc:$out"
+check "the tenant is told who freed it" wait_for "$IJ_T/b1.out" "[console db01: the BMC's SOL session was deactivated by operator opadmin; connecting]"
+check "  and the tenant's console connects" wait_for "$IJ_T/b1.out" "[console db01: connected]" 150
+serial_print db01 "printed-after-the-deactivation"
+check "the host's output reaches the tenant now" wait_for "$IJ_T/b1.out" "printed-after-the-deactivation" 150
+check_not "  and no longer the outside client" grep -q "printed-after-the-deactivation" "$IJ_T/outside.out"
+check "the deactivation is audited" grep -q "console db01 deactivate by=opadmin: done" "$IJ_T/daemon.log"
+check "  and marked in db01's console log" grep -q "deactivated by operator opadmin" "$logdir/db01.log"
+echo "     (the outside client said: $(tr -d '\r' < "$IJ_T/outside.out" | grep -v '^$' | tail -1))"
+detach b1
+exec {outside_fd}>&-
+pkill -f "ipmiconsole --config-file $IJ_T/ipmiconsole.conf" 2>/dev/null
+kill "$outside_pid" 2>/dev/null
+wait "$outside_pid" 2>/dev/null
+ssh_as bob bob@127.0.0.1 help </dev/null
+check_not "a tenant has no deactivate (it is an operator's)" grep -qi deactivate <<<"$out$err"
+
 echo "# a revoke ends the console; its log is kept"
 attach a3 alice console web01
 wait_for "$IJ_T/a3.out" "keyboard]" || true

@@ -131,6 +131,33 @@ Result<std::unique_ptr<SolSession>> FakeBmc::start_sol(const BmcTarget& target, 
   return std::unique_ptr<SolSession>(new FakeSol(pair[0], *this, target.name, failure));
 }
 
+Status FakeBmc::deactivate_sol(const BmcTarget& target) {
+  IJ_TRY(begin(target));
+  std::unique_lock<std::mutex> lock(mutex_);
+  gate_.wait(lock, [this] { return !gate_closed_; });
+  ++deactivations_[target.name];
+  sol_in_use[target.name] = false;
+  return ok_status();
+}
+
+int FakeBmc::deactivations(const std::string& bmc) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return deactivations_[bmc];
+}
+
+void FakeBmc::close_deactivate_gate() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  gate_closed_ = true;
+}
+
+void FakeBmc::open_deactivate_gate() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    gate_closed_ = false;
+  }
+  gate_.notify_all();
+}
+
 void FakeBmc::count_break(const std::string& bmc) {
   std::lock_guard<std::mutex> lock(mutex_);
   ++breaks[bmc];

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -26,6 +27,9 @@ class FakeBmc : public Bmc {
   // `sol_in_use` without take_over) ends at once with that error; any other
   // is up at once (its NUL written), and the test's end of it is sol_peer().
   Result<std::unique_ptr<SolSession>> start_sol(const BmcTarget& target, bool take_over) override;
+  // Frees sol_in_use (unless `fail`), after waiting while deactivate_gate
+  // is closed; counted.
+  Status deactivate_sol(const BmcTarget& target) override;
 
   Status set_boot_device(const BmcTarget& target, const BootSetting& setting) override;
   Result<BootSetting> boot_device(const BmcTarget& target) override;
@@ -49,6 +53,10 @@ class FakeBmc : public Bmc {
   void count_break(const std::string& bmc);
   BmcTarget last_seen();
   std::vector<bool> take_overs_seen();
+  int deactivations(const std::string& bmc);
+  // Holds deactivate_sol until opened (a BMC slow to answer).
+  void close_deactivate_gate();
+  void open_deactivate_gate();
   // Sets (or, with nullopt, clears) `bmc`'s failure while a loop runs.
   void set_fail(const std::string& bmc, std::optional<Error> e);
 
@@ -74,6 +82,9 @@ class FakeBmc : public Bmc {
   std::mutex mutex_;
   std::map<std::string, int> peers_;
   std::map<std::string, int> starts_;
+  std::map<std::string, int> deactivations_;
+  bool gate_closed_ = false;
+  std::condition_variable gate_;
   struct PendingPower {
     bool on = false;
     int reads_left = 0;

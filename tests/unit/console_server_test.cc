@@ -275,6 +275,83 @@ TEST_F(ConsoleServerTest, ASolSessionHeldElsewhereIsReportedAndAnOperatorMayTake
   ::close(*op);
 }
 
+// An operator's deactivation ends the session held elsewhere with the
+// stored password, and the console (always) connects without stealing.
+TEST_F(ConsoleServerTest, ADeactivationFreesTheSolAndTheConsoleConnects) {
+  bmc.sol_in_use["web01"] = true;
+  start({spec("web01", "alice", ConsoleLogMode::always)});
+  for (int i = 0; i < 100 && view("web01").state != "busy"; ++i) usleep(10'000);
+  ASSERT_EQ(view("web01").state, "busy");
+  auto tenant = attach("web01", "alice");
+  ASSERT_TRUE(tenant.ok());
+  EXPECT_TRUE(has(read_until(*tenant, "in use"), "its serial console is in use by another SOL session"));
+  EXPECT_TRUE(has(file(settings.log_dir + "/web01.log"), "or end it, jumpctl console web01 --deactivate)"));
+  auto r = server->deactivate("web01", "opadmin");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(*r);  // always: it connects again
+  EXPECT_EQ(bmc.deactivations("web01"), 1);
+  EXPECT_EQ(bmc.last_seen().password.str(), "pw");
+  const std::string seen = read_until(*tenant, "[console web01: connected]");
+  EXPECT_TRUE(has(seen, "[console web01: operator opadmin is deactivating the BMC's SOL session]"));
+  EXPECT_TRUE(has(seen, "[console web01: the BMC's SOL session was deactivated by operator opadmin; connecting]"));
+  EXPECT_TRUE(has(seen, "[console web01: connected]"));
+  for (bool t : bmc.take_overs_seen()) EXPECT_FALSE(t);  // freed, not stolen
+  EXPECT_TRUE(has(file(settings.log_dir + "/web01.log"), "deactivated by operator opadmin"));
+  ::close(*tenant);
+}
+
+// While the BMC answers the deactivation nothing connects (the console's
+// own session would be what it ends), and a second one is refused.
+TEST_F(ConsoleServerTest, WhileADeactivationRunsNothingConnects) {
+  start({spec("web01", "alice", ConsoleLogMode::always)});
+  const int own = sol("web01");
+  ASSERT_GE(own, 0);
+  bmc.close_deactivate_gate();
+  Result<bool> first = make_error(Errc::failed, "not run");
+  std::thread t([&] { first = server->deactivate("web01", "opadmin"); });
+  for (int i = 0; i < 200 && view("web01").state != "deactivating"; ++i) usleep(10'000);
+  EXPECT_EQ(view("web01").state, "deactivating");
+  char b;
+  EXPECT_EQ(::read(own, &b, 1), 0);  // its own session was closed first
+  const int starts = bmc.sol_starts("web01");
+  auto late = attach("web01", "alice");
+  ASSERT_TRUE(late.ok());
+  EXPECT_TRUE(has(read_until(*late, "after that]"), "an operator is deactivating the BMC's SOL session; connecting after that"));
+  usleep(300'000);  // retry_max is 200 ms: a connect would have come
+  EXPECT_EQ(bmc.sol_starts("web01"), starts);
+  auto second = server->deactivate("web01", "root");
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().message, "BMC web01: its SOL session is being deactivated already");
+  bmc.open_deactivate_gate();
+  t.join();
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_TRUE(has(read_until(*late, "[console web01: connected]"), "[console web01: connected]"));
+  EXPECT_EQ(view("web01").state, "up");
+  ::close(*late);
+}
+
+TEST_F(ConsoleServerTest, ADeactivationNeedsAStoredPasswordAndSaysWhyItFailed) {
+  start({spec("web01", "alice", ConsoleLogMode::attached, ""), spec("db01", "bob", ConsoleLogMode::attached)});
+  auto typed = server->deactivate("web01", "opadmin");
+  ASSERT_FALSE(typed.ok());
+  EXPECT_EQ(typed.error().code, Errc::invalid_argument);
+  EXPECT_TRUE(has(typed.error().message, "has no stored password"));
+  EXPECT_EQ(server->deactivate("nope", "opadmin").error().code, Errc::not_found);
+  EXPECT_EQ(bmc.deactivations("web01"), 0);
+  // attached, nobody attached: the SOL is left free.
+  auto quiet = server->deactivate("db01", "opadmin");
+  ASSERT_TRUE(quiet.ok());
+  EXPECT_FALSE(*quiet);
+  EXPECT_EQ(view("db01").state, "down");
+  EXPECT_EQ(bmc.sol_starts("db01"), 0);
+  bmc.fail["db01"] = make_error(Errc::failed, "BMC db01 (10.0.0.2) stopped answering (no reply within 8 s)");
+  auto failed = server->deactivate("db01", "opadmin");
+  ASSERT_FALSE(failed.ok());
+  EXPECT_TRUE(has(failed.error().message, "stopped answering"));
+  EXPECT_EQ(view("db01").last_error, failed.error().message);
+  EXPECT_TRUE(has(file(settings.log_dir + "/db01.log"), "operator opadmin could not deactivate the BMC's SOL session"));
+}
+
 TEST_F(ConsoleServerTest, AStalledViewerSkipsAheadAndSlowsNobody) {
   settings.client_buffer = 64 << 10;
   start({spec("web01", "alice", ConsoleLogMode::always)});

@@ -65,6 +65,10 @@ TEST(JumpctlArgs, OtherVerbs) {
   EXPECT_EQ(parse({"switch-config", "--vendor=ios"})->vendor, "ios");
   EXPECT_EQ(parse({"switch-config", "--vendor"}).error().message, "option --vendor needs a value");
   EXPECT_EQ(parse({"--help"})->verb, "help");
+  EXPECT_EQ(parse({"console", "web01", "--deactivate"})->console_mode, "deactivate");
+  EXPECT_EQ(parse({"console", "--force", "web01"})->console_mode, "force");
+  EXPECT_EQ(parse({"console", "web01", "--deactivate", "--force"}).error().message,
+            "--read-only, --force and --deactivate exclude each other");
   // A name that starts with '-' after "--".
   EXPECT_EQ(parse({"revoke", "--", "-x"})->args, std::vector<std::string>{"-x"});
 }
@@ -203,7 +207,7 @@ TEST(JumpctlArgs, HelpAndParserAgree) {
       }
     }
   }
-  EXPECT_EQ(options_seen, 42u);
+  EXPECT_EQ(options_seen, 43u);
 }
 
 TEST(JumpctlArgs, PowerNeedsItsBmcsOneWay) {
