@@ -99,13 +99,13 @@ void print_show(const ij::bus::EnrollmentDetail& d) {
 }
 
 void print_consoles(const std::vector<ij::bus::ConsoleView>& consoles) {
-  std::printf("%-16s %-10s %-8s %-11s %12s  %s\n", "NAME", "OWNER", "LOG", "STATE", "BYTES LOGGED", "ATTACHED");
+  std::printf("%-16s %-10s %-8s %-12s %12s  %s\n", "NAME", "OWNER", "LOG", "STATE", "BYTES LOGGED", "ATTACHED");
   for (const auto& v : consoles) {
     std::string attached;
     for (const auto& a : v.attached)
       attached += (attached.empty() ? "" : ", ") + std::string(a.by_operator ? "operator " : "") + a.user +
                   (a.keyboard ? " (keyboard" : " (read-only") + " since " + a.since + ")";
-    std::printf("%-16s %-10s %-8s %-11s %12llu  %s\n", v.name.c_str(), v.owner.c_str(), v.log.c_str(),
+    std::printf("%-16s %-10s %-8s %-12s %12llu  %s\n", v.name.c_str(), v.owner.c_str(), v.log.c_str(),
                 v.state.c_str(), static_cast<unsigned long long>(v.bytes_logged),
                 attached.empty() ? "-" : attached.c_str());
     if (!v.last_error.empty()) std::printf("  last error: %s\n", v.last_error.c_str());

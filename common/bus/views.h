@@ -43,7 +43,7 @@ struct ConsoleView {
   std::string name;
   std::string owner;
   std::string log;          // always, attached, off
-  std::string state;        // down, connecting, up, waiting, busy
+  std::string state;        // down, connecting, up, waiting, busy, deactivating
   std::string state_since;  // RFC 3339
   std::string last_error;   // why it last failed or was lost, "" if never
   std::string last_reconnect;  // RFC 3339, "" if never

@@ -109,7 +109,6 @@ struct ConsoleServer::Console {
   uint64_t sol_id = 0;
   bool up = false;              // the NUL came: the session is established
   bool take_over = false;       // the next connect ends another SOL session
-  uint64_t deactivation = 0;    // nonzero while an operator's deactivation runs: no connects
   Secret typed;                 // a tenant's password, while someone is attached
   steady::time_point next_try{};
   steady::duration backoff{};
@@ -207,7 +206,7 @@ void ConsoleServer::loop() {
     // console server does not wake up.
     std::optional<steady::duration> wait;
     for (const auto& [name, c] : consoles_)
-      if (!c->sol && wanted(*c) && !c->deactivation) {
+      if (!c->sol && wanted(*c) && !deactivating(*c)) {
         const steady::duration d = std::max(steady::duration::zero(), c->next_try - now);
         wait = wait ? std::min(*wait, d) : d;
       }
@@ -258,6 +257,8 @@ bool ConsoleServer::wanted(const Console& c) const {
   return c.spec.mode == ConsoleLogMode::always && !c.spec.password.empty();
 }
 
+bool ConsoleServer::deactivating(const Console& c) const { return deactivations_.count(c.spec.name) != 0; }
+
 void ConsoleServer::set_state(Console& c, const std::string& state) {
   if (c.state == state) return;
   c.state = state;
@@ -266,7 +267,7 @@ void ConsoleServer::set_state(Console& c, const std::string& state) {
 
 void ConsoleServer::tick(steady::time_point now) {
   for (auto& [name, c] : consoles_) {
-    if (!c->sol && wanted(*c) && now >= c->next_try && !c->deactivation) connect(*c, now);
+    if (!c->sol && wanted(*c) && now >= c->next_try && !deactivating(*c)) connect(*c, now);
     if (c->sol && !wanted(*c)) {
       drop_sol(*c);
       set_state(*c, "down");
@@ -695,7 +696,7 @@ void ConsoleServer::close_client(Console& c, uint64_t id, const std::string& why
   }
   if (!wanted(c)) {
     drop_sol(c);
-    if (!c.deactivation) set_state(c, "down");
+    if (!deactivating(c)) set_state(c, "down");
   }
 }
 
@@ -721,6 +722,7 @@ void ConsoleServer::configure(std::vector<ConsoleSpec> specs) {
       if (it == consoles_.end()) {
         auto c = std::make_unique<Console>();
         c->spec = std::move(spec);
+        if (deactivating(*c)) c->state = "deactivating";  // the one it replaces was
         c->state_since = clock_.now();
         c->next_try = now;
         consoles_.emplace(name, std::move(c));
@@ -830,7 +832,7 @@ Result<int> ConsoleServer::attach(AttachRequest request) {
       c.take_over = true;
       c.next_try = steady::now();
     }
-    if (c.deactivation) {
+    if (deactivating(c)) {
       tell(client, note_line(c.spec.name, "an operator is deactivating the BMC's SOL session; connecting after that"));
     } else if (!c.sol) {
       if (c.state == "down") c.next_try = steady::now();
@@ -876,34 +878,42 @@ void ConsoleServer::end(const std::string& bmc, const std::string& why) {
 Result<bool> ConsoleServer::deactivate(const std::string& bmc, const std::string& by) {
   BmcTarget target;
   uint64_t token = 0;
+  std::string owner;
   Status ready = ok_status();
+  // Audited here, where the outcome is known: refused, started, done or
+  // failed, each journaled when it happens (not when the caller is answered).
+  auto audit = [&](const std::string& result, const std::string& text) {
+    const std::string line = "console " + bmc + " deactivate by=" + by + ": " + text;
+    log::Fields f{"console-deactivate", bmc, owner, by, result};
+    if (result == "failed") log::warning(line, f);
+    else log::notice(line, f);
+  };
   call([&] {
+    auto refuse = [&](Errc code, const std::string& why) {
+      ready = make_error(code, why);
+      audit("refused", why);
+    };
     auto it = consoles_.find(bmc);
-    if (it == consoles_.end()) {
-      ready = make_error(Errc::not_found, "BMC " + bmc + " has no console");
-      return;
-    }
+    if (it == consoles_.end()) return refuse(Errc::not_found, "BMC " + bmc + " has no console");
     Console& c = *it->second;
-    if (c.deactivation) {
-      ready = make_error(Errc::failed, "BMC " + bmc + ": its SOL session is being deactivated already");
-      return;
-    }
+    owner = c.spec.owner;
+    if (deactivating(c)) return refuse(Errc::exists, "BMC " + bmc + ": its SOL session is being deactivated already");
     // A password a tenant typed for their own console is theirs: an
     // operator's action uses only the stored one.
-    if (c.spec.password.empty()) {
-      ready = make_error(Errc::invalid_argument, "BMC " + bmc + " has no stored password (its tenant types it), so the "
-                                                 "jumphost cannot open the session that deactivates its SOL");
-      return;
-    }
+    if (c.spec.password.empty())
+      return refuse(Errc::invalid_argument, "BMC " + bmc + " has no stored password (its tenant types it), so the "
+                                            "jumphost cannot open the session that deactivates its SOL");
     target = c.spec.target;
     target.password = SecretText(std::string(c.spec.password.reveal()));
-    token = next_id_++;
-    c.deactivation = token;
     // Our own session goes first, so that what is deactivated is the other
-    // one, and nothing connects until the BMC has answered.
+    // one; nothing connects under this name until the BMC has answered,
+    // the console that a change may put in this one's place included.
     drop_sol(c);
     set_state(c, "deactivating");
     announce(c, "operator " + by + " is deactivating the BMC's SOL session");
+    audit("started", "started");
+    token = next_id_++;
+    deactivations_[bmc] = token;
   });
   IJ_TRY(ready);
   Status done = make_error(Errc::failed, "BMC " + bmc + ": the deactivation did not run");
@@ -913,18 +923,21 @@ Result<bool> ConsoleServer::deactivate(const std::string& bmc, const std::string
     done = make_error(Errc::failed, "BMC " + bmc + ": deactivating its SOL session: " + e.what());
   }
   target.password.clear();
+  if (done) audit("done", "done");
+  else audit("failed", "FAILED: " + done.error().message);
   bool reconnects = false;
   call([&] {
+    auto held = deactivations_.find(bmc);
+    if (held != deactivations_.end() && held->second == token) deactivations_.erase(held);
     auto it = consoles_.find(bmc);
-    // Gone, or another console now (a revoke, a new owner): nothing to tell.
-    if (it == consoles_.end() || it->second->deactivation != token) return;
+    if (it == consoles_.end()) return;  // revoked meanwhile
     Console& c = *it->second;
-    c.deactivation = 0;
     c.take_over = false;
     c.backoff = steady::duration::zero();
     c.next_try = steady::now();
-    c.last_error = done ? "" : done.error().message;
-    set_state(c, "down");
+    if (!done) c.last_error = done.error().message;
+    else if (c.state == "deactivating") c.last_error.clear();
+    if (c.state == "deactivating") set_state(c, "down");
     reconnects = wanted(c);
     announce(c, done ? "the BMC's SOL session was deactivated by operator " + by +
                            (reconnects ? "; connecting" : "; it is free")

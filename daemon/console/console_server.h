@@ -160,6 +160,10 @@ class ConsoleServer {
   // Loop-thread state.
   std::map<std::string, std::unique_ptr<Console>> consoles_;
   std::map<uint64_t, Source> sources_;
+  // BMCs whose SOL an operator is deactivating, by name (a console put in
+  // the place of one meanwhile waits too), and the deactivation's token.
+  std::map<std::string, uint64_t> deactivations_;
+  bool deactivating(const Console& c) const;
   uint64_t next_id_ = 1;
   std::thread thread_;
 };

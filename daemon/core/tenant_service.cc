@@ -475,18 +475,14 @@ Result<int> TenantService::operator_console(const std::string& user, const std::
 
 void TenantService::deactivate_console(const std::string& user, const std::string& bmc,
                                        std::function<void(Result<std::string>)> done) {
-  const Enrollment* e = state_.find(bmc);
-  if (!e) return done(make_error(Errc::not_found, "no BMC named " + quote_for_message(bmc) + " is enrolled"));
+  if (!state_.find(bmc))
+    return done(make_error(Errc::not_found, "no BMC named " + quote_for_message(bmc) + " is enrolled"));
   auto finish = std::make_shared<std::function<void(Result<std::string>)>>(std::move(done));
-  Status queued = executor_.run([this, user, bmc, owner = e->owner, finish]() -> Executor::Done {
+  // The console server journals it (refused, started, done or failed).
+  Status queued = executor_.run([this, user, bmc, finish]() -> Executor::Done {
     auto r = std::make_shared<Result<bool>>(consoles_.deactivate(bmc, user));
-    return [r, user, bmc, owner, finish] {
-      log::Fields f{"console-deactivate", bmc, owner, user, *r ? "done" : "failed"};
-      if (!*r) {
-        log::warning("console " + bmc + " deactivate by=" + user + ": FAILED: " + r->error().message, f);
-        return (*finish)(r->error());
-      }
-      log::notice("console " + bmc + " deactivate by=" + user + ": done", f);
+    return [r, bmc, finish] {
+      if (!*r) return (*finish)(r->error());
       (*finish)("console " + bmc + ": the SOL session that held the BMC's serial console is ended (if one was active); " +
                 (**r ? std::string("the jumphost's console connects again")
                      : std::string("the SOL is free (the jumphost holds it only while someone is attached)")));

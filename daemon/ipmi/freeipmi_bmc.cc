@@ -1,12 +1,16 @@
 #include <ipmiconsole.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <cstring>
+#include <memory>
 #include <mutex>
+#include <type_traits>
 
 #include "common/base/log.h"
 #include "common/base/strings.h"
+#include "common/sys/fs.h"
 #include "daemon/ipmi/bmc.h"
 #include "daemon/ipmi/freeipmi_monitoring.h"
 #include "daemon/ipmi/freeipmi_ops.h"
@@ -36,6 +40,10 @@ uint8_t chassis_control_code(PowerAction a) {
   }
   return IPMI_CHASSIS_CONTROL_POWER_DOWN;  // unreachable: status is not a control
 }
+
+// A deactivation is a handful of exchanges, each within the session
+// timeout; past this the daemon stops waiting (closing the fd ends it).
+constexpr std::chrono::seconds kDeactivateLimit{60};
 
 // What a console context's failure means, for the console's clients and log.
 Error sol_error(ipmiconsole_ctx_t ctx, const BmcTarget& t) {
@@ -145,18 +153,46 @@ class FreeIpmiBmc : public Bmc {
   }
 
   Status deactivate_sol(const BmcTarget& t) override {
-    // The library's blocking submit returns once the payload is deactivated
-    // (or was not active) and the session closed, or with why not. The
-    // instance deactivated is the one our consoles activate (1).
-    auto ctx = console_context(t, IPMICONSOLE_BEHAVIOR_DEACTIVATE_ONLY);
-    if (!ctx) return ctx.error();
-    Status done = ok_status();
-    if (ipmiconsole_engine_submit_block(*ctx) < 0) {
-      Error e = sol_error(*ctx, t);
-      done = make_error(e.code, e.message + " (deactivating its SOL session)");
+    // Submitted as the consoles are, not with ipmiconsole_engine_submit_block:
+    // in 1.6.10 that waits with select(), which aborts once the daemon's fds
+    // pass 1023 (a few hundred consoles), and its wake-up races the engine's
+    // cleanup, which can leave the context, with its copy of the password,
+    // never freed. The engine closes its end of the fd once the payload is
+    // deactivated (or was not active) and the session closed, or on a
+    // failure; errnum then says which (SUCCESS: done), as FreeIPMI's own
+    // ipmiconsole reads it. The instance is the one the consoles use (1).
+    auto made = console_context(t, IPMICONSOLE_BEHAVIOR_DEACTIVATE_ONLY);
+    if (!made) return made.error();
+    std::unique_ptr<std::remove_pointer_t<ipmiconsole_ctx_t>, decltype(&ipmiconsole_ctx_destroy)> ctx(
+        *made, &ipmiconsole_ctx_destroy);
+    if (ipmiconsole_engine_submit(ctx.get(), nullptr, nullptr) < 0)
+      return make_error(Errc::failed, bmc_who(t) + ": the deactivation did not start: " +
+                                          ipmiconsole_ctx_errormsg(ctx.get()));
+    const int fd = ipmiconsole_ctx_fd(ctx.get());
+    if (fd < 0) return make_error(Errc::failed, bmc_who(t) + ": the console engine gave no file descriptor");
+    struct CloseFirst {  // the fd, then the context (as IpmiconsoleSession)
+      int fd;
+      ~CloseFirst() { ::close(fd); }
+    } close_first{fd};
+    // Each step of the exchange has the session timeout; this bounds them all.
+    const auto limit = std::chrono::steady_clock::now() + kDeactivateLimit;
+    for (char buf[256];;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(limit - std::chrono::steady_clock::now());
+      if (left.count() <= 0)
+        return make_error(Errc::failed, bmc_who(t) + ": the deactivation of its SOL session did not finish within " +
+                                            std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                                               kDeactivateLimit).count()) + " s");
+      struct pollfd p = {fd, POLLIN, 0};
+      const int n = ::poll(&p, 1, static_cast<int>(left.count()));
+      if (n < 0 && errno != EINTR) return make_error(Errc::failed, std::string("poll: ") + std::strerror(errno));
+      if (n <= 0) continue;
+      const ssize_t r = ::read(fd, buf, sizeof buf);  // bytes: none expected; ignored
+      if (r < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      if (r <= 0) break;
     }
-    ipmiconsole_ctx_destroy(*ctx);
-    return done;
+    if (ipmiconsole_ctx_errnum(ctx.get()) == IPMICONSOLE_ERR_SUCCESS) return ok_status();
+    Error e = sol_error(ctx.get(), t);
+    return make_error(e.code, e.message + " (deactivating its SOL session)");
   }
 
   Status set_boot_device(const BmcTarget& t, const BootSetting& b) override { return freeipmi_set_boot_device(t, b); }
@@ -179,9 +215,8 @@ class FreeIpmiBmc : public Bmc {
  private:
   // A console context for `t` with these behavior flags, not yet submitted.
   Result<ipmiconsole_ctx_t> console_context(const BmcTarget& t, unsigned int behavior_flags) {
-    // Two engine threads serve every console (each polls all its sessions).
-    std::call_once(engine_once_, [this] { engine_ = ipmiconsole_engine_init(2, 0) == 0; });
-    if (!engine_) return make_error(Errc::failed, "cannot start the FreeIPMI console engine");
+    std::call_once(engine_once_, [this] { engine_error_ = start_engine(); });
+    if (!engine_error_.empty()) return make_error(Errc::failed, engine_error_);
     // The library keeps its own copies of these strings.
     std::string user = t.user, password = t.password.str();
     ipmiconsole_ipmi_config ipmi{};
@@ -216,9 +251,36 @@ class FreeIpmiBmc : public Bmc {
     return ctx;
   }
 
+  // Starts libipmiconsole's engine, once, unless its site defaults would
+  // crash the daemon; empty when it runs, else why not.
+  std::string start_engine() {
+    const std::string path = "/etc/freeipmi/libipmiconsole.conf";  // the library's, built in
+    auto text = read_file(path);
+    if (!text) log::warning("cannot read " + path + " (libipmiconsole reads it too): " + text.error().message);
+    if (text && *text) {
+      ConsoleLibraryDefaults d = read_libipmiconsole_conf(**text);
+      if (d.lock_memory) {
+        const std::string why = path + " sets the engine flag lockmemory, with which FreeIPMI 1.6.10 frees each "
+                                       "console session's memory wrongly (the daemon would crash): no console "
+                                       "starts until that flag is removed and the daemon restarted";
+        log::error(why);
+        return why;
+      }
+      if (!d.keys.empty())
+        log::warning(path + " sets " + join(d.keys, ", ") + ": libipmiconsole takes what the daemon does not give "
+                     "from it, for every console (K_g, the SOL payload instance, a user name left empty)");
+    }
+    // Two engine threads serve every console (each polls all its sessions).
+    if (ipmiconsole_engine_init(2, 0) < 0)
+      return std::string("cannot start the FreeIPMI console engine: ") + std::strerror(errno);
+    engine_ = true;
+    return "";
+  }
+
   Monitoring monitoring_;
   std::once_flag engine_once_;
-  bool engine_ = false;
+  bool engine_ = false;          // running: torn down at the end
+  std::string engine_error_;     // why it does not run
 };
 
 }  // namespace

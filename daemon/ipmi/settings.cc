@@ -4,6 +4,7 @@
 #include <ipmi_monitoring.h>
 #include <ipmiconsole.h>
 
+#include <cctype>
 #include <set>
 
 #include "common/base/strings.h"
@@ -144,6 +145,26 @@ unsigned ipmimonitoring_workaround_flags(const std::vector<std::string>& names) 
   for (const std::string& n : names)
     if (const Workaround* w = find_workaround(n)) flags |= w->ipmimonitoring;
   return flags;
+}
+
+ConsoleLibraryDefaults read_libipmiconsole_conf(std::string_view text) {
+  // conffile's syntax: "KEY VALUE...", '#' to the end of the line.
+  ConsoleLibraryDefaults d;
+  auto lower = [](std::string w) {
+    for (char& ch : w) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return w;
+  };
+  for (const std::string& whole : split_lines(text)) {
+    std::string_view line = whole;
+    if (size_t hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+    std::vector<std::string> words = split_ws(line);
+    if (words.empty()) continue;
+    const std::string key = lower(words[0]);
+    d.keys.push_back(key);
+    if (key == "libipmiconsole-context-engine-flags")
+      for (size_t i = 1; i < words.size(); ++i) d.lock_memory |= lower(words[i]) == "lockmemory";
+  }
+  return d;
 }
 
 }  // namespace ij

@@ -33,6 +33,18 @@ Status validate_workarounds(const std::vector<std::string>& names);
 Result<std::vector<std::string>> parse_workarounds(std::string_view text);
 Status validate_ipmi_settings(const IpmiSettings& s);
 
+// What /etc/freeipmi/libipmiconsole.conf sets (`text`, its content): the
+// library reads it when its engine starts, for the defaults of every
+// context. Its "lockmemory" engine flag makes the library allocate each
+// context locked (mmap) and free it with free() when the context's own
+// flags do not lock, as the daemon's do not (freeipmi_bmc.cc): a crash at
+// the first console that closes. So the daemon starts no console with it.
+struct ConsoleLibraryDefaults {
+  bool lock_memory = false;
+  std::vector<std::string> keys;  // every setting it has, in order
+};
+ConsoleLibraryDefaults read_libipmiconsole_conf(std::string_view text);
+
 // FreeIPMI flag values for the names (ipmi-api.h, ipmiconsole.h,
 // ipmi_monitoring.h): each library has its own constants.
 unsigned freeipmi_workaround_flags(const std::vector<std::string>& names);

@@ -237,8 +237,15 @@ exec {outside_fd}>&-
 pkill -f "ipmiconsole --config-file $IJ_T/ipmiconsole.conf" 2>/dev/null
 kill "$outside_pid" 2>/dev/null
 wait "$outside_pid" 2>/dev/null
-ssh_as bob bob@127.0.0.1 help </dev/null
-check_not "a tenant has no deactivate (it is an operator's)" grep -qi deactivate <<<"$out$err"
+check "  started, then done" grep -q "console db01 deactivate by=opadmin: started" "$IJ_T/daemon.log"
+audited=$(grep -c "console db01 deactivate by=" "$IJ_T/daemon.log")
+run_as bob "$jumpctl" console db01 --deactivate
+check_eq "a tenant cannot deactivate: the daemon refuses the Manager call" 1 "$rc"
+check "  and says who called" grep -q "denied: bob (uid $(id -u bob)) called DeactivateConsole" "$IJ_T/daemon.log"
+check_eq "  and nothing was done" "$audited" "$(grep -c "console db01 deactivate by=" "$IJ_T/daemon.log")"
+echo "     (jumpctl told bob: $err)"
+check_not "no BMC password in a console log after the deactivation" grep -r -q -e pw-web01 -e pw-db01 "$logdir"
+check_not "  nor in the daemon's" grep -q -e pw-web01 -e pw-db01 "$IJ_T/daemon.log"
 
 echo "# a revoke ends the console; its log is kept"
 attach a3 alice console web01

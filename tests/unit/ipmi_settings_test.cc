@@ -58,5 +58,18 @@ TEST(IpmiSettings, PrivilegeCipherAndActions) {
   EXPECT_STREQ(power_action_name(PowerAction::soft), "soft");
 }
 
+// libipmiconsole's site file: its lockmemory engine flag (any case, among
+// others) is found; a comment or another key's value is not it.
+TEST(IpmiSettings, LibipmiconsoleConf) {
+  auto d = read_libipmiconsole_conf(
+      "# libipmiconsole-context-engine-flags lockmemory\n"
+      "libipmiconsole-context-behavior-flags lockmemory\n"
+      "\tLIBIPMICONSOLE-CONTEXT-K_G  0x01 # a key\n\n");
+  EXPECT_FALSE(d.lock_memory);
+  EXPECT_EQ(d.keys, (std::vector<std::string>{"libipmiconsole-context-behavior-flags", "libipmiconsole-context-k_g"}));
+  EXPECT_TRUE(read_libipmiconsole_conf("libipmiconsole-context-engine-flags closefd\tLockMemory\n").lock_memory);
+  EXPECT_TRUE(read_libipmiconsole_conf("").keys.empty());
+}
+
 }  // namespace
 }  // namespace ij
