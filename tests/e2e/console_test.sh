@@ -260,4 +260,22 @@ detach a3
 ended_log=$(ls "$log".ended-* 2>/dev/null | head -1)
 check "the log is kept aside (web01.log.ended-…), with the revoke in it" grep -qF "the BMC was revoked]" "${ended_log:-/nonexistent}"
 check_not "  and no web01.log is left for a BMC enrolled again under the name" test -e "$log"
+
+echo "# a site libipmiconsole.conf with lockmemory: no console starts, and the daemon says why (no crash)"
+# FreeIPMI 1.6.10 would allocate each context locked and the daemon's flags
+# make it free it with free(): the daemon reads the file first.
+mkdir -p /etc/freeipmi
+printf 'libipmiconsole-context-engine-flags lockmemory\n' > /etc/freeipmi/libipmiconsole.conf
+stop_daemon
+start_daemon
+attach b2 bob console db01
+check "the tenant is told why the console does not start" wait_for "$IJ_T/b2.out" "sets the engine flag lockmemory" 150
+check "  and the journal says it" grep -q "libipmiconsole.conf sets the engine flag lockmemory" "$IJ_T/daemon.log"
+detach b2
+# Without the check the context's free came within seconds of the detach,
+# and the daemon died of it (SIGSEGV): it is watched for 10 s.
+alive=yes
+for i in $(seq 1 20); do kill -0 "$daemon_pid" 2>/dev/null || { alive=no; break; }; sleep 0.5; done
+check_eq "the daemon still runs 10 s after the detach" yes "$alive"
+rm /etc/freeipmi/libipmiconsole.conf
 finish
