@@ -383,9 +383,12 @@ void ConsoleServer::connect_failed(Console& c, const Error& why, steady::time_po
   if (why.message != c.last_error) {
     c.last_error = why.message;
     std::string text = why.message + "; trying again every " + seconds_text(settings_.retry_max) + " at most";
-    if (busy)
-      text += " (an operator can take it over, jumpctl console " + c.spec.name + " --force, or end it, jumpctl console " +
-              c.spec.name + " --deactivate)";
+    if (busy) {
+      text += " (an operator can take it over, jumpctl console " + c.spec.name + " --force";
+      // Ending it takes a session of the jumphost's own: a stored password.
+      if (!c.spec.password.empty()) text += ", or end it, jumpctl console " + c.spec.name + " --deactivate";
+      text += ")";
+    }
     announce(c, text);
   }
 }
@@ -875,7 +878,7 @@ void ConsoleServer::end(const std::string& bmc, const std::string& why) {
   call([&] { close_console(bmc, why); });
 }
 
-Result<bool> ConsoleServer::deactivate(const std::string& bmc, const std::string& by) {
+Result<AfterDeactivation> ConsoleServer::deactivate(const std::string& bmc, const std::string& by) {
   BmcTarget target;
   uint64_t token = 0;
   std::string owner;
@@ -891,7 +894,7 @@ Result<bool> ConsoleServer::deactivate(const std::string& bmc, const std::string
   call([&] {
     auto refuse = [&](Errc code, const std::string& why) {
       ready = make_error(code, why);
-      audit("refused", why);
+      audit("refused", "refused: " + why);
     };
     auto it = consoles_.find(bmc);
     if (it == consoles_.end()) return refuse(Errc::not_found, "BMC " + bmc + " has no console");
@@ -923,12 +926,12 @@ Result<bool> ConsoleServer::deactivate(const std::string& bmc, const std::string
     done = make_error(Errc::failed, "BMC " + bmc + ": deactivating its SOL session: " + e.what());
   }
   target.password.clear();
-  if (done) audit("done", "done");
-  else audit("failed", "FAILED: " + done.error().message);
-  bool reconnects = false;
+  AfterDeactivation after = AfterDeactivation::gone;
   call([&] {
     auto held = deactivations_.find(bmc);
     if (held != deactivations_.end() && held->second == token) deactivations_.erase(held);
+    if (done) audit("done", "done");
+    else audit("failed", "FAILED: " + done.error().message);
     auto it = consoles_.find(bmc);
     if (it == consoles_.end()) return;  // revoked meanwhile
     Console& c = *it->second;
@@ -938,13 +941,14 @@ Result<bool> ConsoleServer::deactivate(const std::string& bmc, const std::string
     if (!done) c.last_error = done.error().message;
     else if (c.state == "deactivating") c.last_error.clear();
     if (c.state == "deactivating") set_state(c, "down");
-    reconnects = wanted(c);
+    const bool reconnects = wanted(c);
+    after = reconnects ? AfterDeactivation::connects : AfterDeactivation::free;
     announce(c, done ? "the BMC's SOL session was deactivated by operator " + by +
                            (reconnects ? "; connecting" : "; it is free")
                      : "operator " + by + " could not deactivate the BMC's SOL session: " + done.error().message);
   });
   if (!done) return done.error();
-  return reconnects;
+  return after;
 }
 
 void ConsoleServer::note(const std::string& bmc, const std::string& text) {

@@ -71,6 +71,13 @@ struct AttachRequest {
   SecretText password;       // typed by a tenant when none is stored
 };
 
+// What a BMC's console does once its SOL session was deactivated.
+enum class AfterDeactivation {
+  connects,  // it is held (always, or someone attached): it connects again
+  free,      // nobody holds it: the SOL stays free
+  gone,      // the BMC was revoked meanwhile
+};
+
 class ConsoleServer {
  public:
   ConsoleServer(Bmc& bmc, ConsoleSettings settings, const Clock& clock);
@@ -91,10 +98,10 @@ class ConsoleServer {
   void end(const std::string& bmc, const std::string& why);
   // Ends the SOL session that holds `bmc`'s serial console, whoever holds
   // it (this console's own included: it is closed first), then lets the
-  // console connect again if it is wanted (the answer: whether it does);
-  // `by` (an operator) is named in the notes. Needs a stored password.
-  // Blocks on the BMC, up to its session timeout: not for the bus thread.
-  Result<bool> deactivate(const std::string& bmc, const std::string& by);
+  // console connect again if it is wanted (the answer: what the console
+  // does now); `by` (an operator) is named in the notes and the journal.
+  // Needs a stored password. Blocks on the BMC: not for the bus thread.
+  Result<AfterDeactivation> deactivate(const std::string& bmc, const std::string& by);
   // A note for the log and the attached clients ("power on by alice: done").
   void note(const std::string& bmc, const std::string& text);
   std::vector<bus::ConsoleView> views();

@@ -262,12 +262,13 @@ Result<Enrollment> Admin::enroll(const EnrollRequest& request, const std::string
 
   auto t = touch({e.name}, {e.owner});
   if (!t) return t.error().with_context("enroll " + e.name);
+  const Snapshots snap = snapshots(next);
   Plan plan;
-  plan.add(link_step(next, e, true, *t));
+  plan.add(link_step(snap, e, true, *t));
   // The BMC is reachable from here on: its answer decides, before any
   // user, key or state is written.
   plan.add(request.check ? check_step(e) : no_op_step("IPMI check"));
-  plan.add(new_tenant ? user_step(next, e.owner, true, *t) : no_op_step("Unix user"));
+  plan.add(new_tenant ? user_step(snap, e.owner, true, *t) : no_op_step("Unix user"));
   plan.add(hosts_step(next));
   plan.add(keys_step(next, e.owner));
   plan.add(dropin_step(next, e.owner, true));
@@ -393,14 +394,19 @@ Result<Enrollment> Admin::set(const SetRequest& r, const std::string& who) {
   // BMC (or go, with the old owner's last BMC).
   const bool ports_change = e.ports != old.ports;
   plan.add(new_owner ? keys_step(next, old.owner) : no_op_step("authorized keys"));
-  plan.add(new_tenant ? user_step(next, e.owner, true, *t) : no_op_step("Unix user"));
-  plan.add(new_owner || ports_change ? firewall_step(next, *t) : no_op_step("firewall"));
+  std::optional<Snapshots> snap;  // only when a step needs them
+  auto snaps = [&]() -> const Snapshots& {
+    if (!snap) snap = snapshots(next);
+    return *snap;
+  };
+  plan.add(new_tenant ? user_step(snaps(), e.owner, true, *t) : no_op_step("Unix user"));
+  plan.add(new_owner || ports_change ? firewall_step(snaps(), *t) : no_op_step("firewall"));
   plan.add(new_owner || ports_change ? keys_step(next, e.owner) : no_op_step("authorized keys"));
   // As for an enroll: sshd must give the new owner the tenants' block (the
   // drop-in itself never changes here: one tenant comes for one that goes
   // at most, so the set of tenants neither fills nor empties).
   plan.add(new_owner ? dropin_step(next, e.owner, true) : no_op_step("sshd drop-in"));
-  plan.add(old_owner_leaves ? user_step(next, old.owner, false, *t) : no_op_step("Unix user"));
+  plan.add(old_owner_leaves ? user_step(snaps(), old.owner, false, *t) : no_op_step("Unix user"));
   plan.add(state_step(next));
   Intent intent{"set", e.name, {}, {}};
   if (new_tenant) intent.users.push_back(e.owner);
@@ -461,8 +467,9 @@ Status Admin::revoke(const std::string& name, const std::string& who) {
   plan.add(dropin_step(next, e.owner, false));
   plan.add(keys_step(next, e.owner));
   plan.add(hosts_step(next));
-  plan.add(last ? user_step(next, e.owner, false, *t) : no_op_step("Unix user"));
-  plan.add(link_step(next, e, false, *t));
+  const Snapshots snap = snapshots(next);
+  plan.add(last ? user_step(snap, e.owner, false, *t) : no_op_step("Unix user"));
+  plan.add(link_step(snap, e, false, *t));
   plan.add(state_step(next));
   Status s = run_recorded(plan, Intent{"revoke", e.name, {}, {}}, began);
   const std::string what = "revoke " + name + " owner=" + e.owner + " by=" + who;

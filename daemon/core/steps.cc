@@ -165,9 +165,12 @@ Status Admin::drop_uid_elements(const std::string& user, const State& state, con
   return s;
 }
 
-Step Admin::firewall_step(const State& next, Touch t) {
-  auto before = std::make_shared<const State>(jh_.state);
-  auto after = std::make_shared<const State>(next);
+Admin::Snapshots Admin::snapshots(const State& next) const {
+  return {std::make_shared<const State>(jh_.state), std::make_shared<const State>(next)};
+}
+
+Step Admin::firewall_step(const Snapshots& s, Touch t) {
+  auto before = s.before, after = s.after;
   return Step{"firewall", [=, this] { return move_firewall(*before, *after, *t); },
               [=, this] { return move_firewall(*after, *before, *t); }};
 }
@@ -187,11 +190,10 @@ Step Admin::check_step(const Enrollment& e) {
               [] { return ok_status(); }};
 }
 
-Step Admin::user_step(const State& next, const std::string& user, bool create, Touch t) {
+Step Admin::user_step(const Snapshots& snap, const std::string& user, bool create, Touch t) {
   Users* users = &jh_.host.users;
   const Config& c = jh_.config;
-  auto before = std::make_shared<const State>(jh_.state);
-  auto after = std::make_shared<const State>(next);
+  auto before = snap.before, after = snap.after;
   auto left = std::make_shared<bool>(false);
   // A new user gets a new uid: the firewall's elements follow it (and those
   // of the uid the user had, in a rollback of a removal, go).
@@ -217,12 +219,11 @@ Step Admin::user_step(const State& next, const std::string& user, bool create, T
   return Step{"Unix user", remove, [=] { return add(*before); }, left};
 }
 
-Step Admin::link_step(const State& next, const Enrollment& e, bool create, Touch t) {
+Step Admin::link_step(const Snapshots& snap, const Enrollment& e, bool create, Touch t) {
   Links* links = &jh_.host.links;
   const DesiredLink link = desired_link(jh_.config, e);
   // Rendered when the step runs: the uids are those of that moment.
-  auto before = std::make_shared<const State>(jh_.state);
-  auto after = std::make_shared<const State>(next);
+  auto before = snap.before, after = snap.after;
   // The rules that cover the link, then the link; on failure, `fallback`'s rules.
   // The trunk closes with its first VLAN link (hardened before the link
   // exists); a rollback of that enroll puts its settings back. A revoke

@@ -475,20 +475,30 @@ Result<int> TenantService::operator_console(const std::string& user, const std::
 
 void TenantService::deactivate_console(const std::string& user, const std::string& bmc,
                                        std::function<void(Result<std::string>)> done) {
+  // Journaled as the console server does it (refused, started, done or failed).
+  auto journal_refusal = [&](const Error& why) {
+    log::notice("console " + quote_for_message(bmc) + " deactivate by=" + user + ": refused: " + why.message,
+                {"console-deactivate", bmc, "", user, "refused"});
+    return why;
+  };
   if (!state_.find(bmc))
-    return done(make_error(Errc::not_found, "no BMC named " + quote_for_message(bmc) + " is enrolled"));
+    return done(journal_refusal(make_error(Errc::not_found, "no BMC named " + quote_for_message(bmc) + " is enrolled")));
   auto finish = std::make_shared<std::function<void(Result<std::string>)>>(std::move(done));
-  // The console server journals it (refused, started, done or failed).
   Status queued = executor_.run([this, user, bmc, finish]() -> Executor::Done {
-    auto r = std::make_shared<Result<bool>>(consoles_.deactivate(bmc, user));
+    auto r = std::make_shared<Result<AfterDeactivation>>(consoles_.deactivate(bmc, user));
     return [r, bmc, finish] {
       if (!*r) return (*finish)(r->error());
+      std::string then;
+      switch (**r) {
+        case AfterDeactivation::connects: then = "the jumphost's console connects again"; break;
+        case AfterDeactivation::free: then = "the SOL is free (the jumphost holds it only while someone is attached)"; break;
+        case AfterDeactivation::gone: then = "the BMC was revoked meanwhile"; break;
+      }
       (*finish)("console " + bmc + ": the SOL session that held the BMC's serial console is ended (if one was active); " +
-                (**r ? std::string("the jumphost's console connects again")
-                     : std::string("the SOL is free (the jumphost holds it only while someone is attached)")));
+                then);
     };
   });
-  if (!queued) (*finish)(queued.error().with_context("deactivate " + bmc + "'s SOL"));
+  if (!queued) (*finish)(journal_refusal(queued.error().with_context("deactivate " + bmc + "'s SOL")));
 }
 
 Result<std::vector<uint8_t>> TenantService::console_log(const std::string& tenant, const std::string& bmc,

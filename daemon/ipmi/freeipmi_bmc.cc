@@ -159,8 +159,11 @@ class FreeIpmiBmc : public Bmc {
     // cleanup, which can leave the context, with its copy of the password,
     // never freed. The engine closes its end of the fd once the payload is
     // deactivated (or was not active) and the session closed, or on a
-    // failure; errnum then says which (SUCCESS: done), as FreeIPMI's own
-    // ipmiconsole reads it. The instance is the one the consoles use (1).
+    // failure, and every failure sets errnum before that close (a timeout,
+    // a completion code, a refused login); so errnum SUCCESS at end of file
+    // stands for the "deactivated" notice that submit_block would have
+    // waited for. The instance is the consoles' (1, unless the site's
+    // libipmiconsole.conf says otherwise: see start_engine).
     auto made = console_context(t, IPMICONSOLE_BEHAVIOR_DEACTIVATE_ONLY);
     if (!made) return made.error();
     std::unique_ptr<std::remove_pointer_t<ipmiconsole_ctx_t>, decltype(&ipmiconsole_ctx_destroy)> ctx(
@@ -188,7 +191,8 @@ class FreeIpmiBmc : public Bmc {
       if (n <= 0) continue;
       const ssize_t r = ::read(fd, buf, sizeof buf);  // bytes: none expected; ignored
       if (r < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-      if (r <= 0) break;
+      if (r < 0) return make_error(Errc::failed, bmc_who(t) + ": reading the console engine: " + std::strerror(errno));
+      if (r == 0) break;
     }
     if (ipmiconsole_ctx_errnum(ctx.get()) == IPMICONSOLE_ERR_SUCCESS) return ok_status();
     Error e = sol_error(ctx.get(), t);
@@ -208,14 +212,18 @@ class FreeIpmiBmc : public Bmc {
   // libipmimonitoring asks to be initialised before any thread uses it:
   // here, on the main thread, before the workers and the console engine
   // start (a failure is said again at each call that needs it).
+  // The console engine starts here too, at the daemon's start: its site
+  // file is judged (and a problem said) at once, and the descriptors the
+  // engine makes for itself are low ones (its garbage collector waits with
+  // select(), which takes none past 1023).
   explicit FreeIpmiBmc(std::string sdr_cache_dir) : monitoring_(std::move(sdr_cache_dir)) {
     if (Status s = Monitoring::init(); !s) log::warning(s.error().message);
+    engine_error_ = start_engine();
   }
 
  private:
   // A console context for `t` with these behavior flags, not yet submitted.
   Result<ipmiconsole_ctx_t> console_context(const BmcTarget& t, unsigned int behavior_flags) {
-    std::call_once(engine_once_, [this] { engine_error_ = start_engine(); });
     if (!engine_error_.empty()) return make_error(Errc::failed, engine_error_);
     // The library keeps its own copies of these strings.
     std::string user = t.user, password = t.password.str();
@@ -251,8 +259,8 @@ class FreeIpmiBmc : public Bmc {
     return ctx;
   }
 
-  // Starts libipmiconsole's engine, once, unless its site defaults would
-  // crash the daemon; empty when it runs, else why not.
+  // Starts libipmiconsole's engine unless its site defaults would crash
+  // the daemon; empty when it runs, else why not.
   std::string start_engine() {
     const std::string path = "/etc/freeipmi/libipmiconsole.conf";  // the library's, built in
     auto text = read_file(path);
@@ -268,7 +276,8 @@ class FreeIpmiBmc : public Bmc {
       }
       if (!d.keys.empty())
         log::warning(path + " sets " + join(d.keys, ", ") + ": libipmiconsole takes what the daemon does not give "
-                     "from it, for every console (K_g, the SOL payload instance, a user name left empty)");
+                     "from it, for every console and deactivation (K_g, the SOL payload instance, the "
+                     "retransmission and packet error counts, a user name left empty)");
     }
     // Two engine threads serve every console (each polls all its sessions).
     if (ipmiconsole_engine_init(2, 0) < 0)
@@ -278,7 +287,6 @@ class FreeIpmiBmc : public Bmc {
   }
 
   Monitoring monitoring_;
-  std::once_flag engine_once_;
   bool engine_ = false;          // running: torn down at the end
   std::string engine_error_;     // why it does not run
 };

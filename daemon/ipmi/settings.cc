@@ -148,22 +148,75 @@ unsigned ipmimonitoring_workaround_flags(const std::vector<std::string>& names) 
 }
 
 ConsoleLibraryDefaults read_libipmiconsole_conf(std::string_view text) {
-  // conffile's syntax: "KEY VALUE...", '#' to the end of the line.
+  // FreeIPMI's conffile syntax (common/miscutil/conffile.c): "KEY VALUE...",
+  // words split on any white space, '#' to the end of the line, a '\' at
+  // the end of a line joins the next, '"' quotes (and goes), and \\, \#, \"
+  // stand for the character. Where unsure, this reads more as set than the
+  // library would (a '#' inside quotes is not taken for a comment): a flag
+  // seen that is not set costs the consoles, one missed costs a crash.
   ConsoleLibraryDefaults d;
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false, quoted = false, comment = false;
   auto lower = [](std::string w) {
     for (char& ch : w) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     return w;
   };
-  for (const std::string& whole : split_lines(text)) {
-    std::string_view line = whole;
-    if (size_t hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
-    std::vector<std::string> words = split_ws(line);
-    if (words.empty()) continue;
+  auto end_word = [&] {
+    if (in_word) words.push_back(std::move(word));
+    word.clear();
+    in_word = false;
+  };
+  auto end_line = [&] {
+    end_word();
+    quoted = comment = false;
+    if (words.empty()) return;
     const std::string key = lower(words[0]);
     d.keys.push_back(key);
     if (key == "libipmiconsole-context-engine-flags")
       for (size_t i = 1; i < words.size(); ++i) d.lock_memory |= lower(words[i]) == "lockmemory";
+    words.clear();
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (ch == '\n') {
+      end_line();
+      continue;
+    }
+    if (comment) continue;
+    if (ch == '\\' && i + 1 < text.size()) {
+      const char next = text[i + 1];
+      const bool crlf = next == '\r' && i + 2 < text.size() && text[i + 2] == '\n';
+      if (next == '\n' || crlf) {  // the line goes on
+        end_word();
+        i += crlf ? 2 : 1;
+        continue;
+      }
+      if (next == '\\' || next == '#' || next == '"') {
+        word += next;
+        in_word = true;
+        ++i;
+        continue;
+      }
+    }
+    if (ch == '"') {
+      quoted = !quoted;
+      in_word = true;
+      continue;
+    }
+    if (ch == '#' && !quoted) {
+      end_word();
+      comment = true;
+      continue;
+    }
+    if (std::isspace(static_cast<unsigned char>(ch)) && !quoted) {
+      end_word();
+      continue;
+    }
+    word += ch;
+    in_word = true;
   }
+  end_line();
   return d;
 }
 

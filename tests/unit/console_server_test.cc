@@ -288,7 +288,7 @@ TEST_F(ConsoleServerTest, ADeactivationFreesTheSolAndTheConsoleConnects) {
   EXPECT_TRUE(has(file(settings.log_dir + "/web01.log"), "or end it, jumpctl console web01 --deactivate)"));
   auto r = server->deactivate("web01", "opadmin");
   ASSERT_TRUE(r.ok()) << r.error().message;
-  EXPECT_TRUE(*r);  // always: it connects again
+  EXPECT_EQ(*r, AfterDeactivation::connects);  // always: it connects again
   EXPECT_EQ(bmc.deactivations("web01"), 1);
   EXPECT_EQ(bmc.last_seen().password.str(), "pw");
   const std::string seen = read_until(*tenant, "[console web01: connected]");
@@ -313,7 +313,7 @@ struct HeldDeactivation {
     if (thread.joinable()) thread.join();
   }
   testing::FakeBmc& bmc;
-  Result<bool> result = make_error(Errc::failed, "not run");
+  Result<AfterDeactivation> result = make_error(Errc::failed, "not run");
   std::thread thread;
 };
 
@@ -362,10 +362,26 @@ TEST_F(ConsoleServerTest, AConsoleReplacedDuringADeactivationWaitsForIt) {
   EXPECT_EQ(view("web01").state, "deactivating");
   held.finish();
   ASSERT_TRUE(held.result.ok());
-  EXPECT_TRUE(*held.result);  // bob's console is held: it connects
+  EXPECT_EQ(*held.result, AfterDeactivation::connects);  // bob's console is held: it connects
   EXPECT_GE(sol("web01", starts + 1), 0);
   for (int i = 0; i < 200 && view("web01").state != "up"; ++i) usleep(10'000);
   EXPECT_EQ(view("web01").state, "up");
+}
+
+// Revoked during the deactivation: the answer says so, and a BMC enrolled
+// again under the name is not held back by it afterwards.
+TEST_F(ConsoleServerTest, ABmcRevokedDuringADeactivationIsSaidToBeGone) {
+  start({spec("web01", "alice", ConsoleLogMode::always)});
+  ASSERT_GE(sol("web01"), 0);
+  HeldDeactivation held(bmc, *server, "web01");
+  for (int i = 0; i < 200 && view("web01").state != "deactivating"; ++i) usleep(10'000);
+  server->configure({});
+  held.finish();
+  ASSERT_TRUE(held.result.ok());
+  EXPECT_EQ(*held.result, AfterDeactivation::gone);
+  const int starts = bmc.sol_starts("web01");
+  server->configure({spec("web01", "bob", ConsoleLogMode::always)});
+  EXPECT_GE(sol("web01", starts + 1), 0);
 }
 
 TEST_F(ConsoleServerTest, ADeactivationNeedsAStoredPasswordAndSaysWhyItFailed) {
@@ -375,11 +391,22 @@ TEST_F(ConsoleServerTest, ADeactivationNeedsAStoredPasswordAndSaysWhyItFailed) {
   EXPECT_EQ(typed.error().code, Errc::invalid_argument);
   EXPECT_TRUE(has(typed.error().message, "has no stored password"));
   EXPECT_EQ(server->deactivate("nope", "opadmin").error().code, Errc::not_found);
+  // So the note that its SOL is in use offers only the take-over.
+  bmc.sol_in_use["web01"] = true;
+  AttachRequest r;
+  r.bmc = "web01";
+  r.user = "alice";
+  r.password = SecretText(std::string("typed"));
+  auto fd = server->attach(std::move(r));
+  ASSERT_TRUE(fd.ok());
+  const std::string note = read_until(*fd, "--force)");
+  EXPECT_TRUE(has(note, "(an operator can take it over, jumpctl console web01 --force)")) << note;
+  ::close(*fd);
   EXPECT_EQ(bmc.deactivations("web01"), 0);
   // attached, nobody attached: the SOL is left free.
   auto quiet = server->deactivate("db01", "opadmin");
   ASSERT_TRUE(quiet.ok());
-  EXPECT_FALSE(*quiet);
+  EXPECT_EQ(*quiet, AfterDeactivation::free);
   EXPECT_EQ(view("db01").state, "down");
   EXPECT_EQ(bmc.sol_starts("db01"), 0);
   bmc.set_fail("db01", make_error(Errc::failed, "BMC db01 (10.0.0.2) stopped answering (no reply within 8 s)"));

@@ -69,6 +69,18 @@ TEST(IpmiSettings, LibipmiconsoleConf) {
   EXPECT_EQ(d.keys, (std::vector<std::string>{"libipmiconsole-context-behavior-flags", "libipmiconsole-context-k_g"}));
   EXPECT_TRUE(read_libipmiconsole_conf("libipmiconsole-context-engine-flags closefd\tLockMemory\n").lock_memory);
   EXPECT_TRUE(read_libipmiconsole_conf("").keys.empty());
+  // What FreeIPMI's conffile also takes for it: CRLF lines, a line joined
+  // to the next, quotes, escapes, other white space.
+  const char* engine = "libipmiconsole-context-engine-flags";
+  for (std::string tail : {" lockmemory\r\n", " closefd \\\n  lockmemory\n", " closefd \\\r\nlockmemory",
+                           " \"lockmemory\"\n", " lock\"memory\"", " a\\#b lockmemory", "\vlockmemory\f\n",
+                           " \"# not a comment\" lockmemory"}) {
+    auto found = read_libipmiconsole_conf(engine + tail);
+    EXPECT_TRUE(found.lock_memory) << tail;
+    EXPECT_EQ(found.keys, std::vector<std::string>{engine}) << tail;
+  }
+  EXPECT_FALSE(read_libipmiconsole_conf(std::string(engine) + " closefd # lockmemory\n").lock_memory);
+  EXPECT_FALSE(read_libipmiconsole_conf(std::string(engine) + " closefd\nlockmemory\n").lock_memory);
 }
 
 }  // namespace
