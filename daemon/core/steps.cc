@@ -245,6 +245,11 @@ Step Admin::link_step(const Snapshots& snap, const Enrollment& e, bool create, T
     Status s = move_firewall(fallback, rules, *t);
     if (s) {
       s = links->create_vlan(link.trunk, link.vid, link.name, link.address);
+      // create_vlan removes a link it half made, and says so when it cannot:
+      // the host is asked rather than the message (a link that was there
+      // before, Errc::exists, is not this step's).
+      if (!s && s.error().code != Errc::exists)
+        if (auto still = links->inspect(link.name); !still || *still) *left = true;
       if (!s)
         if (Status back = move_firewall(rules, fallback, *t); !back) {
           *left = true;

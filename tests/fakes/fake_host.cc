@@ -12,6 +12,9 @@ Status FakeLinks::create_vlan(const std::string& trunk, unsigned vid, const std:
   if (!links.count(trunk)) return make_error(Errc::not_found, "trunk interface " + trunk + " does not exist");
   if (links.count(name)) return make_error(Errc::exists, name + " exists");
   links[name] = LinkInfo{true, vid, trunk, true, {address}};
+  if (create_leaves_link)
+    return make_error(Errc::failed, "cannot add an address to " + name + ": injected; removing the half-made link " +
+                                        name + " failed too: injected");
   auto h = harden(name);
   return h ? ok_status() : Status(h.error());
 }

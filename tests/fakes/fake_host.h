@@ -23,6 +23,9 @@ class FakeLinks : public Links {
 
   std::map<std::string, LinkInfo> links;
   bool no_8021q = false;
+  // create_vlan fails after making the link, and cannot remove it (the
+  // real one says "removing the half-made link ... failed too").
+  bool create_leaves_link = false;
   // Where a created or configured link's hardening goes, as the kernel's
   // /proc/sys files (the real one writes them; daemon/host/hardening.h).
   class FakeFiles* proc = nullptr;

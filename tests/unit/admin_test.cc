@@ -4,6 +4,7 @@
 
 #include "common/model/names.h"
 
+#include "daemon/core/intent.h"
 #include "daemon/host/hardening.h"
 #include "daemon/state/state_json.h"
 #include "tests/fakes/fake_host.h"
@@ -279,6 +280,28 @@ TEST_F(JumphostTest, No8021qSaysSoAndLeavesNothing) {
   expect_refused(request("web01", 101),
                  "enroll web01: step 1/7 (VLAN link) failed: cannot create VLAN link eth1.101: no 802.1Q; nothing was "
                  "changed");
+}
+
+// A link that create_vlan made and could not take back is left behind: the
+// change says its rollback is incomplete and its record stays, so the next
+// start removes the link (the state does not name it).
+TEST_F(JumphostTest, AHalfMadeLinkLeftBehindKeepsTheRecord) {
+  host.links.no_8021q = true;  // a clean failure keeps no record
+  ASSERT_FALSE(jh.enroll(request("web01", 101), "root").ok());
+  EXPECT_FALSE(host.files.files.count(intent_path(jh.world.config)));
+  host.links.no_8021q = false;
+  host.links.create_leaves_link = true;
+  auto e = jh.enroll(request("web01", 101), "root");
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.error().message.find("removing the half-made link eth1.101 failed too: injected; ROLLBACK INCOMPLETE"),
+            std::string::npos)
+      << e.error().message;
+  EXPECT_TRUE(host.files.files.count(intent_path(jh.world.config)));
+  // Further changes wait for the restart that puts the host in line.
+  host.links.create_leaves_link = false;
+  auto next = jh.enroll(request("web02", 102), "root");
+  ASSERT_FALSE(next.ok());
+  EXPECT_NE(next.error().message.find("an earlier change could not be undone completely"), std::string::npos);
 }
 
 // A failure at each later step undoes the earlier ones.
