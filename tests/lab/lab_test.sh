@@ -220,8 +220,18 @@ check_eq "alias web01-power on" "web01: ok" "$(alias_run web01-power on)"
 check_eq "alias web01-power status" "web01: on" "$(alias_run web01-power status)"
 alias_run web01-tunnel-443 >/dev/null &
 apid=$!
-for _ in $(seq 1 100); do ss -ltn | grep -q "127.0.0.1:10443 " && break; sleep 0.1; done
-check "alias web01-tunnel-443: web01's 443 at localhost:10443" has "$(timeout 10 socat -T5 - TCP:127.0.0.1:10443 </dev/null 2>/dev/null)" "https-of-web01"
+# ssh logs in to the VM's sshd under TCG (seconds) before it listens, and
+# a CI run failed once on the 10 s this waited: up to 60 s now, and the
+# first connection is tried three times (ssh opens the channel to web01
+# only when one comes).
+for _ in $(seq 1 600); do ss -ltn | grep -q "127.0.0.1:10443 " && break; sleep 0.1; done
+got=
+for _ in 1 2 3; do
+  got=$(timeout 10 socat -T5 - TCP:127.0.0.1:10443 </dev/null 2>/dev/null)
+  has "$got" "https-of-web01" && break
+  sleep 1
+done
+check "alias web01-tunnel-443: web01's 443 at localhost:10443" has "$got" "https-of-web01"
 pkill -f "10443:web01-ipmi:443" 2>/dev/null; kill "$apid" 2>/dev/null; wait "$apid" 2>/dev/null
 
 echo "--- $checks checks, $failures failed"
