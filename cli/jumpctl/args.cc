@@ -243,7 +243,8 @@ std::string usage() {
   out += "  jumpctl help [COMMAND]\n";
   out += "  jumpctl --version\n";
   out += "-H [USER@]HOST[:PORT] before a command runs it on that jumphost's daemon, over ssh as USER\n";
-  out += "(its systemd-stdio-bridge; the same rights as there: root or jumphost-admin); not console.\n";
+  out += "(its systemd-stdio-bridge; the same rights as there: root or jumphost-admin); not console (but\n";
+  out += "console --deactivate).\n";
   out += "A command's options and an example: jumpctl COMMAND --help.\n";
   out += "Exit status: 0 done, 1 the operation failed, 2 bad usage. See jumpctl(8).\n";
   return out;
