@@ -195,6 +195,9 @@ out=$(remote show web01 --json 2>&1)
 check "  show --json" has "$out" '"name": "web01"'
 out=$(remote doctor 2>&1)
 check "  doctor, the lab's (its findings, through the bridge)" has "$out" "ok       wrapper /usr/bin/ipmi-wrapper is root's and executable"
+out=$(remote console db01 --deactivate 2>&1)
+check "  console db01 --deactivate (it joins nothing, so it goes through)" has "$out" \
+  "console db01: the SOL session that held the BMC's serial console is ended (if one was active)"
 out=$(PATH="$lab/bin:$PATH" timeout 120 "$jumpctl_here" -H "alice@127.0.0.1:$IJ_LAB_PORT" list 2>&1)
 check "  a tenant logs in but gets no bridge: the wrapper refuses it" has "$out" "Sorry. Only these commands are available to you"
 check "  and jumpctl says it cannot reach the daemon there" has "$out" "jumpctl: cannot reach ipmi-jumphostd on alice@127.0.0.1:"
