@@ -106,6 +106,13 @@ class ConsoleServerTest : public ::testing::Test {
       if (v.name == name) return v;
     return {};
   }
+  // Waits up to `limit` for `name`'s console to be in `state`; the state then.
+  std::string wait_for_state(const std::string& name, const std::string& state,
+                             std::chrono::milliseconds limit = std::chrono::milliseconds(2000)) {
+    for (auto waited = std::chrono::milliseconds(0); waited < limit && view(name).state != state; waited += 10ms)
+      usleep(10'000);
+    return view(name).state;
+  }
 
   std::string dir;
   ConsoleSettings settings;
@@ -261,8 +268,7 @@ TEST_F(ConsoleServerTest, FailedConnectsBackOffAndSayWhyOnce) {
 TEST_F(ConsoleServerTest, ASolSessionHeldElsewhereIsReportedAndAnOperatorMayTakeItOver) {
   bmc.sol_in_use["web01"] = true;
   start({spec("web01", "alice", ConsoleLogMode::always)});
-  for (int i = 0; i < 100 && view("web01").state != "busy"; ++i) usleep(10'000);
-  EXPECT_EQ(view("web01").state, "busy");
+  EXPECT_EQ(wait_for_state("web01", "busy", 1000ms), "busy");
   auto tenant = attach("web01", "alice");
   ASSERT_TRUE(tenant.ok());
   EXPECT_TRUE(has(read_until(*tenant, "in use"), "its serial console is in use by another SOL session"));
@@ -280,8 +286,7 @@ TEST_F(ConsoleServerTest, ASolSessionHeldElsewhereIsReportedAndAnOperatorMayTake
 TEST_F(ConsoleServerTest, ADeactivationFreesTheSolAndTheConsoleConnects) {
   bmc.sol_in_use["web01"] = true;
   start({spec("web01", "alice", ConsoleLogMode::always)});
-  for (int i = 0; i < 100 && view("web01").state != "busy"; ++i) usleep(10'000);
-  ASSERT_EQ(view("web01").state, "busy");
+  ASSERT_EQ(wait_for_state("web01", "busy", 1000ms), "busy");
   auto tenant = attach("web01", "alice");
   ASSERT_TRUE(tenant.ok());
   EXPECT_TRUE(has(read_until(*tenant, "in use"), "its serial console is in use by another SOL session"));
@@ -324,8 +329,7 @@ TEST_F(ConsoleServerTest, WhileADeactivationRunsNothingConnects) {
   const int own = sol("web01");
   ASSERT_GE(own, 0);
   HeldDeactivation held(bmc, *server, "web01");
-  for (int i = 0; i < 200 && view("web01").state != "deactivating"; ++i) usleep(10'000);
-  EXPECT_EQ(view("web01").state, "deactivating");
+  EXPECT_EQ(wait_for_state("web01", "deactivating"), "deactivating");
   char b;
   EXPECT_EQ(::read(own, &b, 1), 0);  // its own session was closed first
   ::close(own);
@@ -353,7 +357,7 @@ TEST_F(ConsoleServerTest, AConsoleReplacedDuringADeactivationWaitsForIt) {
   start({spec("web01", "alice", ConsoleLogMode::always)});
   ASSERT_GE(sol("web01"), 0);
   HeldDeactivation held(bmc, *server, "web01");
-  for (int i = 0; i < 200 && view("web01").state != "deactivating"; ++i) usleep(10'000);
+  wait_for_state("web01", "deactivating");
   const int starts = bmc.sol_starts("web01");
   server->configure({spec("web01", "bob", ConsoleLogMode::always)});
   usleep(300'000);
@@ -364,8 +368,7 @@ TEST_F(ConsoleServerTest, AConsoleReplacedDuringADeactivationWaitsForIt) {
   ASSERT_TRUE(held.result.ok());
   EXPECT_EQ(*held.result, AfterDeactivation::connects);  // bob's console is held: it connects
   EXPECT_GE(sol("web01", starts + 1), 0);
-  for (int i = 0; i < 200 && view("web01").state != "up"; ++i) usleep(10'000);
-  EXPECT_EQ(view("web01").state, "up");
+  EXPECT_EQ(wait_for_state("web01", "up"), "up");
 }
 
 // Revoked during the deactivation: the answer says so, and a BMC enrolled
@@ -374,7 +377,7 @@ TEST_F(ConsoleServerTest, ABmcRevokedDuringADeactivationIsSaidToBeGone) {
   start({spec("web01", "alice", ConsoleLogMode::always)});
   ASSERT_GE(sol("web01"), 0);
   HeldDeactivation held(bmc, *server, "web01");
-  for (int i = 0; i < 200 && view("web01").state != "deactivating"; ++i) usleep(10'000);
+  wait_for_state("web01", "deactivating");
   server->configure({});
   held.finish();
   ASSERT_TRUE(held.result.ok());
