@@ -880,7 +880,6 @@ void ConsoleServer::end(const std::string& bmc, const std::string& why) {
 
 Result<AfterDeactivation> ConsoleServer::deactivate(const std::string& bmc, const std::string& by) {
   BmcTarget target;
-  uint64_t token = 0;
   std::string owner;
   Status ready = ok_status();
   // Audited here, where the outcome is known: refused, started, done or
@@ -915,8 +914,7 @@ Result<AfterDeactivation> ConsoleServer::deactivate(const std::string& bmc, cons
     set_state(c, "deactivating");
     announce(c, "operator " + by + " is deactivating the BMC's SOL session");
     audit("started", "started");
-    token = next_id_++;
-    deactivations_[bmc] = token;
+    deactivations_.insert(bmc);
   });
   IJ_TRY(ready);
   Status done = make_error(Errc::failed, "BMC " + bmc + ": the deactivation did not run");
@@ -928,8 +926,7 @@ Result<AfterDeactivation> ConsoleServer::deactivate(const std::string& bmc, cons
   target.password.clear();
   AfterDeactivation after = AfterDeactivation::gone;
   call([&] {
-    auto held = deactivations_.find(bmc);
-    if (held != deactivations_.end() && held->second == token) deactivations_.erase(held);
+    deactivations_.erase(bmc);  // ours: a second one for the BMC is refused while it runs
     if (done) audit("done", "done");
     else audit("failed", "FAILED: " + done.error().message);
     auto it = consoles_.find(bmc);

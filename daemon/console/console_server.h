@@ -26,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -168,8 +169,8 @@ class ConsoleServer {
   std::map<std::string, std::unique_ptr<Console>> consoles_;
   std::map<uint64_t, Source> sources_;
   // BMCs whose SOL an operator is deactivating, by name (a console put in
-  // the place of one meanwhile waits too), and the deactivation's token.
-  std::map<std::string, uint64_t> deactivations_;
+  // the place of one meanwhile waits too); one at a time per BMC.
+  std::set<std::string> deactivations_;
   bool deactivating(const Console& c) const;
   uint64_t next_id_ = 1;
   std::thread thread_;

@@ -5,7 +5,6 @@
 
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <type_traits>
 
 #include "common/base/log.h"
@@ -105,7 +104,7 @@ class FreeIpmiBmc : public Bmc {
   // restarted daemon does not find its own old session holding the SOL.
   // Every SolSession is gone by now (the console server goes first).
   ~FreeIpmiBmc() override {
-    if (engine_) ipmiconsole_engine_teardown(1);
+    if (engine_error_.empty()) ipmiconsole_engine_teardown(1);
   }
 
   Result<bool> power_status(const BmcTarget& t) override {
@@ -282,13 +281,11 @@ class FreeIpmiBmc : public Bmc {
     // Two engine threads serve every console (each polls all its sessions).
     if (ipmiconsole_engine_init(2, 0) < 0)
       return std::string("cannot start the FreeIPMI console engine: ") + std::strerror(errno);
-    engine_ = true;
     return "";
   }
 
   Monitoring monitoring_;
-  bool engine_ = false;          // running: torn down at the end
-  std::string engine_error_;     // why it does not run
+  std::string engine_error_;  // why the console engine does not run; empty: it runs
 };
 
 }  // namespace
